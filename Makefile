@@ -1,0 +1,53 @@
+# Lindung — `make demo` and `make test` do all the set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export LINDUNG_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: install demo serve test test-sqlite test-pg lint format messages bench clean
+
+$(BIN)/lindung: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/lindung
+
+demo: install
+	$(BIN)/lindung migrate --no-input
+	$(BIN)/lindung demo
+	LINDUNG_DEMO=1 $(BIN)/lindung runserver $(HOST):$(PORT)
+
+serve: install
+	LINDUNG_DEMO=1 $(BIN)/lindung runserver $(HOST):$(PORT)
+
+# SQLite, then PostgreSQL (LINDUNG_TEST_PG_URL, or a throwaway server when its binaries exist).
+test: install
+	BIN=$(BIN) scripts/test.sh $(PYTEST_ARGS)
+
+test-sqlite: install
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-pg: install
+	BIN=$(BIN) ONLY=postgresql scripts/test.sh $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+format: install
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+messages: install
+	cd src/lindung && ../../$(BIN)/lindung makemessages -l id -l en --no-obsolete
+	cd src/lindung && ../../$(BIN)/lindung compilemessages
+
+bench: install
+	$(BIN)/python bench/regions_load.py $(BENCH_ARGS)
+
+clean:
+	rm -rf var .pytest_cache

@@ -1,0 +1,3 @@
+"""Lindung: employment social-security (Jamsostek) coverage platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, viewsets
+from rest_framework.permissions import IsAuthenticated
+
+from lindung.accounts import selectors
+from lindung.accounts.serializers import AuditLogSerializer, MeSerializer, OrganisationSerializer
+from lindung.core.permissions import HasCapability
+from lindung.core.roles import Capability
+from lindung.core.selectors import audit_log_for
+
+
+class MeView(generics.RetrieveAPIView):
+    """The calling user: role, organisation and region scope."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = MeSerializer
+
+    def get_object(self):
+        return self.request.user
+
+
+class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+    permission_classes = [HasCapability.of(Capability.VIEW_ORGANISATIONS)]
+    serializer_class = OrganisationSerializer
+    filterset_fields = ["kind", "region"]
+
+    def get_queryset(self):
+        return selectors.organisations_for(self.request.user)
+
+
+@extend_schema(tags=["audit"])
+class AuditLogViewSet(viewsets.ReadOnlyModelViewSet):
+    """Audit entries within the auditor's region scope."""
+
+    permission_classes = [HasCapability.of(Capability.VIEW_AUDIT)]
+    serializer_class = AuditLogSerializer
+    filterset_fields = ["action", "object_type", "object_id", "request_id"]
+
+    def get_queryset(self):
+        return audit_log_for(self.request.user)

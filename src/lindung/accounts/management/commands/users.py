@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import getpass
+import os
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from lindung.accounts import services
+from lindung.accounts.models import Organisation, OrganisationKind, User
+from lindung.core.middleware import bind_request_id
+from lindung.core.roles import Role
+
+
+class Command(BaseCommand):
+    help = "Manage users: `lindung users add NAME --role ROLE --scope CODE…`, `lindung users list`."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        add = sub.add_parser("add", help="create a user with a role and region scope")
+        add.add_argument("username")
+        add.add_argument("--role", required=True, choices=Role.values)
+        add.add_argument("--scope", nargs="*", default=[], help="region codes, e.g. 18.71")
+        add.add_argument("--organisation", help="organisation name (created if missing)")
+        add.add_argument("--organisation-kind", choices=OrganisationKind.values)
+        add.add_argument("--organisation-region", help="region code of a new organisation")
+        add.add_argument("--email", default="")
+        add.add_argument(
+            "--password-env", help="read the password from this environment variable"
+        )
+        sub.add_parser("list", help="users with role and scope")
+
+    def handle(self, *args, **options) -> None:
+        bind_request_id()
+        if options["action"] == "list":
+            for user in User.objects.order_by("username").prefetch_related("scope_regions"):
+                scope = ",".join(sorted(user.scope_region_codes())) or "-"
+                self.stdout.write(f"{user.username}\t{user.role}\t{scope}\t{user.organisation or '-'}")
+            return
+        password = (
+            os.environ.get(options["password_env"], "")
+            if options["password_env"]
+            else getpass.getpass("Password: ")
+        )
+        if not password:
+            raise CommandError("empty password / kata sandi kosong")
+        organisation = None
+        if options["organisation"]:
+            organisation = Organisation.objects.filter(name=options["organisation"]).first()
+            if organisation is None:
+                if not options["organisation_kind"]:
+                    raise CommandError("--organisation-kind is needed for a new organisation")
+                organisation = services.create_organisation(
+                    actor=None,
+                    name=options["organisation"],
+                    kind=options["organisation_kind"],
+                    region_code=options["organisation_region"],
+                )
+        try:
+            user = services.create_user(
+                actor=None,
+                username=options["username"],
+                password=password,
+                role=options["role"],
+                scope_codes=options["scope"],
+                organisation=organisation,
+                email=options["email"],
+            )
+        except ValidationError as exc:
+            raise CommandError("; ".join(exc.messages)) from exc
+        self.stdout.write(f"created {user.username} ({user.role})")

@@ -1,0 +1,38 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from lindung.accounts.api import AuditLogViewSet, MeView, OrganisationViewSet
+from lindung.core.views import healthz
+from lindung.regions.api import MinimumWageViewSet, RegionViewSet, WorkerPopulationViewSet
+
+
+class ApiRouter(DefaultRouter):
+    # Region codes contain dots, so the router must not read ".71" as a format suffix.
+    include_format_suffixes = False
+
+
+router = ApiRouter()
+router.register("regions", RegionViewSet, basename="region")
+router.register("worker-populations", WorkerPopulationViewSet, basename="worker-population")
+router.register("minimum-wages", MinimumWageViewSet, basename="minimum-wage")
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("audit-log", AuditLogViewSet, basename="audit-log")
+
+api_patterns = [
+    path("", include(router.urls)),
+    path("me/", MeView.as_view(), name="me"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+]
+
+urlpatterns = [
+    path("", include("lindung.core.urls")),
+    path("", include("lindung.accounts.urls")),
+    path("wilayah/", include("lindung.regions.urls")),
+    path("api/v1/", include((api_patterns, "api"))),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

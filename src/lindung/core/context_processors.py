@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from lindung.core.permissions import has_capability
+from lindung.core.roles import Capability
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Menu entries the user may open; pages still check for themselves."""
+    user = request.user
+    return {
+        "nav": {
+            "regions": has_capability(user, Capability.VIEW_REGIONS),
+            "audit": has_capability(user, Capability.VIEW_AUDIT),
+        },
+        "lindung_demo": settings.LINDUNG_DEMO,
+    }

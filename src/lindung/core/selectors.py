@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from typing import Any
+
+from lindung.core.models import AuditLog
+from lindung.core.permissions import require_capability
+from lindung.core.roles import Capability
+from lindung.core.scope import ScopedQuerySet
+
+
+def audit_log_for(user: Any) -> ScopedQuerySet:
+    """Audit entries the user may read: auditors and admins only, within their region scope."""
+    require_capability(user, Capability.VIEW_AUDIT)
+    return AuditLog.objects.for_actor(user).select_related("actor")

@@ -1,0 +1,117 @@
+"""The deterministic Lampung demo (DESIGN.md §7). This part: reference data and one account per
+role; later parts add employers, workers, programmes, sponsors and an award edition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from lindung.accounts import services as accounts
+from lindung.accounts.models import Organisation, OrganisationKind, User
+from lindung.core.loading import LoadResult
+from lindung.core.roles import Role
+from lindung.regions import services as regions
+from lindung.regions.models import Region
+
+DEMO_PASSWORD = "lindung-demo"  # noqa: S105 - printed on the demo login page on purpose
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    scope: tuple[str, ...]
+    organisation: tuple[str, str, str | None] | None  # name, kind, region code
+
+
+def _first_village(district_prefix: str) -> str:
+    return (
+        Region.objects.filter(level="village", code__startswith=district_prefix + ".")
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
+
+
+def demo_accounts() -> list[DemoAccount]:
+    village = _first_village("18.71.01")
+    return [
+        DemoAccount("admin", Role.ADMIN, (), None),
+        DemoAccount(
+            "provinsi",
+            Role.PROVINCE_OFFICER,
+            ("18",),
+            ("Disnakertrans Provinsi Lampung", OrganisationKind.PROVINCIAL_OFFICE, "18"),
+        ),
+        DemoAccount(
+            "bandarlampung",
+            Role.REGENCY_OFFICER,
+            ("18.71",),
+            ("Disnaker Kota Bandar Lampung", OrganisationKind.REGENCY_OFFICE, "18.71"),
+        ),
+        DemoAccount(
+            "metro",
+            Role.REGENCY_OFFICER,
+            ("18.72",),
+            ("Disnaker Kota Metro", OrganisationKind.REGENCY_OFFICE, "18.72"),
+        ),
+        DemoAccount(
+            "desa",
+            Role.VILLAGE_OPERATOR,
+            (village,),
+            (f"Pemerintah Kelurahan {village}", OrganisationKind.VILLAGE, village),
+        ),
+        DemoAccount(
+            "bpjs",
+            Role.BPJS_BRANCH,
+            ("18",),
+            ("BPJS Ketenagakerjaan Cabang Bandar Lampung", OrganisationKind.BPJS_BRANCH, "18.71"),
+        ),
+        DemoAccount("auditor", Role.AUDITOR, ("18",), None),
+        DemoAccount(
+            "perusahaan",
+            Role.EMPLOYER,
+            (),
+            ("PT Contoh Sejahtera (demo)", OrganisationKind.EMPLOYER, "18.71"),
+        ),
+        DemoAccount(
+            "sponsor", Role.SPONSOR, (), ("Yayasan CSR Contoh (demo)", OrganisationKind.SPONSOR, "18.71")
+        ),
+        DemoAccount("juri", Role.AWARD_JURY, (), ("Dewan Juri Paritrana Lampung", OrganisationKind.AWARD_JURY, "18")),
+    ]
+
+
+@transaction.atomic
+def ensure_demo_accounts(*, actor: Any = None) -> list[str]:
+    """Create the demo accounts that do not exist yet; returns the usernames created."""
+    created = []
+    for account in demo_accounts():
+        if User.objects.filter(username=account.username).exists():
+            continue
+        organisation = None
+        if account.organisation:
+            name, kind, region_code = account.organisation
+            organisation = Organisation.objects.filter(name=name, kind=kind).first()
+            if organisation is None:
+                organisation = accounts.create_organisation(
+                    actor=actor, name=name, kind=kind, region_code=region_code
+                )
+        accounts.create_user(
+            actor=actor,
+            username=account.username,
+            password=DEMO_PASSWORD,
+            role=account.role,
+            scope_codes=account.scope,
+            organisation=organisation,
+        )
+        created.append(account.username)
+    return created
+
+
+def build_demo(data_dir: Path, *, actor: Any = None) -> dict[str, LoadResult]:
+    results = regions.load_reference_data(data_dir, actor=actor)
+    ensure_demo_accounts(actor=actor)
+    return results

@@ -1,0 +1,129 @@
+"""Every page and endpoint × every role: status, no foreign region in the body, 404 on foreign
+records. See tests/access.py for how later issues extend it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from lindung.accounts.models import OrganisationKind
+from lindung.core.audit import record_audit
+from lindung.core.scope import actor_scope
+from lindung.regions.models import MinimumWage, Region
+from tests.access import ANONYMOUS, ROLES, collect_routes, served_url_names
+from tests.accounts.factories import OrganisationFactory
+from tests.conftest import TREE
+
+ROUTES = collect_routes()
+
+
+@pytest.fixture
+def access_world(region_tree, users_by_role):
+    """Records on both sides of the regency officer's border (18.71 vs 18.72 and 31)."""
+    regions = region_tree
+
+    def org(name: str, code: str):
+        o = OrganisationFactory(name=name, kind=OrganisationKind.REGENCY_OFFICE, region=regions[code])
+        o.assign_region_codes(code)
+        o.save()
+        return o
+
+    def wage(code: str, amount: int) -> MinimumWage:
+        w = MinimumWage(region=regions[code], kind="UMK", year=2025, amount=amount,
+                        effective_from=dt.date(2025, 1, 1), source="test")
+        w.assign_region_codes(code)
+        w.save()
+        return w
+
+    world = {
+        "users": users_by_role,
+        "own_organisation": org(f"Disnaker {TREE['18.71']}", "18.71"),
+        "foreign_organisation": org(f"Disnaker {TREE['18.72']}", "18.72"),
+        "own_population": regions["18.71"].populations.get(),
+        "foreign_population": regions["18.72"].populations.get(),
+        "own_wage": wage("18.71", 3_000_000),
+        "foreign_wage": wage("18.72", 2_900_000),
+    }
+    for code in TREE:
+        entry = record_audit(actor=None, action="test.touch", object_repr=TREE[code], region_code=code)
+        world.setdefault("audit", {})[code] = entry
+    world["own_audit"] = world["audit"]["18.71"]
+    world["foreign_audit"] = world["audit"]["18.72"]
+    return world
+
+
+def forbidden_names(user) -> list[str]:
+    """Names of test regions the user must not see: outside the scope and not an ancestor
+    (ancestors appear as plain breadcrumb text)."""
+    scope = actor_scope(user)
+    if scope.unrestricted:
+        return []
+    visible = set()
+    for code in TREE:
+        for s in scope.region_codes:
+            if code == s or code.startswith(s + ".") or s.startswith(code + "."):
+                visible.add(code)
+    hidden = [TREE[c] for c in TREE if c not in visible]
+    shown = [TREE[c] for c in visible]
+    # Skip names that are part of a visible name (e.g. "Lampung" in "Kota Bandar Lampung").
+    return [n for n in hidden if not any(n in s for s in shown)]
+
+
+def request(client, route, world, kwargs=None):
+    url = reverse(route.name, kwargs=kwargs if kwargs is not None else route.kwargs(world))
+    call = getattr(client, route.method)
+    return call(url, route.data) if route.method == "post" else call(url)
+
+
+def login(client, world, role):
+    if role != ANONYMOUS:
+        client.force_login(world["users"][role])
+
+
+def test_every_served_url_is_in_the_matrix():
+    listed = {r.name for r in ROUTES}
+    missing = served_url_names() - listed
+    assert not missing, f"add these URLs to a tests/<app>/routes.py: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
+def test_status_per_role(client, access_world, route, role):
+    login(client, access_world, role)
+    response = request(client, route, access_world)
+    assert response.status_code == route.expected[role], (route.id, role)
+
+
+SCOPED = [r for r in ROUTES if r.scoped or r.foreign]
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != ANONYMOUS])
+@pytest.mark.parametrize("route", SCOPED, ids=lambda r: r.id)
+def test_no_foreign_region_leaks(client, access_world, route, role):
+    login(client, access_world, role)
+    user = access_world["users"][role]
+    response = request(client, route, access_world)
+    if response.status_code == 200:
+        body = response.content.decode()
+        for name in forbidden_names(user):
+            assert name not in body, (route.id, role, name)
+    if route.foreign and route.expected[role] == 200:
+        foreign = route.foreign(access_world)
+        code = foreign.get("code")
+        sees_it = actor_scope(user).unrestricted or (
+            code and actor_scope(user).covers_region(code)
+        )
+        if not sees_it and code is None:
+            sees_it = role in {"admin", "province_officer"}
+        status = request(client, route, access_world, foreign).status_code
+        assert status == (200 if sees_it else 404), (route.id, role, foreign)
+
+
+def test_regency_officer_lists_only_own_regions(client, access_world):
+    client.force_login(access_world["users"]["regency_officer"])
+    data = client.get(reverse("api:region-list")).json()
+    codes = {r["code"] for r in data["results"]}
+    assert codes == {c for c in TREE if c == "18.71" or c.startswith("18.71.")}
+    assert Region.objects.count() == len(TREE)
