@@ -43,7 +43,7 @@ format: install
 	$(BIN)/ruff check --fix src tests bench
 
 messages: install
-	cd src/lindung && ../../$(BIN)/lindung makemessages -l id -l en --no-obsolete
+	cd src/lindung && ../../$(BIN)/lindung makemessages -l id --no-obsolete -i "regions/data/*"
 	cd src/lindung && ../../$(BIN)/lindung compilemessages
 
 bench: install

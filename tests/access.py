@@ -45,7 +45,9 @@ def statuses(default: int, **by_role: int) -> dict[str, int]:
     return table
 
 
-def for_roles(roles: set[str], ok: int = 200, denied: int = 403, anonymous: int = 302) -> dict[str, int]:
+def for_roles(
+    roles: set[str], ok: int = 200, denied: int = 403, anonymous: int = 302
+) -> dict[str, int]:
     table = {role: (ok if role in roles else denied) for role in Role.values}
     table[ANONYMOUS] = anonymous
     return table

@@ -6,7 +6,12 @@ import pytest
 
 from lindung.core.roles import Role
 from tests.accounts.factories import OrganisationFactory, UserFactory
-from tests.regions.factories import RegionBoundaryFactory, RegionFactory, WorkerPopulationFactory, square
+from tests.regions.factories import (
+    RegionBoundaryFactory,
+    RegionFactory,
+    WorkerPopulationFactory,
+    square,
+)
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM use there is safe
 # because the browser, not the test, talks to the live server.
@@ -32,7 +37,9 @@ FOREIGN = ["18.72", "18.72.01", "18.72.01.1001", "31", "31.71"]
 @pytest.fixture
 def region_tree(db):
     regions = {code: RegionFactory(code=code, name=name) for code, name in TREE.items()}
-    for i, code in enumerate(["18.71", "18.72", "18.71.01", "18.72.01", "18.71.01.1003", "18.72.01.1001"]):
+    for i, code in enumerate(
+        ["18.71", "18.72", "18.71.01", "18.72.01", "18.71.01.1003", "18.72.01.1001"]
+    ):
         RegionBoundaryFactory(region=regions[code], geometry=square(105.0 + i * 0.1, -5.4))
     for code in ["18", "18.71", "18.72", "31.71"]:
         WorkerPopulationFactory(region=regions[code], value=100_000 + len(code))

@@ -25,14 +25,22 @@ def access_world(region_tree, users_by_role):
     regions = region_tree
 
     def org(name: str, code: str):
-        o = OrganisationFactory(name=name, kind=OrganisationKind.REGENCY_OFFICE, region=regions[code])
+        o = OrganisationFactory(
+            name=name, kind=OrganisationKind.REGENCY_OFFICE, region=regions[code]
+        )
         o.assign_region_codes(code)
         o.save()
         return o
 
     def wage(code: str, amount: int) -> MinimumWage:
-        w = MinimumWage(region=regions[code], kind="UMK", year=2025, amount=amount,
-                        effective_from=dt.date(2025, 1, 1), source="test")
+        w = MinimumWage(
+            region=regions[code],
+            kind="UMK",
+            year=2025,
+            amount=amount,
+            effective_from=dt.date(2025, 1, 1),
+            source="test",
+        )
         w.assign_region_codes(code)
         w.save()
         return w
@@ -47,7 +55,9 @@ def access_world(region_tree, users_by_role):
         "foreign_wage": wage("18.72", 2_900_000),
     }
     for code in TREE:
-        entry = record_audit(actor=None, action="test.touch", object_repr=TREE[code], region_code=code)
+        entry = record_audit(
+            actor=None, action="test.touch", object_repr=TREE[code], region_code=code
+        )
         world.setdefault("audit", {})[code] = entry
     world["own_audit"] = world["audit"]["18.71"]
     world["foreign_audit"] = world["audit"]["18.72"]
@@ -112,9 +122,7 @@ def test_no_foreign_region_leaks(client, access_world, route, role):
     if route.foreign and route.expected[role] == 200:
         foreign = route.foreign(access_world)
         code = foreign.get("code")
-        sees_it = actor_scope(user).unrestricted or (
-            code and actor_scope(user).covers_region(code)
-        )
+        sees_it = actor_scope(user).unrestricted or (code and actor_scope(user).covers_region(code))
         if not sees_it and code is None:
             sees_it = role in {"admin", "province_officer"}
         status = request(client, route, access_world, foreign).status_code

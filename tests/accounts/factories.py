@@ -28,7 +28,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation
-    def scope(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook signature
+    def scope(obj, create, extracted, **kwargs):
         obj.save()
         if extracted:
             obj.scope_regions.set(extracted)

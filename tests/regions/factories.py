@@ -22,9 +22,13 @@ class RegionFactory(factory.django.DjangoModelFactory):
     level = factory.LazyAttribute(lambda o: regioncodes.level_of(o.code))
     kind = factory.LazyAttribute(lambda o: region_kind(o.code, o.level))
     parent_id = factory.LazyAttribute(lambda o: regioncodes.parent_of(o.code))
-    province_code = factory.LazyAttribute(lambda o: regioncodes.level_codes(o.code)["province_code"])
+    province_code = factory.LazyAttribute(
+        lambda o: regioncodes.level_codes(o.code)["province_code"]
+    )
     regency_code = factory.LazyAttribute(lambda o: regioncodes.level_codes(o.code)["regency_code"])
-    district_code = factory.LazyAttribute(lambda o: regioncodes.level_codes(o.code)["district_code"])
+    district_code = factory.LazyAttribute(
+        lambda o: regioncodes.level_codes(o.code)["district_code"]
+    )
     village_code = factory.LazyAttribute(lambda o: regioncodes.level_codes(o.code)["village_code"])
 
 
@@ -67,7 +71,7 @@ class WorkerPopulationFactory(factory.django.DjangoModelFactory):
     source = "test"
 
     @factory.post_generation
-    def codes(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy hook signature
+    def codes(obj, create, extracted, **kwargs):
         obj.assign_region_codes(obj.region_id)
         if create:
             obj.save()

@@ -29,4 +29,3 @@ def issue_token(request: HttpRequest) -> HttpResponse:
     # Shown once: after this page the key is not displayed again.
     messages.success(request, _("Your new API token: %(key)s") % {"key": token.key})
     return redirect("accounts:profile")
-

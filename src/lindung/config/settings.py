@@ -5,6 +5,7 @@ SQLite file by default (the embedded demo database); ``DATABASE_URL`` switches t
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 from pathlib import Path
@@ -127,14 +128,16 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-try:  # WhiteNoise warns on every start when the folder is missing.
+# WhiteNoise warns on every start when the folder is missing.
+with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:
-    pass
 # Front-end assets come from installed PyPI packages (XStatic), never from a CDN.
 STATICFILES_DIRS = [
     # bootstrap-wrapper installs Bootstrap's dist folder as the data-only package "bootstrap".
-    ("vendor/bootstrap", list(importlib.util.find_spec("bootstrap").submodule_search_locations)[0]),
+    (
+        "vendor/bootstrap",
+        next(iter(importlib.util.find_spec("bootstrap").submodule_search_locations)),
+    ),
     ("vendor/leaflet", xstatic.pkg.leaflet.BASE_DIR),
 ]
 STORAGES = {

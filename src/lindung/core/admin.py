@@ -21,6 +21,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(AuditLog)
 class AuditLogAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "actor_label", "action", "object_type", "object_repr", "region_code"]
+    list_display = [
+        "created_at",
+        "actor_label",
+        "action",
+        "object_type",
+        "object_repr",
+        "region_code",
+    ]
     list_filter = ["action"]
     search_fields = ["object_id", "request_id", "actor_label"]

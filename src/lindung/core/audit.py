@@ -1,4 +1,4 @@
-"""Audit rows, written explicitly by services inside their own transaction (DESIGN.md §8 "Audit")."""
+"""Audit rows, written by services inside their own transaction (DESIGN.md §8 "Audit")."""
 
 from __future__ import annotations
 
@@ -71,4 +71,3 @@ def record_audit(
         entry.assign_region_codes(region_code)
     entry.save()
     return entry
-

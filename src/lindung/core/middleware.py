@@ -1,4 +1,4 @@
-"""Request ids: taken from ``X-Request-ID`` or made here, echoed back, put in logs and audit rows."""
+"""Request ids: from ``X-Request-ID`` or made here; echoed back, put in logs and audit rows."""
 
 from __future__ import annotations
 

@@ -44,7 +44,9 @@ def level_codes(code: str) -> dict[str, str]:
     selects a whole subtree without a prefix scan (DESIGN.md §8, "Region columns on hot tables").
     """
     chain = ancestors_of(code)
-    return {LEVEL_COLUMNS[level]: chain[i] if i < len(chain) else "" for i, level in enumerate(LEVELS)}
+    return {
+        LEVEL_COLUMNS[level]: chain[i] if i < len(chain) else "" for i, level in enumerate(LEVELS)
+    }
 
 
 def scope_column(code: str) -> str:

@@ -78,9 +78,17 @@ def demo_accounts() -> list[DemoAccount]:
             ("PT Contoh Sejahtera (demo)", OrganisationKind.EMPLOYER, "18.71"),
         ),
         DemoAccount(
-            "sponsor", Role.SPONSOR, (), ("Yayasan CSR Contoh (demo)", OrganisationKind.SPONSOR, "18.71")
+            "sponsor",
+            Role.SPONSOR,
+            (),
+            ("Yayasan CSR Contoh (demo)", OrganisationKind.SPONSOR, "18.71"),
         ),
-        DemoAccount("juri", Role.AWARD_JURY, (), ("Dewan Juri Paritrana Lampung", OrganisationKind.AWARD_JURY, "18")),
+        DemoAccount(
+            "juri",
+            Role.AWARD_JURY,
+            (),
+            ("Dewan Juri Paritrana Lampung", OrganisationKind.AWARD_JURY, "18"),
+        ),
     ]
 
 

@@ -112,7 +112,8 @@ def load_regions(
                 "code",
                 code,
                 bilingual(
-                    f"kode ganda (baris {parsed[code][0]})", f"duplicate code (line {parsed[code][0]})"
+                    f"kode ganda (baris {parsed[code][0]})",
+                    f"duplicate code (line {parsed[code][0]})",
                 ),
             )
             continue
@@ -232,11 +233,18 @@ def load_crosswalk(path: Path, *, actor: Any = None) -> LoadResult:
                 line, "bps_code", row["bps_code"], bilingual("kode BPS tidak valid", "bad BPS code")
             )
             continue
-        rows[(code,)] = {"bps_code": row["bps_code"], "name_bps": row["name_bps"], "match": row["match"]}
+        rows[(code,)] = {
+            "bps_code": row["bps_code"],
+            "name_bps": row["name_bps"],
+            "match": row["match"],
+        }
     with transaction.atomic():
         result.add(
             sync_rows(
-                BpsCode, rows, key_fields=("region_id",), value_fields=("bps_code", "name_bps", "match")
+                BpsCode,
+                rows,
+                key_fields=("region_id",),
+                value_fields=("bps_code", "name_bps", "match"),
             )
         )
         _finish(result, actor=actor, action="regions.load_crosswalk")
@@ -299,7 +307,9 @@ def load_worker_populations(path: Path, *, actor: Any = None) -> LoadResult:
             continue
         code = row["region_code"]
         if code not in known:
-            result.reject(line, "region_code", code, bilingual("wilayah tidak dikenal", "unknown region"))
+            result.reject(
+                line, "region_code", code, bilingual("wilayah tidak dikenal", "unknown region")
+            )
             continue
         try:
             year = int(row["year"])
@@ -355,17 +365,26 @@ def load_minimum_wages(path: Path, *, actor: Any = None) -> LoadResult:
         result.rows_read += 1
         code, kind = row["region_code"], row["kind"].upper()
         if code not in known:
-            result.reject(line, "region_code", code, bilingual("wilayah tidak dikenal", "unknown region"))
+            result.reject(
+                line, "region_code", code, bilingual("wilayah tidak dikenal", "unknown region")
+            )
             continue
         if kind not in WageKind.values:
-            result.reject(line, "kind", row["kind"], bilingual("jenis harus UMP atau UMK", "kind must be UMP or UMK"))
+            result.reject(
+                line,
+                "kind",
+                row["kind"],
+                bilingual("jenis harus UMP atau UMK", "kind must be UMP or UMK"),
+            )
             continue
         if not row["amount"].isdigit() or int(row["amount"]) <= 0:
             result.reject(
                 line,
                 "amount",
                 row["amount"],
-                bilingual("jumlah harus rupiah bulat positif", "amount must be whole positive Rupiah"),
+                bilingual(
+                    "jumlah harus rupiah bulat positif", "amount must be whole positive Rupiah"
+                ),
             )
             continue
         try:
@@ -374,12 +393,20 @@ def load_minimum_wages(path: Path, *, actor: Any = None) -> LoadResult:
             end = dt.date.fromisoformat(row["effective_to"]) if row.get("effective_to") else None
         except ValueError:
             result.reject(
-                line, "effective_from", row["effective_from"], bilingual("tanggal tidak valid (YYYY-MM-DD)", "invalid date (YYYY-MM-DD)")
+                line,
+                "effective_from",
+                row["effective_from"],
+                bilingual("tanggal tidak valid (YYYY-MM-DD)", "invalid date (YYYY-MM-DD)"),
             )
             continue
         confidence = row.get("confidence") or Confidence.UNCONFIRMED
         if confidence not in Confidence.values:
-            result.reject(line, "confidence", confidence, bilingual("tingkat keyakinan tidak dikenal", "unknown confidence"))
+            result.reject(
+                line,
+                "confidence",
+                confidence,
+                bilingual("tingkat keyakinan tidak dikenal", "unknown confidence"),
+            )
             continue
         rows[(code, kind, year)] = {
             "amount": int(row["amount"]),
@@ -420,6 +447,7 @@ def reference_files(data_dir: Path) -> dict[str, Path]:
         "village_boundaries": data_dir / "lampung_villages.geojson",
         "crosswalk": data_dir / "lampung_bps_crosswalk.csv",
         "labour": data_dir / "lampung_labour.csv",
+        "minimum_wages": data_dir / "lampung_minimum_wages.csv",
     }
 
 
@@ -438,10 +466,14 @@ def load_reference_data(
             regions_file or files["regions"], actor=actor, deactivate_missing=deactivate_missing
         )
     }
-    keys = ["regency_boundaries", "district_boundaries"] + (["village_boundaries"] if villages else [])
+    keys = ["regency_boundaries", "district_boundaries"] + (
+        ["village_boundaries"] if villages else []
+    )
     for key in keys:
         if files[key].exists():
             results[key] = load_boundaries(files[key], actor=actor)
     results["crosswalk"] = load_crosswalk(files["crosswalk"], actor=actor)
     results["labour"] = load_worker_populations(files["labour"], actor=actor)
+    if files["minimum_wages"].exists():
+        results["minimum_wages"] = load_minimum_wages(files["minimum_wages"], actor=actor)
     return results

@@ -25,9 +25,7 @@ class Command(BaseCommand):
         add.add_argument("--organisation-kind", choices=OrganisationKind.values)
         add.add_argument("--organisation-region", help="region code of a new organisation")
         add.add_argument("--email", default="")
-        add.add_argument(
-            "--password-env", help="read the password from this environment variable"
-        )
+        add.add_argument("--password-env", help="read the password from this environment variable")
         sub.add_parser("list", help="users with role and scope")
 
     def handle(self, *args, **options) -> None:
@@ -35,7 +33,9 @@ class Command(BaseCommand):
         if options["action"] == "list":
             for user in User.objects.order_by("username").prefetch_related("scope_regions"):
                 scope = ",".join(sorted(user.scope_region_codes())) or "-"
-                self.stdout.write(f"{user.username}\t{user.role}\t{scope}\t{user.organisation or '-'}")
+                self.stdout.write(
+                    f"{user.username}\t{user.role}\t{scope}\t{user.organisation or '-'}"
+                )
             return
         password = (
             os.environ.get(options["password_env"], "")

@@ -14,7 +14,9 @@ from lindung.regions import services
 
 
 class Command(BaseCommand):
-    help = "Load region reference data: `lindung regions load` or `lindung regions load-wages FILE`."
+    help = (
+        "Load region reference data: `lindung regions load` or `lindung regions load-wages FILE`."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)

