@@ -8,7 +8,10 @@ import re
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("lindung_request_id", default="")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -44,3 +47,18 @@ class RequestIdLogFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = current_request_id() or "-"
         return True
+
+
+class IndonesianFirstLocaleMiddleware(LocaleMiddleware):
+    """Bahasa Indonesia unless the user chose otherwise with the language switch (cookie).
+
+    Django's own middleware follows the browser's Accept-Language, which would show English to
+    most officers whose browsers are set up in English; the platform is Indonesian first.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

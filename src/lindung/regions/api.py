@@ -5,8 +5,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 
+from lindung.core.api import GeoJSONRenderer
 from lindung.core.permissions import HasCapability
 from lindung.core.roles import Capability
 from lindung.regions import selectors
@@ -39,7 +41,7 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         return RegionDetailSerializer if self.action == "retrieve" else RegionSerializer
 
     @extend_schema(responses={(200, "application/geo+json"): OpenApiTypes.OBJECT})
-    @action(detail=True, url_path="boundaries")
+    @action(detail=True, url_path="boundaries", renderer_classes=[GeoJSONRenderer, JSONRenderer])
     def boundaries(self, request: Request, code: str | None = None) -> HttpResponse:
         """GeoJSON of the region's children (or of the region itself at the lowest level)."""
         region = self.get_object()
