@@ -7,6 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from lindung.accounts.models import User
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -19,19 +22,19 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "lindung-browser-test"  # noqa: S105 - throwaway password of throwaway test users
+PASSWORD = "lindung-browser-test"  # throwaway password of throwaway test users
 # Wait for conditions, never sleep: generous enough for a loaded CI machine.
 TIMEOUT_MS = 15_000
 
+MakeOfficer = Callable[[str, str, list[str]], User]
+
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
         pytest.skip(
             f"{CHROMIUM} is missing: install Debian's chromium package to run browser tests"
         )
-    from playwright.sync_api import sync_playwright
-
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -45,14 +48,14 @@ def seen_requests() -> list[str]:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any, seen_requests: list[str]) -> Iterator[Any]:
-    # An Indonesian visitor's browser: the language the app is built for.
+def page(browser: Browser, live_server: Any, seen_requests: list[str]) -> Iterator[Page]:
+    # A browser set up in English (Accept-Language: en-US): the app must still answer in
+    # Indonesian until the user picks another language with the switch.
     context = browser.new_context(
-        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 900}
+        base_url=live_server.url, locale="en-US", viewport={"width": 1280, "height": 900}
     )
     context.set_default_timeout(TIMEOUT_MS)
     context.on("request", lambda request: seen_requests.append(request.url))
-    context.route("**/boundaries/", lambda r: r.continue_(headers={**r.request.headers, "accept": "application/json"}))  # TEMP
     page = context.new_page()
     yield page
     context.close()
@@ -72,10 +75,10 @@ def lampung(transactional_db: None, settings: Any) -> None:
 
 
 @pytest.fixture
-def make_officer(lampung: None) -> Callable[[str, str, list[str]], Any]:
+def make_officer(lampung: None) -> MakeOfficer:
     from lindung.accounts.services import create_user
 
-    def make(username: str, role: str, scope_codes: list[str]) -> Any:
+    def make(username: str, role: str, scope_codes: list[str]) -> User:
         return create_user(
             actor=None, username=username, password=PASSWORD, role=role, scope_codes=scope_codes
         )
@@ -84,24 +87,24 @@ def make_officer(lampung: None) -> Callable[[str, str, list[str]], Any]:
 
 
 @pytest.fixture
-def province_officer(make_officer: Callable[[str, str, list[str]], Any]) -> Any:
+def province_officer(make_officer: MakeOfficer) -> User:
     from lindung.core.roles import Role
 
     return make_officer("provinsi", Role.PROVINCE_OFFICER, ["18"])
 
 
 @pytest.fixture
-def regency_officer(make_officer: Callable[[str, str, list[str]], Any]) -> Any:
+def regency_officer(make_officer: MakeOfficer) -> User:
     from lindung.core.roles import Role
 
     return make_officer("bandarlampung", Role.REGENCY_OFFICER, ["18.71"])
 
 
 @pytest.fixture
-def screenshot() -> Callable[[Any, str], None]:
+def screenshot() -> Callable[[Page, str], None]:
     """Saves a full-page screenshot for humans to look at; never asserted."""
 
-    def take(page: Any, name: str) -> None:
+    def take(page: Page, name: str) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 

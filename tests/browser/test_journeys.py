@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from lindung.accounts.models import User
 from lindung.regions.models import Region, RegionBoundary
 from tests.browser.conftest import PASSWORD
 
@@ -37,12 +38,35 @@ def log_in(page: Page, live_server: Any, username: str) -> None:
 
 def expect_map(page: Page, features: int) -> None:
     """Waits until region-map.js has drawn ``features`` polygons."""
-    expect(page.locator(f'#region-map[data-features="{features}"]')).to_be_attached()
-    expect(page.locator("#region-map path.leaflet-interactive")).to_have_count(features)
+    drawn = f"map of {page.url} did not draw {features} polygons (boundary fetch failed?)"
+    expect(page.locator(f'#region-map[data-features="{features}"]'), drawn).to_be_attached()
+    expect(page.locator("#region-map path.leaflet-interactive"), drawn).to_have_count(features)
+    expect(page.locator("#map-empty")).to_be_hidden()
+
+
+def codes_below(code: str) -> list[str]:
+    return sorted(Region.objects.filter(parent__code=code).values_list("code", flat=True))
+
+
+def with_boundary_codes(codes: list[str]) -> list[str]:
+    boundaries = RegionBoundary.objects.filter(region__code__in=codes)
+    return sorted(boundaries.values_list("region__code", flat=True))
 
 
 def with_boundary(codes: list[str]) -> int:
-    return RegionBoundary.objects.filter(region__code__in=codes).count()
+    return len(with_boundary_codes(codes))
+
+
+def first_with_boundary(codes: list[str]) -> str:
+    found = with_boundary_codes(codes)
+    assert found, f"none of {codes} has a boundary"
+    return found[0]
+
+
+def map_codes(page: Page) -> list[str]:
+    """The data-code of every drawn polygon ("" where region-map.js set none)."""
+    paths = page.locator("#region-map path.leaflet-interactive")
+    return paths.evaluate_all("paths => paths.map(p => p.getAttribute('data-code') ?? '')")
 
 
 def child_codes(page: Page) -> list[str]:
@@ -64,7 +88,7 @@ def test_anonymous_visitor_language_and_login_wall(
     login_link = page.locator("#login-link")
     assert login_link.inner_text().strip() == "Masuk", NEEDS_ID_CATALOGUE
     # Anonymous visitors are not offered the region browser.
-    expect(page.locator("#mainnav a.nav-link", has_text="Wilayah")).to_have_count(0)
+    expect(page.locator('#mainnav a[href="/wilayah/"]')).to_have_count(0)
 
     # Choosing English posts to set_language and comes back to the same page.
     page.select_option("#language-select", "en")
@@ -93,7 +117,7 @@ def test_anonymous_visitor_language_and_login_wall(
 def test_province_officer_drills_down_from_province_to_village(
     page: Page,
     live_server: Any,
-    province_officer: Any,
+    province_officer: User,
     seen_requests: list[str],
     screenshot: Screenshot,
 ) -> None:
@@ -107,12 +131,8 @@ def test_province_officer_drills_down_from_province_to_village(
     expect(page).to_have_url(url_of(live_server, "/wilayah/18/"))
     expect(page.locator("#region-name")).to_have_text("Lampung")
     expect(page.locator("#children tbody tr")).to_have_count(15)
-    expected_regencies = list(
-        Region.objects.filter(parent__code="18").values_list("code", flat=True)
-    )
-    assert sorted(child_codes(page)) == sorted(expected_regencies)
+    assert sorted(child_codes(page)) == codes_below("18")
     expect_map(page, 15)
-    expect(page.locator("#map-empty")).to_be_hidden()
     expect(page.locator("#populations")).to_be_visible()
 
     # Into a city through the table.
@@ -123,11 +143,10 @@ def test_province_officer_drills_down_from_province_to_village(
         "href", "/wilayah/18/"
     )
     expect(page.locator("#breadcrumbs .active")).to_have_text("Kota Bandar Lampung")
-    districts = list(Region.objects.filter(parent__code="18.71").values_list("code", flat=True))
+    districts = codes_below("18.71")
     assert len(districts) == 20
     expect(page.locator("#children tbody tr")).to_have_count(len(districts))
     expect_map(page, with_boundary(districts))
-    expect(page.locator("#region-map path[data-code='18.71.01']")).to_have_count(1)
 
     # Into a district, then one of its villages.
     page.click('#children tr[data-code="18.71.01"] a')
@@ -135,37 +154,58 @@ def test_province_officer_drills_down_from_province_to_village(
     expect(page.locator("#breadcrumbs a")).to_have_text(
         ["Wilayah", "Lampung", "Kota Bandar Lampung"]
     )
-    villages = list(Region.objects.filter(parent__code="18.71.01").values_list("code", flat=True))
+    villages = codes_below("18.71.01")
     expect(page.locator("#children tbody tr")).to_have_count(len(villages))
     expect_map(page, with_boundary(villages))
 
-    village = (
-        Region.objects.filter(parent__code="18.71.01", boundary__isnull=False)
-        .order_by("code")
-        .first()
-    )
-    assert village is not None
+    village = Region.objects.get(code=first_with_boundary(villages))
     page.click(f'#children tr[data-code="{village.code}"] a')
     expect(page).to_have_url(url_of(live_server, f"/wilayah/{village.code}/"))
     expect(page.locator("#region-name")).to_have_text(village.name)
     expect(page.locator("#children")).to_have_count(0)
-    expect_map(page, 1)  # no children with polygons: the village's own outline
-    expect(page.locator(f'#region-map path[data-code="{village.code}"]')).to_have_count(1)
+    # No children with polygons: the map shows the village's own outline (its tooltip says so).
+    expect_map(page, 1)
+    page.locator("#region-map path.leaflet-interactive").hover()
+    expect(page.locator(".leaflet-tooltip")).to_have_text(f"{village.name} ({village.code})")
     screenshot(page, "journey-2-province-officer")
+    assert_stayed_local(seen_requests, live_server)
 
-    # Clicking a polygon on the province map opens that regency.
-    page.click('#breadcrumbs a[href="/wilayah/18/"]')
+
+def test_province_officer_opens_regions_from_the_map(
+    page: Page,
+    live_server: Any,
+    province_officer: User,
+    seen_requests: list[str],
+    screenshot: Screenshot,
+) -> None:
+    log_in(page, live_server, province_officer.username)
+    page.goto("/wilayah/18/")
     expect_map(page, 15)
+    # region-map.js tags every polygon with its region code.
+    assert sorted(map_codes(page)) == codes_below("18"), "polygons lack data-code"
+
     page.locator('#region-map path[data-code="18.71"]').click()
     expect(page).to_have_url(url_of(live_server, "/wilayah/18.71/"))
     expect(page.locator("#region-name")).to_have_text("Kota Bandar Lampung")
+    districts = codes_below("18.71")
+    expect_map(page, with_boundary(districts))
+    assert sorted(map_codes(page)) == with_boundary_codes(districts)
+
+    page.locator('#region-map path[data-code="18.71.01"]').click()
+    expect(page).to_have_url(url_of(live_server, "/wilayah/18.71.01/"))
+    village = first_with_boundary(codes_below("18.71.01"))
+    page.locator(f'#region-map path[data-code="{village}"]').click()
+    expect(page).to_have_url(url_of(live_server, f"/wilayah/{village}/"))
+    expect_map(page, 1)
+    assert map_codes(page) == [village]
+    screenshot(page, "journey-2-map-navigation")
     assert_stayed_local(seen_requests, live_server)
 
 
 def test_regency_officer_stays_inside_own_city(
     page: Page,
     live_server: Any,
-    regency_officer: Any,
+    regency_officer: User,
     seen_requests: list[str],
     screenshot: Screenshot,
 ) -> None:
@@ -181,8 +221,7 @@ def test_regency_officer_stays_inside_own_city(
     expect(crumbs.nth(1).locator("a")).to_have_count(0)
     expect(page.locator('#breadcrumbs a[href="/wilayah/18/"]')).to_have_count(0)
     expect(page.locator("#children tbody tr")).to_have_count(20)
-    districts = list(Region.objects.filter(parent__code="18.71").values_list("code", flat=True))
-    expect_map(page, with_boundary(districts))
+    expect_map(page, with_boundary(codes_below("18.71")))
     screenshot(page, "journey-3-regency-officer")
 
     # A neighbouring city and the province answer "not found", not "forbidden".

@@ -31,11 +31,12 @@
           }
         },
       }).addTo(map);
+      // Leaflet creates the SVG paths only once the map has a view, so fit first.
+      map.fitBounds(layer.getBounds(), { padding: [8, 8] });
       layer.eachLayer((shape) => {
         const path = shape.getElement && shape.getElement();
         if (path) { path.setAttribute("data-code", shape.feature.properties.code); }
       });
-      map.fitBounds(layer.getBounds(), { padding: [8, 8] });
       el.dataset.features = String(collection.features.length);
     })
     .catch(() => {
