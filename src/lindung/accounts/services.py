@@ -126,6 +126,7 @@ def set_scope(*, actor: Any, user: User, scope_codes: Sequence[str]) -> User:
     regions = _check_scope(user.role, scope_codes)
     before = sorted(user.scope_region_codes())
     user.scope_regions.set(regions)
+    user.__dict__.pop("_lindung_scope", None)  # actor_scope caches on the instance
     after = sorted(r.code for r in regions)
     record_audit(
         actor=actor,

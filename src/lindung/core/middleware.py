@@ -6,7 +6,8 @@ import contextvars
 import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -21,9 +22,14 @@ def current_request_id() -> str:
     return _request_id.get()
 
 
-def bind_request_id(value: str | None = None) -> contextvars.Token:
-    """Bind a request id for work outside a request (CLI, background jobs)."""
-    return _request_id.set(value or uuid.uuid4().hex)
+@contextmanager
+def request_id_bound(value: str | None = None) -> Iterator[str]:
+    """A request id for work outside a request (CLI, background jobs), reset afterwards."""
+    token = _request_id.set(value or uuid.uuid4().hex)
+    try:
+        yield _request_id.get()
+    finally:
+        _request_id.reset(token)
 
 
 class RequestIdMiddleware:

@@ -13,11 +13,12 @@ Level = Literal["province", "regency", "district", "village"]
 LEVELS: tuple[Level, ...] = ("province", "regency", "district", "village")
 LEVEL_COLUMNS: dict[str, str] = {level: f"{level}_code" for level in LEVELS}
 
-CODE_PATTERN = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+# ASCII digits only, whole string: "18\n" or other scripts' digits are not codes.
+CODE_PATTERN = re.compile(r"[0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?")
 
 
 def is_valid_code(code: str) -> bool:
-    return bool(CODE_PATTERN.match(code))
+    return isinstance(code, str) and CODE_PATTERN.fullmatch(code) is not None
 
 
 def level_of(code: str) -> Level:

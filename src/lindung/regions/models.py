@@ -89,7 +89,7 @@ class BpsCode(models.Model):
     )
     bps_code = models.CharField(max_length=10, db_index=True)
     name_bps = models.CharField(max_length=120)
-    match = models.CharField(max_length=30, help_text=_("How the names were matched"))
+    match = models.CharField(max_length=80, help_text=_("How the names were matched"))
 
     scope_region_path = "region__"
     objects = ScopedManager()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from calendar import monthrange
 from collections.abc import Callable
@@ -65,6 +66,31 @@ def _finish(result: LoadResult, *, actor: Any, action: str) -> LoadResult:
         after=result.counts(),
     )
     return result
+
+
+def _is_digits(text: str) -> bool:
+    """Plain ASCII digits: "²" or Arabic-Indic digits pass ``str.isdigit`` but are not numbers."""
+    return text.isascii() and text.isdigit()
+
+
+def _parse_year(text: str) -> int | None:
+    return int(text) if _is_digits(text) and 1900 <= int(text) <= 2200 else None
+
+
+def _parse_count(text: str) -> int | None:
+    """A head count, possibly written with a decimal point; None for anything else."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return round(value) if math.isfinite(value) else None
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def load_regions(
@@ -153,9 +179,8 @@ def load_regions(
         )
         if deactivate_missing:
             missing = existing_codes - {key[0] for key in accepted}
-            stale = Region.objects.filter(is_active=True, code__in=missing)
             result.extra["deactivated"] = sum(
-                stale.filter(code__in=chunk).update(is_active=False)
+                Region.objects.filter(is_active=True, code__in=chunk).update(is_active=False)
                 for chunk in _chunks(sorted(missing), 5000)
             )
         _finish(result, actor=actor, action="regions.load")
@@ -228,7 +253,7 @@ def load_crosswalk(path: Path, *, actor: Any = None) -> LoadResult:
             # A known gap of the source (e.g. a district created after the BPS list), not an error.
             result.extra.setdefault("without_bps_code", []).append(code)
             continue
-        if not row["bps_code"].isdigit():
+        if not _is_digits(row["bps_code"]):
             result.reject(
                 line, "bps_code", row["bps_code"], bilingual("kode BPS tidak valid", "bad BPS code")
             )
@@ -311,10 +336,12 @@ def load_worker_populations(path: Path, *, actor: Any = None) -> LoadResult:
                 line, "region_code", code, bilingual("wilayah tidak dikenal", "unknown region")
             )
             continue
-        try:
-            year = int(row["year"])
-            value = round(float(row["value"]))
-        except ValueError:
+        year = _parse_year(row["year"])
+        if year is None:
+            result.reject(line, "year", row["year"], bilingual("tahun tidak valid", "invalid year"))
+            continue
+        value = _parse_count(row["value"])
+        if value is None:
             result.reject(line, "value", row["value"], bilingual("bukan angka", "not a number"))
             continue
         if value < 0:
@@ -377,7 +404,7 @@ def load_minimum_wages(path: Path, *, actor: Any = None) -> LoadResult:
                 bilingual("jenis harus UMP atau UMK", "kind must be UMP or UMK"),
             )
             continue
-        if not row["amount"].isdigit() or int(row["amount"]) <= 0:
+        if not _is_digits(row["amount"]) or int(row["amount"]) <= 0:
             result.reject(
                 line,
                 "amount",
@@ -387,16 +414,30 @@ def load_minimum_wages(path: Path, *, actor: Any = None) -> LoadResult:
                 ),
             )
             continue
-        try:
-            year = int(row["year"])
-            start = dt.date.fromisoformat(row["effective_from"])
-            end = dt.date.fromisoformat(row["effective_to"]) if row.get("effective_to") else None
-        except ValueError:
+        year = _parse_year(row["year"])
+        if year is None:
+            result.reject(line, "year", row["year"], bilingual("tahun tidak valid", "invalid year"))
+            continue
+        start = _parse_date(row["effective_from"])
+        end_text = row.get("effective_to", "")
+        end = _parse_date(end_text) if end_text else None
+        bad_date = "effective_from" if start is None else ""
+        if end_text and end is None:
+            bad_date = bad_date or "effective_to"
+        if bad_date:
             result.reject(
                 line,
-                "effective_from",
-                row["effective_from"],
+                bad_date,
+                row.get(bad_date, ""),
                 bilingual("tanggal tidak valid (YYYY-MM-DD)", "invalid date (YYYY-MM-DD)"),
+            )
+            continue
+        if end is not None and end < start:
+            result.reject(
+                line,
+                "effective_to",
+                row["effective_to"],
+                bilingual("berakhir sebelum mulai berlaku", "ends before it starts"),
             )
             continue
         confidence = row.get("confidence") or Confidence.UNCONFIRMED

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lindung.accounts import services
 from lindung.accounts.models import Organisation, OrganisationKind, User
-from lindung.core.middleware import bind_request_id
+from lindung.core.middleware import request_id_bound
 from lindung.core.roles import Role
 
 
@@ -29,7 +29,10 @@ class Command(BaseCommand):
         sub.add_parser("list", help="users with role and scope")
 
     def handle(self, *args, **options) -> None:
-        bind_request_id()
+        with request_id_bound():
+            self._handle(options)
+
+    def _handle(self, options) -> None:
         if options["action"] == "list":
             for user in User.objects.order_by("username").prefetch_related("scope_regions"):
                 scope = ",".join(sorted(user.scope_region_codes())) or "-"

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from lindung.core.cli_output import print_results
-from lindung.core.middleware import bind_request_id
+from lindung.core.middleware import request_id_bound
 from lindung.demo.services import DEMO_PASSWORD, build_demo
 
 
@@ -18,7 +18,10 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
     def handle(self, *args, **options) -> None:
-        bind_request_id()
+        with request_id_bound():
+            self._handle(options)
+
+    def _handle(self, options) -> None:
         results = build_demo(options["data_dir"])
         print_results(results, fmt=options["format"], stdout=self.stdout)
         if options["format"] != "json":

@@ -9,7 +9,7 @@ from rich.console import Console
 
 from lindung.core.cli_output import print_results, write_reject_report
 from lindung.core.loading import LoadError
-from lindung.core.middleware import bind_request_id
+from lindung.core.middleware import request_id_bound
 from lindung.regions import services
 
 
@@ -32,7 +32,10 @@ class Command(BaseCommand):
             p.add_argument("--reject-report", type=Path)
 
     def handle(self, *args, **options) -> None:
-        bind_request_id()
+        with request_id_bound():
+            self._handle(options)
+
+    def _handle(self, options) -> None:
         console = Console(stderr=True)
         started = time.perf_counter()
         try:

@@ -1,0 +1,148 @@
+"""The ``lindung`` console entry point, run as a real process against a throwaway SQLite file."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+DATA = Path(settings.LINDUNG_REFERENCE_DATA)
+LINDUNG = Path(sys.executable).with_name("lindung")
+WAGES = DATA / "lampung_minimum_wages.csv"  # optional: loaded when shipped
+STEPS = {"regions", "regency_boundaries", "district_boundaries", "crosswalk", "labour"} | (
+    {"minimum_wages"} if WAGES.exists() else set()
+)
+
+
+def lindung(var_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LINDUNG_REFERENCE_DATA"}
+    }
+    env["LINDUNG_VAR_DIR"] = str(var_dir)
+    return subprocess.run(  # noqa: S603 - our own console script with fixed arguments
+        [str(LINDUNG), *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
+
+
+def data_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+def features(name: str) -> int:
+    return len(json.loads((DATA / name).read_text(encoding="utf-8"))["features"])
+
+
+@pytest.fixture(scope="module")
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("var")
+    done = lindung(path, "migrate", "--no-input")
+    assert done.returncode == 0, done.stderr
+    assert (path / "lindung.sqlite3").exists()
+    return path
+
+
+@pytest.fixture(scope="module")
+def first_load(var_dir: Path) -> dict:
+    regions_file = DATA / "regions_lampung.csv"
+    done = lindung(
+        var_dir,
+        "regions",
+        "load",
+        "--format",
+        "json",
+        "--regions-file",
+        str(regions_file),
+        "--no-villages",
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert len(lines) == 1, done.stdout  # one JSON object, progress goes to stderr
+    return json.loads(lines[0])
+
+
+def test_load_prints_one_json_object_with_per_step_counts(first_load: dict) -> None:
+    assert set(first_load) == STEPS  # --no-villages: no village_boundaries step
+    regions_file = DATA / "regions_lampung.csv"
+    n_regions = len(data_rows(regions_file))
+    regions = first_load["regions"]
+    assert (regions["rows_read"], regions["created"], regions["rejected"]) == (
+        n_regions,
+        n_regions,
+        0,
+    )
+    assert regions["source"] == "regions_lampung.csv"
+    assert regions["sha256"] == hashlib.sha256(regions_file.read_bytes()).hexdigest()
+    regency, district = first_load["regency_boundaries"], first_load["district_boundaries"]
+    assert regency["created"] == features("lampung_regencies.geojson") == 15
+    assert district["created"] == features("lampung_districts.geojson") == 229
+    crosswalk = data_rows(DATA / "lampung_bps_crosswalk.csv")
+    assert first_load["crosswalk"]["rows_read"] == len(crosswalk)
+    assert first_load["crosswalk"]["created"] == sum(1 for r in crosswalk if r["bps_code"])
+    assert first_load["crosswalk"]["extra"]["without_bps_code"] == ["18.08.15"]
+    labour = first_load["labour"]
+    assert labour["rows_read"] == len(data_rows(DATA / "lampung_labour.csv"))
+    assert labour["created"] > 0 and labour["rejected"] == 0
+    assert labour["created"] + sum(labour["extra"]["skipped"].values()) == labour["rows_read"]
+    if WAGES.exists():
+        wages = first_load["minimum_wages"]
+        assert (wages["rows_read"], wages["rejected"]) == (len(data_rows(WAGES)), 0)
+        assert wages["created"] == wages["rows_read"]
+
+
+def test_reload_with_bad_rows_writes_a_reject_report(
+    first_load: dict, var_dir: Path, tmp_path: Path
+) -> None:
+    source = (DATA / "regions_lampung.csv").read_text(encoding="utf-8")
+    n_lines = len(source.splitlines())
+    regions_file = tmp_path / "regions_plus.csv"
+    regions_file.write_text(
+        source + "18.1,Rusak,regency,18\n18.71.01.9001,,village,18.71.01\n", encoding="utf-8"
+    )
+    report = tmp_path / "rejects.csv"
+    done = lindung(
+        var_dir,
+        "regions", "load", "--format", "json", "--regions-file", str(regions_file),
+        "--no-villages", "--reject-report", str(report),
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    counts = json.loads(done.stdout)
+    unchanged = first_load["regions"]["created"]
+    assert (counts["regions"]["unchanged"], counts["regions"]["created"]) == (unchanged, 0)
+    assert counts["regions"]["rejected"] == 2
+    for step in STEPS - {"regions"}:
+        assert (counts[step]["created"], counts[step]["updated"]) == (0, 0), step
+
+    rows = data_rows(report)
+    assert [(r["file"], r["line"], r["column"], r["value"]) for r in rows] == [
+        ("regions_plus.csv", str(n_lines + 1), "code", "18.1"),
+        ("regions_plus.csv", str(n_lines + 2), "name", ""),
+    ]
+    assert all(" / " in r["reason"] for r in rows)
+    assert "2 rejected rows" in done.stderr
+
+
+def test_deactivate_missing_needs_the_national_list(var_dir: Path) -> None:
+    done = lindung(
+        var_dir,
+        "regions",
+        "load",
+        "--regions-file",
+        str(DATA / "regions_lampung.csv"),
+        "--deactivate-missing",
+    )
+    assert done.returncode != 0
+    assert "--deactivate-missing needs the full national list" in done.stderr
+
+
+def test_a_missing_wage_file_is_a_clean_error(var_dir: Path, tmp_path: Path) -> None:
+    done = lindung(var_dir, "regions", "load-wages", str(tmp_path / "absent.csv"))
+    assert done.returncode != 0
+    assert "absent.csv" in done.stderr and "Traceback" not in done.stderr
