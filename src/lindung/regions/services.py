@@ -68,6 +68,14 @@ def _finish(result: LoadResult, *, actor: Any, action: str) -> LoadResult:
     return result
 
 
+def _unknown_region(result: LoadResult, line: int, column: str, code: str, known: set[str]) -> bool:
+    """Reject the row when ``code`` is not a loaded region; True when rejected."""
+    if code in known:
+        return False
+    result.reject(line, column, code, bilingual("wilayah tidak dikenal", "unknown region code"))
+    return True
+
+
 def _is_digits(text: str) -> bool:
     """Plain ASCII digits: "²" or Arabic-Indic digits pass ``str.isdigit`` but are not numbers."""
     return text.isascii() and text.isdigit()
@@ -202,10 +210,7 @@ def load_boundaries(path: Path, *, actor: Any = None, progress: Progress = None)
         result.rows_read += 1
         props = feature.get("properties") or {}
         code = str(props.get("code") or "")
-        if code not in known:
-            result.reject(
-                index, "code", code, bilingual("wilayah tidak dikenal", "unknown region code")
-            )
+        if _unknown_region(result, index, "code", code, known):
             continue
         geometry = feature.get("geometry")
         if not geometry or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
@@ -244,10 +249,7 @@ def load_crosswalk(path: Path, *, actor: Any = None) -> LoadResult:
     for line, row in read_csv(path, ("kemendagri_code", "bps_code", "name_bps", "match")):
         result.rows_read += 1
         code = row["kemendagri_code"]
-        if code not in known:
-            result.reject(
-                line, "kemendagri_code", code, bilingual("wilayah tidak dikenal", "unknown region")
-            )
+        if _unknown_region(result, line, "kemendagri_code", code, known):
             continue
         if not row["bps_code"] and row["match"].startswith("no_bps_code"):
             # A known gap of the source (e.g. a district created after the BPS list), not an error.
@@ -331,10 +333,7 @@ def load_worker_populations(path: Path, *, actor: Any = None) -> LoadResult:
             skipped[row["indicator"]] = skipped.get(row["indicator"], 0) + 1
             continue
         code = row["region_code"]
-        if code not in known:
-            result.reject(
-                line, "region_code", code, bilingual("wilayah tidak dikenal", "unknown region")
-            )
+        if _unknown_region(result, line, "region_code", code, known):
             continue
         year = _parse_year(row["year"])
         if year is None:
@@ -391,10 +390,7 @@ def load_minimum_wages(path: Path, *, actor: Any = None) -> LoadResult:
     for line, row in read_csv(path, required):
         result.rows_read += 1
         code, kind = row["region_code"], row["kind"].upper()
-        if code not in known:
-            result.reject(
-                line, "region_code", code, bilingual("wilayah tidak dikenal", "unknown region")
-            )
+        if _unknown_region(result, line, "region_code", code, known):
             continue
         if kind not in WageKind.values:
             result.reject(
