@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "lindung.core",
     "lindung.accounts",
     "lindung.regions",
+    "lindung.registry",
     "lindung.demo",
 ]
 

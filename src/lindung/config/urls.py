@@ -30,6 +30,8 @@ urlpatterns = [
     path("", include("lindung.core.urls")),
     path("", include("lindung.accounts.urls")),
     path("wilayah/", include("lindung.regions.urls")),
+    path("registri/", include("lindung.registry.urls")),
+    path("impor/", include("lindung.core.imports.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),

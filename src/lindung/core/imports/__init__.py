@@ -1,0 +1,1 @@
+"""The import pipeline shared by every importer (DESIGN.md §8 "Imports")."""
