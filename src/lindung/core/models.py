@@ -43,3 +43,70 @@ class AuditLog(RegionCodes):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
         )
+
+
+class ImportState(models.TextChoices):
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(RegionCodes):
+    """One file being imported (DESIGN.md §8 "Imports").
+
+    Chunks commit one by one together with their counters and rejections, so ``last_chunk`` always
+    tells how far the file is in the database; a killed job is resumed from there.
+    """
+
+    kind = models.CharField(max_length=40)
+    file_name = models.CharField(max_length=255)
+    file_sha256 = models.CharField(max_length=64, db_index=True)
+    state = models.CharField(max_length=8, choices=ImportState.choices, default=ImportState.RUNNING)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_read = models.PositiveIntegerField(default=0)
+    rows_imported = models.PositiveIntegerField(default=0)
+    rows_unchanged = models.PositiveIntegerField(default=0)
+    rows_rejected = models.PositiveIntegerField(default=0)
+    last_chunk = models.IntegerField(default=-1)
+    error = models.TextField(blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.state})"
+
+    def counts(self) -> dict[str, int | str]:
+        return {
+            "job": self.pk,
+            "state": self.state,
+            "rows_read": self.rows_read,
+            "rows_imported": self.rows_imported,
+            "rows_unchanged": self.rows_unchanged,
+            "rows_rejected": self.rows_rejected,
+        }
+
+
+class ImportRejection(models.Model):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="rejections")
+    line = models.PositiveIntegerField()
+    column = models.CharField(max_length=60)
+    value = models.CharField(max_length=200)
+    reason = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ["job_id", "line", "id"]
+        verbose_name = _("rejected row")
+        verbose_name_plural = _("rejected rows")
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column} {self.reason}"

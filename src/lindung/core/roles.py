@@ -36,20 +36,47 @@ class Capability(models.TextChoices):
     VIEW_REGIONS = "view_regions", _("Browse regions and their worker population")
     VIEW_AUDIT = "view_audit", _("Read the audit log")
     VIEW_ORGANISATIONS = "view_organisations", _("See organisations")
+    VIEW_EMPLOYERS = "view_employers", _("Browse employers in the registry")
+    VIEW_PERSONS = "view_persons", _("See persons and memberships, masked")
+    REVEAL_PERSONAL_DATA = "reveal_personal_data", _("Reveal one person's data, with a reason")
+    EXPORT_REGISTRY = "export_registry", _("Export registry lists (masked, audited)")
 
+
+# Registry (domain.md §9, UU 27/2022): region staff and the BPJS branch work with persons, see them
+# masked and may reveal one record with an audited reason; the village operator does the same for its
+# own village only (its scope). Auditors read the registry masked but neither reveal nor export:
+# checking the audit trail needs no personal data, and bulk copies are the riskiest channel. Employers
+# see only their own employer rows (owner scope), not persons. Sponsors and award roles see nothing.
+_REGISTRY_STAFF = frozenset(
+    {
+        Capability.VIEW_EMPLOYERS,
+        Capability.VIEW_PERSONS,
+        Capability.REVEAL_PERSONAL_DATA,
+        Capability.EXPORT_REGISTRY,
+    }
+)
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
-    Role.PROVINCE_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS}),
-    Role.REGENCY_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS}),
-    Role.VILLAGE_OPERATOR: frozenset({Capability.VIEW_REGIONS}),
-    Role.BPJS_BRANCH: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS}),
-    Role.EMPLOYER: frozenset(),
+    Role.PROVINCE_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
+    | _REGISTRY_STAFF,
+    Role.REGENCY_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
+    | _REGISTRY_STAFF,
+    Role.VILLAGE_OPERATOR: frozenset({Capability.VIEW_REGIONS}) | _REGISTRY_STAFF,
+    Role.BPJS_BRANCH: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
+    | _REGISTRY_STAFF,
+    Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS}),
     Role.SPONSOR: frozenset(),
     Role.AWARD_VERIFIER: frozenset(),
     Role.AWARD_JURY: frozenset(),
     Role.AUDITOR: frozenset(
-        {Capability.VIEW_REGIONS, Capability.VIEW_AUDIT, Capability.VIEW_ORGANISATIONS}
+        {
+            Capability.VIEW_REGIONS,
+            Capability.VIEW_AUDIT,
+            Capability.VIEW_ORGANISATIONS,
+            Capability.VIEW_EMPLOYERS,
+            Capability.VIEW_PERSONS,
+        }
     ),
 }
 

@@ -1,0 +1,233 @@
+"""File → validated rows → chunked, transactional, resumable upsert (DESIGN.md §8 "Imports").
+
+An importer declares its columns (with Indonesian and English aliases), parses one row into
+clean values (raising CellError with the column and a bilingual reason), and writes a chunk of
+good rows set-based. The pipeline does the rest: header mapping, duplicate natural keys, the
+reject report, one transaction per chunk together with the job's counters, resuming a killed
+job from its last committed chunk, and one audit row per job.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from lindung.core.audit import record_audit
+from lindung.core.imports.cells import CellError
+from lindung.core.imports.reader import normalise_header, open_table
+from lindung.core.loading import LoadError, bilingual, file_sha256
+from lindung.core.models import ImportJob, ImportRejection, ImportState
+from lindung.core.nik import mask_nik
+
+Progress = Callable[[int], None] | None
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    aliases: tuple[str, ...] = ()
+    required: bool = True
+
+    def names(self) -> set[str]:
+        return {normalise_header(n) for n in (self.name, *self.aliases)}
+
+
+@dataclass(frozen=True)
+class Rejected:
+    line: int
+    column: str
+    value: str
+    reason: str
+
+
+class Importer:
+    """Base class: subclasses set ``kind``, ``columns`` and implement the three hooks."""
+
+    kind: str = ""
+    columns: tuple[Column, ...] = ()
+    chunk_size: int = 20_000
+    # Personal data (UU PDP): masked in the reject report, which is downloaded and shared.
+    sensitive: frozenset[str] = frozenset()
+
+    def setup(self) -> None:
+        """Load lookups once per run (known regions, employers…)."""
+
+    def parse(self, raw: dict[str, str]) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def key(self, row: dict[str, Any]) -> str:
+        """Natural key of a parsed row; a second row with the same key is a duplicate."""
+        raise NotImplementedError
+
+    def write(self, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int]:
+        """Upsert a chunk inside the caller's transaction; returns (imported, unchanged)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def cell(raw: dict[str, str], column: str, parser: Callable[..., Any], *args: Any) -> Any:
+        try:
+            return parser(raw.get(column, ""), *args)
+        except CellError as exc:
+            exc.column = exc.column or column
+            raise
+
+
+def map_header(header: list[str], columns: Iterable[Column]) -> dict[str, int]:
+    """Column name → position, accepting any alias; a missing required column stops the file."""
+    positions = {normalise_header(h): i for i, h in reversed(list(enumerate(header)))}
+    mapping: dict[str, int] = {}
+    missing = []
+    for column in columns:
+        found = [positions[n] for n in column.names() if n in positions]
+        if found:
+            mapping[column.name] = min(found)
+        elif column.required:
+            missing.append(f"{column.name} ({', '.join(column.aliases[:2])})")
+    if missing:
+        raise LoadError(
+            bilingual(
+                f"Kolom wajib tidak ditemukan: {'; '.join(missing)}",
+                f"required columns not found: {'; '.join(missing)}",
+            )
+        )
+    return mapping
+
+
+def _resumable_job(importer: Importer, sha: str) -> ImportJob | None:
+    return (
+        ImportJob.objects.filter(kind=importer.kind, file_sha256=sha)
+        .exclude(state=ImportState.DONE)
+        .order_by("-id")
+        .first()
+    )
+
+
+def start_job(importer: Importer, path: Path, *, actor: Any = None) -> ImportJob:
+    """The job for this file: an unfinished one with the same content is resumed."""
+    sha = file_sha256(path)
+    job = _resumable_job(importer, sha)
+    if job is None:
+        job = ImportJob.objects.create(
+            kind=importer.kind,
+            file_name=path.name[:255],
+            file_sha256=sha,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    return job
+
+
+def run_import(
+    importer: Importer,
+    path: Path,
+    *,
+    actor: Any = None,
+    job: ImportJob | None = None,
+    progress: Progress = None,
+    on_total: Callable[[int | None], None] | None = None,
+) -> ImportJob:
+    job = job or start_job(importer, path, actor=actor)
+    try:
+        table = open_table(path)
+        mapping = map_header(table.header, importer.columns)
+    except LoadError as exc:
+        job.state, job.error, job.finished_at = ImportState.FAILED, str(exc), timezone.now()
+        job.save(update_fields=["state", "error", "finished_at"])
+        raise
+    if job.rows_total is None and table.total is not None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_total=table.total)
+    if on_total:
+        on_total(table.total)
+    if job.state == ImportState.FAILED:
+        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, error="")
+    importer.setup()
+
+    seen: dict[str, int] = {}
+    good: list[tuple[int, dict[str, Any]]] = []
+    rejected: list[Rejected] = []
+    lines = 0
+    chunk = 0
+    for line, cells in table.rows:
+        lines += 1
+        raw = {name: (cells[i].strip() if i < len(cells) else "") for name, i in mapping.items()}
+        try:
+            row = importer.parse(raw)
+        except CellError as exc:
+            column = exc.column or ""
+            value = raw.get(column, "")
+            if column in importer.sensitive:
+                value = mask_nik(value)
+            rejected.append(Rejected(line, column, value[:200], exc.reason))
+        else:
+            key = importer.key(row)
+            first = seen.setdefault(key, line)
+            if first != line:
+                rejected.append(
+                    Rejected(
+                        line,
+                        "",
+                        key[:200],
+                        bilingual(
+                            f"baris ganda (sama dengan baris {first})", f"duplicate of line {first}"
+                        ),
+                    )
+                )
+            else:
+                good.append((line, row))
+        if lines == importer.chunk_size:
+            _commit_chunk(importer, job, chunk, good, rejected, lines, progress)
+            chunk, lines, good, rejected = chunk + 1, 0, [], []
+    if lines:
+        _commit_chunk(importer, job, chunk, good, rejected, lines, progress)
+
+    with transaction.atomic():
+        job.refresh_from_db()
+        job.state, job.finished_at = ImportState.DONE, timezone.now()
+        job.save(update_fields=["state", "finished_at"])
+        record_audit(
+            actor=actor,
+            action=f"import.{importer.kind}",
+            target=job,
+            after={**job.counts(), "file": job.file_name, "sha256": job.file_sha256},
+        )
+    return job
+
+
+def _commit_chunk(
+    importer: Importer,
+    job: ImportJob,
+    index: int,
+    good: list[tuple[int, dict[str, Any]]],
+    rejected: list[Rejected],
+    lines: int,
+    progress: Progress,
+) -> None:
+    """One transaction: the rows, their rejections and the job's counters move together, so a
+    crash leaves either the whole chunk or none of it."""
+    if index > job.last_chunk:
+        with transaction.atomic():
+            imported, unchanged = importer.write(good) if good else (0, 0)
+            ImportRejection.objects.bulk_create(
+                [
+                    ImportRejection(
+                        job=job, line=r.line, column=r.column, value=r.value, reason=r.reason[:500]
+                    )
+                    for r in rejected
+                ],
+                batch_size=2000,
+            )
+            ImportJob.objects.filter(pk=job.pk).update(
+                rows_read=F("rows_read") + lines,
+                rows_imported=F("rows_imported") + imported,
+                rows_unchanged=F("rows_unchanged") + unchanged,
+                rows_rejected=F("rows_rejected") + len(rejected),
+                last_chunk=index,
+            )
+        job.last_chunk = index
+    if progress:
+        progress(lines)

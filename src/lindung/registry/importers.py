@@ -1,0 +1,488 @@
+"""BPJS extract importers: employers (one row per NPP) and participants (one row per membership).
+
+Both run through the core pipeline; rows are validated in Python, staged into a temporary table
+(``COPY`` on PostgreSQL, ``executemany`` on SQLite) and upserted set-based with
+``INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE <something differs>``, so unchanged rows are
+not written at all and a re-import changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from lindung.core import regioncodes
+from lindung.core.imports import cells
+from lindung.core.imports.cells import CellError
+from lindung.core.imports.pipeline import Column, Importer
+from lindung.core.loading import bilingual
+from lindung.core.nik import NikError, check_stated, parse_nik
+from lindung.regions.models import Region
+from lindung.registry.models import Employer, EmployerStatus, Funding, Segment, SizeClass
+
+LEVEL_COLUMNS = tuple(regioncodes.LEVEL_COLUMNS.values())
+SEGMENTS = {
+    "pu": "PU",
+    "ppu": "PU",
+    "penerima upah": "PU",
+    "bpu": "BPU",
+    "pbpu": "BPU",
+    "bukan penerima upah": "BPU",
+    "jakon": "JAKON",
+    "jasa konstruksi": "JAKON",
+    "pmi": "PMI",
+}
+SEXES = {
+    "l": "M",
+    "laki-laki": "M",
+    "m": "M",
+    "male": "M",
+    "p": "F",
+    "perempuan": "F",
+    "f": "F",
+    "female": "F",
+    "w": "F",
+    "wanita": "F",
+}
+FUNDING = {
+    "self": "self",
+    "mandiri": "self",
+    "sendiri": "self",
+    "employer": "employer",
+    "pemberi kerja": "employer",
+    "perusahaan": "employer",
+    "programme": "programme",
+    "program": "programme",
+    "subsidi": "programme",
+    "pemda": "programme",
+}
+PROGRAMME_NAMES = ("jkk", "jkm", "jht", "jp", "jkp")
+DEFAULT_PROGRAMMES = {
+    "PU": {"jkk", "jkm", "jht"},
+    "BPU": {"jkk", "jkm"},
+    "JAKON": {"jkk", "jkm"},
+    "PMI": {"jkk", "jkm", "jht"},
+}
+
+
+def _distinct(vendor: str) -> str:
+    return "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+
+
+class StagedImporter(Importer):
+    """Stages a chunk into ``stage_table`` and leaves the upsert SQL to the subclass."""
+
+    stage_table = ""
+    stage_columns: tuple[tuple[str, str], ...] = ()  # (name, SQL type)
+
+    def _stage(self, values: list[tuple]) -> None:
+        names = ", ".join(n for n, _ in self.stage_columns)
+        with connection.cursor() as cur:
+            cols = ", ".join(f"{n} {t}" for n, t in self.stage_columns)
+            cur.execute(f"CREATE TEMPORARY TABLE IF NOT EXISTS {self.stage_table} ({cols})")
+            cur.execute(f"DELETE FROM {self.stage_table}")
+            if connection.vendor == "postgresql":
+                with cur.cursor.copy(f"COPY {self.stage_table} ({names}) FROM STDIN") as copy:
+                    for row in values:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(self.stage_columns))
+                cur.executemany(
+                    f"INSERT INTO {self.stage_table} ({names}) VALUES ({marks})", values
+                )
+
+    def _upsert(
+        self, cur: Any, table: str, key: tuple[str, ...], columns: tuple[str, ...], select: str
+    ) -> None:
+        """INSERT the SELECT's rows into ``table``; on a key conflict update only what differs."""
+        distinct = _distinct(connection.vendor)
+        changed = " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in columns)
+        assignments = ", ".join(f"{c} = excluded.{c}" for c in (*columns, "updated_at"))
+        cur.execute(
+            f"INSERT INTO {table} ({', '.join((*key, *columns, 'updated_at'))}) {select} "
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {assignments} WHERE {changed}",
+            [timezone.now()],
+        )
+
+
+class EmployerImporter(StagedImporter):
+    kind = "employers"
+    columns = (
+        Column("npp", ("no_npp", "nomor_npp", "employer_number")),
+        Column("name", ("nama", "nama_perusahaan", "nama_pemberi_kerja", "company_name")),
+        Column("nib", ("nomor_induk_berusaha",), required=False),
+        Column("kbli", ("kode_kbli", "sector", "sektor"), required=False),
+        Column("size_class", ("skala_usaha", "skala", "size"), required=False),
+        Column("risk_class", ("kelas_risiko", "tingkat_risiko", "jkk_risk_class"), required=False),
+        Column("village", ("kode_desa", "kode_wilayah", "village_code", "desa"), required=True),
+        Column("latitude", ("lintang", "lat"), required=False),
+        Column("longitude", ("bujur", "lng", "lon"), required=False),
+        Column("status", ("status_kepesertaan",), required=False),
+        Column(
+            "registered_on", ("tgl_daftar", "tanggal_daftar", "registration_date"), required=False
+        ),
+    )
+    stage_table = "stage_employers"
+    value_columns = (
+        "name",
+        "nib",
+        "kbli",
+        "size_class",
+        "risk_class",
+        "village_id",
+        "latitude",
+        "longitude",
+        "status",
+        "registered_on",
+        *LEVEL_COLUMNS,
+    )
+    stage_columns = (
+        ("line", "integer"),
+        ("npp", "varchar(20)"),
+        ("name", "varchar(200)"),
+        ("nib", "varchar(20)"),
+        ("kbli", "varchar(5)"),
+        ("size_class", "varchar(6)"),
+        ("risk_class", "smallint"),
+        ("village_id", "varchar(13)"),
+        ("latitude", "double precision"),
+        ("longitude", "double precision"),
+        ("status", "varchar(8)"),
+        ("registered_on", "date"),
+        *((c, "varchar(13)") for c in LEVEL_COLUMNS),
+    )
+
+    def setup(self) -> None:
+        self.villages = set(Region.objects.filter(level="village").values_list("code", flat=True))
+
+    def key(self, row: dict[str, Any]) -> str:
+        return row["npp"]
+
+    def parse(self, raw: dict[str, str]) -> dict[str, Any]:
+        c = self.cell
+        row: dict[str, Any] = {
+            "npp": c(raw, "npp", cells.digits, None, "NPP"),
+            "name": raw["name"],
+            "nib": c(raw, "nib", cells.digits, None, "NIB") if raw.get("nib") else "",
+            "kbli": raw.get("kbli", "")[:5],
+            "village_id": c(raw, "village", cells.region_code, self.villages, "village"),
+        }
+        if not row["name"]:
+            raise CellError(bilingual("nama kosong", "name is empty"), "name")
+        size = raw.get("size_class", "")
+        row["size_class"] = c(raw, "size_class", cells.choice, _SIZES, "size class") if size else ""
+        risk = raw.get("risk_class", "")
+        if risk and risk not in {"1", "2", "3", "4", "5"}:
+            raise CellError(
+                bilingual("kelas risiko harus 1–5", "risk class must be 1–5"), "risk_class"
+            )
+        row["risk_class"] = int(risk) if risk else None
+        for axis, bound in (("latitude", 90), ("longitude", 180)):
+            text = raw.get(axis, "")
+            try:
+                value = float(text) if text else None
+            except ValueError:
+                value = bound + 1
+            if value is not None and not -bound <= value <= bound:
+                raise CellError(bilingual("koordinat tidak valid", "invalid coordinate"), axis)
+            row[axis] = value
+        status = raw.get("status", "")
+        row["status"] = c(raw, "status", cells.choice, _STATUSES, "status") if status else "active"
+        registered = raw.get("registered_on", "")
+        row["registered_on"] = c(raw, "registered_on", cells.date) if registered else None
+        row.update(regioncodes.level_codes(row["village_id"]))
+        return row
+
+    def write(self, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int]:
+        names = [n for n, _ in self.stage_columns]
+        self._stage([(line, *(r[n] for n in names[1:])) for line, r in rows])
+        distinct = _distinct(connection.vendor)
+        differs = " OR ".join(f"e.{c} {distinct} s.{c}" for c in self.value_columns)
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT COUNT(*) FROM {self.stage_table} s LEFT JOIN registry_employer e "
+                f"ON e.npp = s.npp WHERE e.id IS NULL OR {differs}"
+            )
+            imported = cur.fetchone()[0]
+            self._upsert(
+                cur,
+                "registry_employer",
+                ("npp",),
+                self.value_columns,
+                f"SELECT npp, {', '.join(self.value_columns)}, %s "
+                f"FROM {self.stage_table} WHERE true",
+            )
+        return imported, len(rows) - imported
+
+
+_SIZES = {v: v for v in SizeClass.values} | {
+    "mikro": "micro",
+    "kecil": "small",
+    "menengah": "medium",
+    "besar": "large",
+}
+_STATUSES = {v: v for v in EmployerStatus.values} | {
+    "aktif": "active",
+    "nonaktif": "inactive",
+    "tidak aktif": "inactive",
+    "tutup": "closed",
+}
+
+
+PERSON_COLUMNS = (
+    "name",
+    "sex",
+    "birth_date",
+    "domicile_id",
+    "occupation",
+    "phone",
+    "nik_warnings",
+    *LEVEL_COLUMNS,
+)
+MEMBERSHIP_COLUMNS = (
+    "person_id",
+    "employer_id",
+    "segment",
+    *PROGRAMME_NAMES,
+    "wage",
+    "work_region_id",
+    "end_date",
+    "end_reason",
+    "funding",
+    *LEVEL_COLUMNS,
+)
+
+
+class ParticipantImporter(StagedImporter):
+    """BPJS participant extract: one row per membership, the person's data repeated."""
+
+    kind = "participants"
+    sensitive = frozenset({"nik", "name", "birth_date", "phone"})
+    columns = (
+        Column("nik", ("no_ktp", "nomor_induk_kependudukan", "no_nik")),
+        Column("name", ("nama", "nama_peserta", "nama_lengkap", "full_name")),
+        Column("sex", ("jenis_kelamin", "jk", "gender", "kelamin"), required=False),
+        Column("birth_date", ("tanggal_lahir", "tgl_lahir", "date_of_birth"), required=False),
+        Column(
+            "domicile",
+            ("kode_desa", "kode_desa_domisili", "domicile_village", "village_code"),
+            required=False,
+        ),
+        Column("occupation", ("pekerjaan", "jenis_pekerjaan"), required=False),
+        Column("phone", ("no_hp", "telepon", "nomor_hp", "phone_number"), required=False),
+        Column("kpj", ("no_kpj", "nomor_kpj", "kpj_number", "no_kartu")),
+        Column("npp", ("no_npp", "employer_npp", "npp_perusahaan"), required=False),
+        Column("segment", ("segmen", "jenis_kepesertaan", "kategori")),
+        Column("programmes", ("program", "programs", "program_diikuti"), required=False),
+        Column("wage", ("upah", "penghasilan", "upah_dilaporkan", "declared_income", "income")),
+        Column(
+            "work_region", ("kode_wilayah_kerja", "wilayah_kerja", "lokasi_kerja"), required=False
+        ),
+        Column("start_date", ("tgl_kepesertaan", "tanggal_mulai", "tgl_mulai", "tmt", "start")),
+        Column(
+            "end_date", ("tgl_berakhir", "tanggal_berakhir", "tgl_nonaktif", "end"), required=False
+        ),
+        Column("end_reason", ("alasan_berakhir", "alasan_nonaktif"), required=False),
+        Column(
+            "funding", ("sumber_iuran", "pembayar_iuran", "funding_source", "payer"), required=False
+        ),
+    )
+    stage_table = "stage_participants"
+    stage_columns = (
+        ("line", "integer"),
+        ("nik", "varchar(16)"),
+        ("name", "varchar(150)"),
+        ("sex", "varchar(1)"),
+        ("birth_date", "date"),
+        ("domicile_id", "varchar(13)"),
+        ("occupation", "varchar(100)"),
+        ("phone", "varchar(20)"),
+        ("nik_warnings", "varchar(200)"),
+        *((f"p_{c}", "varchar(13)") for c in LEVEL_COLUMNS),
+        ("kpj", "varchar(20)"),
+        ("npp", "varchar(20)"),
+        ("segment", "varchar(5)"),
+        *((p, "boolean") for p in PROGRAMME_NAMES),
+        ("wage", "bigint"),
+        ("work_region_id", "varchar(13)"),
+        ("start_date", "date"),
+        ("end_date", "date"),
+        ("end_reason", "varchar(60)"),
+        ("funding", "varchar(9)"),
+        *((f"m_{c}", "varchar(13)") for c in LEVEL_COLUMNS),
+    )
+
+    def setup(self) -> None:
+        regions = Region.objects.values_list("code", "level")
+        self.regions = {code for code, _ in regions}
+        self.villages = {code for code, level in regions if level == "village"}
+        self.regencies = {code for code, level in regions if level == "regency"}
+        self.employers = dict(Employer.objects.values_list("npp", "village_id"))
+        self.today = timezone.localdate()
+
+    def key(self, row: dict[str, Any]) -> str:
+        return f"{row['kpj']}|{row['start_date']}"
+
+    def parse(self, raw: dict[str, str]) -> dict[str, Any]:
+        c = self.cell
+        try:
+            info = parse_nik(raw["nik"], known_regencies=self.regencies, reference=self.today)
+        except NikError as exc:
+            raise CellError(str(exc), "nik") from None
+        name = raw["name"]
+        if not name:
+            raise CellError(bilingual("nama kosong", "name is empty"), "name")
+        sex = c(raw, "sex", cells.choice, SEXES, "sex") if raw.get("sex") else info.sex
+        birth = c(raw, "birth_date", cells.date) if raw.get("birth_date") else info.birth_date
+        warnings = (*info.warnings, *check_stated(info, sex=sex, birth_date=birth))
+        segment = c(raw, "segment", cells.choice, SEGMENTS, "segment")
+        npp = c(raw, "npp", cells.digits, None, "NPP") if raw.get("npp") else ""
+        if npp and npp not in self.employers:
+            raise CellError(
+                bilingual(
+                    f"NPP {npp} belum terdaftar; impor data pemberi kerja dulu",
+                    f"NPP {npp} is unknown; import the employer extract first",
+                ),
+                "npp",
+            )
+        if segment == Segment.PU and not npp:
+            raise CellError(
+                bilingual("peserta PU wajib punya NPP", "a PU member needs an NPP"), "npp"
+            )
+        start = c(raw, "start_date", cells.date)
+        end = c(raw, "end_date", cells.date) if raw.get("end_date") else None
+        if start > self.today:
+            raise CellError(
+                bilingual("tanggal mulai di masa depan", "start date in the future"), "start_date"
+            )
+        if end is not None and end <= start:
+            raise CellError(
+                bilingual("berakhir sebelum mulai", "ends before it starts"), "end_date"
+            )
+        if birth >= start:
+            raise CellError(
+                bilingual(
+                    "lahir setelah mulai menjadi peserta", "born after the membership starts"
+                ),
+                "birth_date",
+            )
+        domicile = (
+            c(raw, "domicile", cells.region_code, self.villages, "village")
+            if raw.get("domicile")
+            else None
+        )
+        if raw.get("work_region"):
+            work = c(raw, "work_region", cells.region_code, self.regions)
+        else:
+            work = self.employers.get(npp) or domicile
+        if not work:
+            raise CellError(
+                bilingual("wilayah kerja tidak diketahui", "work region unknown"), "work_region"
+            )
+        programmes = self._programmes(raw.get("programmes", ""), segment)
+        funding_text = raw.get("funding", "")
+        default_funding = (
+            Funding.EMPLOYER if segment in (Segment.PU, Segment.JAKON) else Funding.SELF
+        )
+        row = {
+            "nik": info.nik,
+            "name": name[:150],
+            "sex": sex,
+            "birth_date": birth,
+            "domicile_id": domicile,
+            "occupation": raw.get("occupation", "")[:100],
+            "phone": raw.get("phone", "")[:20],
+            "nik_warnings": ",".join(warnings)[:200],
+            **{f"p_{k}": v for k, v in regioncodes.level_codes(domicile or work).items()},
+            "kpj": c(raw, "kpj", cells.digits, None, "KPJ"),
+            "npp": npp,
+            "segment": segment,
+            **{p: p in programmes for p in PROGRAMME_NAMES},
+            "wage": c(raw, "wage", cells.rupiah),
+            "work_region_id": work,
+            "start_date": start,
+            "end_date": end,
+            "end_reason": raw.get("end_reason", "")[:60],
+            "funding": c(raw, "funding", cells.choice, FUNDING, "funding")
+            if funding_text
+            else default_funding,
+            **{f"m_{k}": v for k, v in regioncodes.level_codes(work).items()},
+        }
+        return row
+
+    @staticmethod
+    def _programmes(text: str, segment: str) -> set[str]:
+        if not text:
+            return DEFAULT_PROGRAMMES[segment]
+        names = {
+            p.strip().lower()
+            for p in text.replace("+", ",").replace(";", ",").replace("/", ",").split(",")
+        }
+        names.discard("")
+        unknown = names - set(PROGRAMME_NAMES)
+        if unknown:
+            raise CellError(
+                bilingual(
+                    f"program tidak dikenal: {', '.join(sorted(unknown))}",
+                    f"unknown programmes: {', '.join(sorted(unknown))}",
+                ),
+                "programmes",
+            )
+        return names
+
+    def write(self, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int]:
+        names = [n for n, _ in self.stage_columns][1:]
+        sqlite = connection.vendor == "sqlite"
+        staged = []
+        for line, r in rows:
+            values = [r[n] for n in names]
+            if sqlite:  # ISO text, as Django stores dates on SQLite
+                values = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
+            staged.append((line, *values))
+        self._stage(staged)
+        d = _distinct(connection.vendor)
+        person_differs = " OR ".join(
+            f"p.{c} {d} s.{'p_' + c if c in LEVEL_COLUMNS else c}" for c in PERSON_COLUMNS
+        )
+        member_values = {
+            "person_id": "p.id",
+            "employer_id": "e.id",
+            **{
+                c: f"s.{'m_' + c if c in LEVEL_COLUMNS else c}"
+                for c in MEMBERSHIP_COLUMNS
+                if c not in ("person_id", "employer_id")
+            },
+        }
+        member_differs = " OR ".join(f"m.{c} {d} {v}" for c, v in member_values.items())
+        stage = self.stage_table
+        with connection.cursor() as cur:
+            cur.execute(
+                f"SELECT COUNT(*) FROM {stage} s "
+                "LEFT JOIN registry_person p ON p.nik = s.nik "
+                "LEFT JOIN registry_employer e ON e.npp = s.npp "
+                "LEFT JOIN registry_membership m ON m.kpj = s.kpj AND m.start_date = s.start_date "
+                f"WHERE p.id IS NULL OR m.id IS NULL OR {person_differs} OR {member_differs}"
+            )
+            imported = cur.fetchone()[0]
+            person_select = ", ".join(f"p_{c}" if c in LEVEL_COLUMNS else c for c in PERSON_COLUMNS)
+            self._upsert(
+                cur,
+                "registry_person",
+                ("nik",),
+                PERSON_COLUMNS,
+                f"SELECT nik, {person_select}, %s FROM {stage} "
+                f"WHERE line IN (SELECT MAX(line) FROM {stage} GROUP BY nik)",
+            )
+            self._upsert(
+                cur,
+                "registry_membership",
+                ("kpj", "start_date"),
+                MEMBERSHIP_COLUMNS,
+                f"SELECT s.kpj, s.start_date, {', '.join(member_values.values())}, %s "
+                f"FROM {stage} s JOIN registry_person p ON p.nik = s.nik "
+                "LEFT JOIN registry_employer e ON e.npp = s.npp WHERE true",
+            )
+        return imported, len(rows) - imported
