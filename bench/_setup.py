@@ -10,8 +10,19 @@ from contextlib import contextmanager
 
 
 def django_on_scratch_database() -> str:
-    if "DATABASE_URL" not in os.environ:
+    """A new empty database: a temporary SQLite file, or a fresh database on DATABASE_URL's
+    PostgreSQL server (so earlier runs never make rows look "unchanged")."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url:
         os.environ["LINDUNG_VAR_DIR"] = tempfile.mkdtemp(prefix="lindung-bench-")
+    elif url.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        name = f"lindung_bench_{os.getpid()}"
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.config.settings")
     import django
     from django.core.management import call_command

@@ -9,6 +9,7 @@ not written at all and a re-import changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
 from django.db import connection
@@ -68,6 +69,11 @@ DEFAULT_PROGRAMMES = {
 }
 
 
+@lru_cache(maxsize=200_000)
+def _prefixed_codes(prefix: str, code: str) -> tuple[tuple[str, str], ...]:
+    return tuple((prefix + column, value) for column, value in regioncodes.level_code_tuple(code))
+
+
 def _distinct(vendor: str) -> str:
     return "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
 
@@ -96,16 +102,21 @@ class StagedImporter(Importer):
 
     def _upsert(
         self, cur: Any, table: str, key: tuple[str, ...], columns: tuple[str, ...], select: str
-    ) -> None:
-        """INSERT the SELECT's rows into ``table``; on a key conflict update only what differs."""
+    ) -> set[tuple[str, ...]]:
+        """INSERT the SELECT's rows into ``table``; on a key conflict update only what differs.
+
+        Returns the keys of the rows actually written (inserted or changed), as text.
+        """
         distinct = _distinct(connection.vendor)
         changed = " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in columns)
         assignments = ", ".join(f"{c} = excluded.{c}" for c in (*columns, "updated_at"))
         cur.execute(
             f"INSERT INTO {table} ({', '.join((*key, *columns, 'updated_at'))}) {select} "
-            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {assignments} WHERE {changed}",
+            f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {assignments} WHERE {changed} "
+            f"RETURNING {', '.join(key)}",
             [timezone.now()],
         )
+        return {tuple(str(v) for v in row) for row in cur.fetchall()}
 
 
 class EmployerImporter(StagedImporter):
@@ -193,21 +204,14 @@ class EmployerImporter(StagedImporter):
         row["status"] = c(raw, "status", cells.choice, _STATUSES, "status") if status else "active"
         registered = raw.get("registered_on", "")
         row["registered_on"] = c(raw, "registered_on", cells.date) if registered else None
-        row.update(regioncodes.level_codes(row["village_id"]))
+        row.update(regioncodes.level_code_tuple(row["village_id"]))
         return row
 
     def write(self, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int]:
         names = [n for n, _ in self.stage_columns]
         self._stage([(line, *(r[n] for n in names[1:])) for line, r in rows])
-        distinct = _distinct(connection.vendor)
-        differs = " OR ".join(f"e.{c} {distinct} s.{c}" for c in self.value_columns)
         with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT COUNT(*) FROM {self.stage_table} s LEFT JOIN registry_employer e "
-                f"ON e.npp = s.npp WHERE e.id IS NULL OR {differs}"
-            )
-            imported = cur.fetchone()[0]
-            self._upsert(
+            written = self._upsert(
                 cur,
                 "registry_employer",
                 ("npp",),
@@ -215,7 +219,7 @@ class EmployerImporter(StagedImporter):
                 f"SELECT npp, {', '.join(self.value_columns)}, %s "
                 f"FROM {self.stage_table} WHERE true",
             )
-        return imported, len(rows) - imported
+        return len(written), len(rows) - len(written)
 
 
 _SIZES = {v: v for v in SizeClass.values} | {
@@ -396,7 +400,7 @@ class ParticipantImporter(StagedImporter):
             "occupation": raw.get("occupation", "")[:100],
             "phone": raw.get("phone", "")[:20],
             "nik_warnings": ",".join(warnings)[:200],
-            **{f"p_{k}": v for k, v in regioncodes.level_codes(domicile or work).items()},
+            **dict(_prefixed_codes("p_", domicile or work)),
             "kpj": c(raw, "kpj", cells.digits, None, "KPJ"),
             "npp": npp,
             "segment": segment,
@@ -409,7 +413,7 @@ class ParticipantImporter(StagedImporter):
             "funding": c(raw, "funding", cells.choice, FUNDING, "funding")
             if funding_text
             else default_funding,
-            **{f"m_{k}": v for k, v in regioncodes.level_codes(work).items()},
+            **dict(_prefixed_codes("m_", work)),
         }
         return row
 
@@ -443,10 +447,6 @@ class ParticipantImporter(StagedImporter):
                 values = [v.isoformat() if isinstance(v, dt.date) else v for v in values]
             staged.append((line, *values))
         self._stage(staged)
-        d = _distinct(connection.vendor)
-        person_differs = " OR ".join(
-            f"p.{c} {d} s.{'p_' + c if c in LEVEL_COLUMNS else c}" for c in PERSON_COLUMNS
-        )
         member_values = {
             "person_id": "p.id",
             "employer_id": "e.id",
@@ -456,19 +456,10 @@ class ParticipantImporter(StagedImporter):
                 if c not in ("person_id", "employer_id")
             },
         }
-        member_differs = " OR ".join(f"m.{c} {d} {v}" for c, v in member_values.items())
         stage = self.stage_table
+        person_select = ", ".join(f"p_{c}" if c in LEVEL_COLUMNS else c for c in PERSON_COLUMNS)
         with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT COUNT(*) FROM {stage} s "
-                "LEFT JOIN registry_person p ON p.nik = s.nik "
-                "LEFT JOIN registry_employer e ON e.npp = s.npp "
-                "LEFT JOIN registry_membership m ON m.kpj = s.kpj AND m.start_date = s.start_date "
-                f"WHERE p.id IS NULL OR m.id IS NULL OR {person_differs} OR {member_differs}"
-            )
-            imported = cur.fetchone()[0]
-            person_select = ", ".join(f"p_{c}" if c in LEVEL_COLUMNS else c for c in PERSON_COLUMNS)
-            self._upsert(
+            persons = self._upsert(
                 cur,
                 "registry_person",
                 ("nik",),
@@ -476,7 +467,7 @@ class ParticipantImporter(StagedImporter):
                 f"SELECT nik, {person_select}, %s FROM {stage} "
                 f"WHERE line IN (SELECT MAX(line) FROM {stage} GROUP BY nik)",
             )
-            self._upsert(
+            members = self._upsert(
                 cur,
                 "registry_membership",
                 ("kpj", "start_date"),
@@ -485,4 +476,10 @@ class ParticipantImporter(StagedImporter):
                 f"FROM {stage} s JOIN registry_person p ON p.nik = s.nik "
                 "LEFT JOIN registry_employer e ON e.npp = s.npp WHERE true",
             )
+        # A row counts as imported when its person or its membership was written.
+        imported = sum(
+            1
+            for _, r in rows
+            if (r["nik"],) in persons or (r["kpj"], str(r["start_date"])) in members
+        )
         return imported, len(rows) - imported
