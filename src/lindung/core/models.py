@@ -51,7 +51,7 @@ class ImportState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class ImportJob(RegionCodes):
+class ImportJob(models.Model):
     """One file being imported (DESIGN.md §8 "Imports").
 
     Chunks commit one by one together with their counters and rejections, so ``last_chunk`` always
@@ -75,6 +75,8 @@ class ImportJob(RegionCodes):
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    # A job is its uploader's (admins see all); its rejections carry only masked personal data.
+    scope_assignee_path = "actor_id"
     objects = ScopedManager()
 
     class Meta:

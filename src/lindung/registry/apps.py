@@ -6,3 +6,10 @@ class RegistryConfig(AppConfig):
     name = "lindung.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self) -> None:
+        from lindung.core.imports.kinds import register
+        from lindung.registry.importers import EmployerImporter, ParticipantImporter
+
+        register(EmployerImporter, _("BPJS employer extract"))
+        register(ParticipantImporter, _("BPJS participant extract (one row per membership)"))

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -8,34 +7,18 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from lindung.core.imports.pipeline import Importer, run_import
+from lindung.core.imports.kinds import choices, importer_for
+from lindung.core.imports.pipeline import run_import
+from lindung.core.imports.reports import write_reject_report
 from lindung.core.loading import LoadError
 from lindung.core.middleware import request_id_bound
-from lindung.core.models import ImportJob
-from lindung.registry.importers import EmployerImporter, ParticipantImporter
-
-IMPORTERS: dict[str, type[Importer]] = {
-    "participants": ParticipantImporter,
-    "employers": EmployerImporter,
-}
-
-
-def write_reject_report(job: ImportJob, path: Path) -> int:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["line", "column", "value", "reason"])
-        count = 0
-        for r in job.rejections.order_by("line", "id").iterator():
-            writer.writerow([r.line, r.column, r.value, r.reason])
-            count += 1
-    return count
 
 
 class Command(BaseCommand):
     help = "Import a BPJS extract: `lindung import participants|employers FILE`."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(IMPORTERS))
+        parser.add_argument("kind", choices=[kind for kind, _ in choices()])
         parser.add_argument("file", type=Path)
         parser.add_argument("--reject-report", type=Path)
         parser.add_argument("--format", choices=["table", "json"], default="table")
@@ -46,7 +29,7 @@ class Command(BaseCommand):
             self._handle(options)
 
     def _handle(self, options) -> None:
-        importer = IMPORTERS[options["kind"]]()
+        importer = importer_for(options["kind"])
         if options["chunk_size"]:
             importer.chunk_size = options["chunk_size"]
         path: Path = options["file"]
@@ -73,7 +56,8 @@ class Command(BaseCommand):
             except LoadError as exc:
                 raise CommandError(str(exc)) from exc
         if options["reject_report"]:
-            write_reject_report(job, options["reject_report"])
+            with open(options["reject_report"], "w", newline="", encoding="utf-8") as fh:
+                write_reject_report(job, fh)
         result = job.counts() | {"file": path.name, "sha256": job.file_sha256}
         if options["format"] == "json":
             self.stdout.write(json.dumps(result))
