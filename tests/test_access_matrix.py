@@ -10,11 +10,13 @@ from django.urls import reverse
 
 from lindung.accounts.models import OrganisationKind
 from lindung.core.audit import record_audit
+from lindung.core.models import ImportJob
 from lindung.core.scope import actor_scope
 from lindung.regions.models import MinimumWage, Region
 from tests.access import ANONYMOUS, ROLES, collect_routes, served_url_names
 from tests.accounts.factories import OrganisationFactory
 from tests.conftest import TREE
+from tests.registry.factories import FOREIGN_VILLAGE, registry_world
 
 ROUTES = collect_routes()
 
@@ -61,6 +63,22 @@ def access_world(region_tree, users_by_role):
         world.setdefault("audit", {})[code] = entry
     world["own_audit"] = world["audit"]["18.71"]
     world["foreign_audit"] = world["audit"]["18.72"]
+    world.update(registry_world(regions, users_by_role))
+    # Import jobs belong to whoever uploaded them: the branch's own, and one of the admin's.
+    world["own_import_job"] = ImportJob.objects.create(
+        kind="participants",
+        file_name="cabang.csv",
+        file_sha256="a" * 64,
+        actor=users_by_role["bpjs_branch"],
+        state="done",
+    )
+    world["foreign_import_job"] = ImportJob.objects.create(
+        kind="participants",
+        file_name="admin.csv",
+        file_sha256="b" * 64,
+        actor=users_by_role["admin"],
+        state="done",
+    )
     return world
 
 
@@ -116,9 +134,14 @@ def test_no_foreign_region_leaks(client, access_world, route, role):
     user = access_world["users"][role]
     response = request(client, route, access_world)
     if response.status_code == 200:
-        body = response.content.decode()
+        raw = b"".join(response.streaming_content) if response.streaming else response.content
+        body = raw.decode(errors="replace")
         for name in forbidden_names(user):
             assert name not in body, (route.id, role, name)
+        scope = actor_scope(user)
+        if not (scope.unrestricted or scope.covers_region(FOREIGN_VILLAGE)):
+            for marker in access_world["foreign_markers"]:
+                assert marker not in body, (route.id, role, marker)
     if route.foreign and route.expected[role] == 200:
         foreign = route.foreign(access_world)
         code = foreign.get("code")

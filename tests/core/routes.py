@@ -13,3 +13,20 @@ ROUTES += [
     Route("swagger-ui", dict.fromkeys(ROLES, 200)),
     Route("api:api-root", {**dict.fromkeys(LOGGED_IN, 200), "anonymous": 401}),
 ]
+
+# Imports: the BPJS branch (and admins) upload extracts and see their own jobs only.
+IMPORTERS = {"admin", "bpjs_branch"}
+ROUTES += [
+    Route("imports:index", for_roles(IMPORTERS)),
+    # An empty form is refused with 400 for those allowed to import.
+    Route("imports:upload", for_roles(IMPORTERS, ok=400), method="post"),
+    *(
+        Route(
+            name,
+            for_roles(IMPORTERS),
+            kwargs=lambda w: {"job_id": w["own_import_job"].pk},
+            foreign=lambda w: {"job_id": w["foreign_import_job"].pk},
+        )
+        for name in ("imports:detail", "imports:status", "imports:rejects")
+    ),
+]

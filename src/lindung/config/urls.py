@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from lindung.accounts.api import AuditLogViewSet, MeView, OrganisationViewSet
 from lindung.core.views import healthz
 from lindung.regions.api import MinimumWageViewSet, RegionViewSet, WorkerPopulationViewSet
+from lindung.registry.api import EmployerViewSet, MembershipViewSet, PersonViewSet
 
 
 class ApiRouter(DefaultRouter):
@@ -19,6 +20,9 @@ router.register("worker-populations", WorkerPopulationViewSet, basename="worker-
 router.register("minimum-wages", MinimumWageViewSet, basename="minimum-wage")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("audit-log", AuditLogViewSet, basename="audit-log")
+router.register("employers", EmployerViewSet, basename="employer")
+router.register("persons", PersonViewSet, basename="person")
+router.register("memberships", MembershipViewSet, basename="membership")
 
 api_patterns = [
     path("", include(router.urls)),

@@ -16,6 +16,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav": {
             "regions": has_capability(user, Capability.VIEW_REGIONS),
             "audit": has_capability(user, Capability.VIEW_AUDIT),
+            "employers": has_capability(user, Capability.VIEW_EMPLOYERS),
+            "persons": has_capability(user, Capability.VIEW_PERSONS),
+            "imports": has_capability(user, Capability.IMPORT_REGISTRY),
         },
         "lindung_demo": settings.LINDUNG_DEMO,
     }

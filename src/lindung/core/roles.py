@@ -40,13 +40,15 @@ class Capability(models.TextChoices):
     VIEW_PERSONS = "view_persons", _("See persons and memberships, masked")
     REVEAL_PERSONAL_DATA = "reveal_personal_data", _("Reveal one person's data, with a reason")
     EXPORT_REGISTRY = "export_registry", _("Export registry lists (masked, audited)")
+    IMPORT_REGISTRY = "import_registry", _("Import BPJS extracts")
 
 
-# Registry (domain.md §9, UU 27/2022): region staff and the BPJS branch work with persons, see them
-# masked and may reveal one record with an audited reason; the village operator does the same for its
-# own village only (its scope). Auditors read the registry masked but neither reveal nor export:
-# checking the audit trail needs no personal data, and bulk copies are the riskiest channel. Employers
-# see only their own employer rows (owner scope), not persons. Sponsors and award roles see nothing.
+# Registry (domain.md §9, UU 27/2022): region staff and the BPJS branch see persons masked, may
+# reveal one record with an audited reason and export masked lists; the village operator does the
+# same for its own village only (its scope). Auditors read the registry masked but neither reveal
+# nor export: checking the audit trail needs no personal data, and bulk copies are the riskiest
+# channel. Employers see only their own employer rows (owner scope), not persons. Sponsors and
+# award roles see nothing of the registry.
 _REGISTRY_STAFF = frozenset(
     {
         Capability.VIEW_EMPLOYERS,
@@ -63,7 +65,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.REGENCY_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
     | _REGISTRY_STAFF,
     Role.VILLAGE_OPERATOR: frozenset({Capability.VIEW_REGIONS}) | _REGISTRY_STAFF,
-    Role.BPJS_BRANCH: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
+    # The branch is where BPJS extracts come from (DESIGN.md §1), so it imports them.
+    Role.BPJS_BRANCH: frozenset(
+        {Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS, Capability.IMPORT_REGISTRY}
+    )
     | _REGISTRY_STAFF,
     Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS}),
     Role.SPONSOR: frozenset(),

@@ -100,16 +100,25 @@ class StagedImporter(Importer):
                     f"INSERT INTO {self.stage_table} ({names}) VALUES ({marks})", values
                 )
 
+    # Table column → the file column it comes from, for columns a file may leave out.
+    optional_sources: dict[str, str] = {}
+
     def _upsert(
         self, cur: Any, table: str, key: tuple[str, ...], columns: tuple[str, ...], select: str
     ) -> set[tuple[str, ...]]:
         """INSERT the SELECT's rows into ``table``; on a key conflict update only what differs.
 
-        Returns the keys of the rows actually written (inserted or changed), as text.
+        Columns whose source is missing from the file are inserted with their defaults but never
+        overwrite existing values. Returns the keys of the rows actually written, as text.
         """
         distinct = _distinct(connection.vendor)
-        changed = " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in columns)
-        assignments = ", ".join(f"{c} = excluded.{c}" for c in (*columns, "updated_at"))
+        updated = [
+            c
+            for c in columns
+            if c not in self.optional_sources or self.optional_sources[c] in self.present
+        ]
+        changed = " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in updated)
+        assignments = ", ".join(f"{c} = excluded.{c}" for c in (*updated, "updated_at"))
         cur.execute(
             f"INSERT INTO {table} ({', '.join((*key, *columns, 'updated_at'))}) {select} "
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {assignments} WHERE {changed} "
@@ -236,6 +245,16 @@ _STATUSES = {v: v for v in EmployerStatus.values} | {
 }
 
 
+_PERSON_FIELDS = (
+    "name",
+    "sex",
+    "birth_date",
+    "domicile_id",
+    "occupation",
+    "phone",
+    "nik_warnings",
+    *(f"p_{c}" for c in LEVEL_COLUMNS),
+)
 PERSON_COLUMNS = (
     "name",
     "sex",
@@ -295,6 +314,14 @@ class ParticipantImporter(StagedImporter):
         ),
     )
     stage_table = "stage_participants"
+    optional_sources = {
+        "occupation": "occupation",
+        "phone": "phone",
+        **{p: "programmes" for p in PROGRAMME_NAMES},
+        "end_date": "end_date",
+        "end_reason": "end_reason",
+        "funding": "funding",
+    }
     stage_columns = (
         ("line", "integer"),
         ("nik", "varchar(16)"),
@@ -326,6 +353,9 @@ class ParticipantImporter(StagedImporter):
         self.regencies = {code for code, level in regions if level == "regency"}
         self.employers = dict(Employer.objects.values_list("npp", "village_id"))
         self.today = timezone.localdate()
+        # A person repeated on several rows takes the data of its first row in the file, so the
+        # result does not depend on how rows fall into chunks.
+        self.first_person: dict[str, tuple] = {}
 
     def key(self, row: dict[str, Any]) -> str:
         return f"{row['kpj']}|{row['start_date']}"
@@ -415,6 +445,10 @@ class ParticipantImporter(StagedImporter):
             else default_funding,
             **dict(_prefixed_codes("m_", work)),
         }
+        person = tuple(row[c] for c in _PERSON_FIELDS)
+        first = self.first_person.setdefault(row["nik"], person)
+        if first != person:
+            row.update(zip(_PERSON_FIELDS, first, strict=True))
         return row
 
     @staticmethod

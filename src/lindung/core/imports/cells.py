@@ -76,13 +76,11 @@ def date(text: str) -> dt.date:
             day, month, year = (int(g) for g in match.groups())
             return dt.date(year, month, day)
     except ValueError:
-        raise CellError(
-            bilingual(f"tanggal tidak mungkin: {text}", f"impossible date: {text}")
-        ) from None
+        raise CellError(bilingual("tanggal tidak mungkin", "impossible date")) from None
     raise CellError(
         bilingual(
-            f"format tanggal tidak dikenal: {text} (pakai YYYY-MM-DD)",
-            f"unknown date format: {text} (use YYYY-MM-DD)",
+            "format tanggal tidak dikenal (pakai YYYY-MM-DD)",
+            "unknown date format (use YYYY-MM-DD)",
         )
     )
 

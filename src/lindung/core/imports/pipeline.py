@@ -54,6 +54,8 @@ class Importer:
     chunk_size: int = 20_000
     # Personal data (UU PDP): masked in the reject report, which is downloaded and shared.
     sensitive: frozenset[str] = frozenset()
+    # Columns the file has; an optional column the file lacks keeps the database's values.
+    present: frozenset[str] = frozenset()
 
     def setup(self) -> None:
         """Load lookups once per run (known regions, employers…)."""
@@ -145,6 +147,7 @@ def run_import(
         on_total(table.total)
     if job.state == ImportState.FAILED:
         ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, error="")
+    importer.present = frozenset(mapping)
     importer.setup()
 
     seen: dict[str, int] = {}

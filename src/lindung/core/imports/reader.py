@@ -86,6 +86,10 @@ def _cell_text(value: object) -> str:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        # A number cell: Excel keeps only 15 significant digits, so a 16-digit NIK stored as a
+        # number is already wrong. Passing it on as a float gets it rejected as mangled.
+        value = float(value)
     if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
         return str(int(value))
     return str(value)

@@ -1,0 +1,108 @@
+"""Audited registry actions: revealing a person, NIK lookups and exports (DESIGN.md §8 "Audit").
+
+Each writes one audit row in its own transaction. Audit rows never hold a full NIK, name, phone or
+birth date: the person is named by its primary key and masked representation only.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lindung.core import regioncodes
+from lindung.core.audit import record_audit
+from lindung.core.models import AuditLog
+from lindung.core.permissions import require_capability
+from lindung.core.roles import Capability
+from lindung.core.scope import actor_scope
+from lindung.registry.masking import mask_nik
+from lindung.registry.models import Person
+
+REVEAL_ACTION = "registry.person.reveal"
+LOOKUP_ACTION = "registry.person.lookup"
+EXPORT_KINDS = ("employers", "persons", "memberships")
+EXPORT_FORMATS = ("csv", "xlsx")
+# What a reveal shows of the one person (and of that person's memberships).
+REVEALED_FIELDS = ["nik", "name", "birth_date", "phone", "kpj", "wage"]
+MAX_REASON_LENGTH = 500
+
+
+def clean_reason(reason: str | None) -> str:
+    """The stated purpose of a reveal or export: required, at most 500 characters."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("State the reason."), code="required")
+    if len(reason) > MAX_REASON_LENGTH:
+        raise ValidationError(
+            _("Keep the reason under %(n)s characters.") % {"n": MAX_REASON_LENGTH}, code="long"
+        )
+    return reason
+
+
+def actor_region(actor: Any, within: str = "") -> str:
+    """Region an audit row is filed under, so the auditors of that region see it: the filtered
+    region when it lies inside the actor's scope, else the common ancestor of the scope."""
+    scope = actor_scope(actor)
+    if within and regioncodes.is_valid_code(within) and scope.covers_region(within):
+        return within
+    return regioncodes.common_ancestor(list(scope.region_codes))
+
+
+@transaction.atomic
+def reveal_person(*, actor: Any, person: Person, reason: str) -> AuditLog:
+    """Record that ``actor`` saw ``person`` unmasked, and why. The caller shows the data for this
+    one response only; nothing is stored unmasked anywhere else."""
+    require_capability(actor, Capability.REVEAL_PERSONAL_DATA)
+    return record_audit(
+        actor=actor,
+        action=REVEAL_ACTION,
+        target=person,
+        region_code=person.village_code,
+        reason=clean_reason(reason),
+        after={"fields": REVEALED_FIELDS},
+    )
+
+
+@transaction.atomic
+def record_nik_lookup(*, actor: Any, nik: str, person: Person | None, channel: str) -> AuditLog:
+    """An exact-NIK search tells whether someone is in the registry: every one is logged
+    (domain.md §9), found or not, with the NIK masked."""
+    require_capability(actor, Capability.VIEW_PERSONS)
+    return record_audit(
+        actor=actor,
+        action=LOOKUP_ACTION,
+        target=person,
+        object_type="registry.person",
+        object_repr=mask_nik(nik),
+        region_code=person.village_code if person else actor_region(actor),
+        after={"found": person is not None, "channel": channel},
+    )
+
+
+@transaction.atomic
+def record_export(
+    *,
+    actor: Any,
+    kind: str,
+    fmt: str,
+    filters: dict[str, str],
+    row_count: int,
+    reason: str,
+) -> AuditLog:
+    """One audit row per export: what was exported, in which format, filtered how, how many rows
+    and why. Exports are always masked."""
+    require_capability(actor, Capability.EXPORT_REGISTRY)
+    if kind not in EXPORT_KINDS or fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export {kind}.{fmt}")
+    return record_audit(
+        actor=actor,
+        action=f"registry.{kind}.export",
+        object_type=f"registry.{kind}",
+        object_repr=f"{kind}.{fmt} ({row_count})",
+        region_code=actor_region(actor, filters.get("within", "")),
+        reason=clean_reason(reason),
+        after={"format": fmt, "filters": filters, "rows": row_count, "masked": True},
+    )

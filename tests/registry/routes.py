@@ -1,0 +1,97 @@
+from lindung.core.roles import Role
+from tests.access import REGION_VIEWERS, Route, for_roles
+
+API_ANON = 401
+# Employer staff see their own employer rows (owner scope), not persons or memberships.
+EMPLOYER_VIEWERS = REGION_VIEWERS | {Role.EMPLOYER}
+PERSON_VIEWERS = REGION_VIEWERS
+# Auditors read masked; they neither reveal nor export (lindung.core.roles).
+REVEALERS = REGION_VIEWERS - {Role.AUDITOR}
+EXPORTERS = REGION_VIEWERS - {Role.AUDITOR}
+REASON = {"reason": "Pemeriksaan matriks akses"}
+
+
+def _export(name: str) -> Route:
+    return Route(
+        name,
+        for_roles(EXPORTERS),
+        kwargs=lambda w: {"fmt": "csv"},
+        method="post",
+        data=REASON,
+        scoped=True,
+    )
+
+
+ROUTES = [
+    Route("registry:employer-list", for_roles(EMPLOYER_VIEWERS), scoped=True),
+    Route(
+        "registry:employer-detail",
+        for_roles(EMPLOYER_VIEWERS),
+        kwargs=lambda w: {"npp": w["own_employer"].npp},
+        scoped=True,
+        foreign=lambda w: {"npp": w["foreign_employer"].npp},
+    ),
+    _export("registry:employer-export"),
+    Route("registry:person-list", for_roles(PERSON_VIEWERS), scoped=True),
+    # The search form posts, so a NIK or name never lands in a URL.
+    Route(
+        "registry:person-list",
+        for_roles(PERSON_VIEWERS),
+        method="post",
+        data={"q": "Asingwijaya"},
+        scoped=True,
+    ),
+    Route(
+        "registry:person-detail",
+        for_roles(PERSON_VIEWERS),
+        kwargs=lambda w: {"pk": w["own_person"].pk},
+        scoped=True,
+        foreign=lambda w: {"pk": w["foreign_person"].pk},
+    ),
+    # Reveal: a POST with a reason on the detail page.
+    Route(
+        "registry:person-detail",
+        for_roles(REVEALERS),
+        kwargs=lambda w: {"pk": w["own_person"].pk},
+        method="post",
+        data=REASON,
+        scoped=True,
+        foreign=lambda w: {"pk": w["foreign_person"].pk},
+    ),
+    _export("registry:person-export"),
+    Route("registry:membership-list", for_roles(PERSON_VIEWERS), scoped=True),
+    _export("registry:membership-export"),
+    Route("api:employer-list", for_roles(EMPLOYER_VIEWERS, anonymous=API_ANON), scoped=True),
+    Route(
+        "api:employer-detail",
+        for_roles(EMPLOYER_VIEWERS, anonymous=API_ANON),
+        kwargs=lambda w: {"npp": w["own_employer"].npp},
+        scoped=True,
+        foreign=lambda w: {"npp": w["foreign_employer"].npp},
+    ),
+    Route("api:person-list", for_roles(PERSON_VIEWERS, anonymous=API_ANON), scoped=True),
+    Route(
+        "api:person-detail",
+        for_roles(PERSON_VIEWERS, anonymous=API_ANON),
+        kwargs=lambda w: {"pk": w["own_person"].pk},
+        scoped=True,
+        foreign=lambda w: {"pk": w["foreign_person"].pk},
+    ),
+    Route(
+        "api:person-reveal",
+        for_roles(REVEALERS, anonymous=API_ANON),
+        kwargs=lambda w: {"pk": w["own_person"].pk},
+        method="post",
+        data=REASON,
+        scoped=True,
+        foreign=lambda w: {"pk": w["foreign_person"].pk},
+    ),
+    Route("api:membership-list", for_roles(PERSON_VIEWERS, anonymous=API_ANON), scoped=True),
+    Route(
+        "api:membership-detail",
+        for_roles(PERSON_VIEWERS, anonymous=API_ANON),
+        kwargs=lambda w: {"pk": w["own_membership"].pk},
+        scoped=True,
+        foreign=lambda w: {"pk": w["foreign_membership"].pk},
+    ),
+]

@@ -1,0 +1,557 @@
+"""Import pipeline and the BPJS employer/participant importers (DESIGN.md §8 "Imports")."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from contextlib import closing
+from functools import reduce
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from openpyxl import Workbook, load_workbook
+
+from lindung.core.imports.pipeline import run_import
+from lindung.core.loading import LoadError
+from lindung.core.models import ImportJob, ImportState
+from lindung.core.nik import build_nik
+from lindung.regions.services import load_regions
+from lindung.registry.importers import EmployerImporter, ParticipantImporter
+from lindung.registry.models import Employer, Membership, Person
+
+SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+EMPLOYERS = SAMPLES / "employers.csv"
+PARTICIPANTS = SAMPLES / "participants.csv"
+BAD = SAMPLES / "participants_bad.csv"
+REGIONS = Path(settings.LINDUNG_REFERENCE_DATA) / "regions_lampung.csv"
+LINDUNG = Path(sys.executable).with_name("lindung")
+COUNTERS = ("rows_read", "rows_imported", "rows_unchanged", "rows_rejected")
+D = dt.date
+
+# participants_bad.csv: line as a spreadsheet shows it (line 4 is blank), column, masked value,
+# and a piece of the English half of the reason.
+BAD_REJECTS = [
+    (3, "nik", "187*********001", "must be 16 digits"),
+    (5, "start_date", "2023-02-30", "impossible date"),
+    (7, "domicile", "18.71.01.9999", "unknown region code"),
+    (8, "", "23000000002|2023-02-01", "duplicate of line 6"),
+    (9, "work_region", "18.1", "mangled by a spreadsheet (probably 18.10)"),
+    (10, "nik", "1.*******15", "NIK 1.*******15 was mangled by a spreadsheet"),
+    (11, "wage", "1E+06", "scientific notation"),
+    (12, "end_date", "2023-01-01", "ends before it starts"),
+]
+
+
+def data_rows(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return list(csv.DictReader(fh))
+
+
+def imp(chunk_size: int) -> ParticipantImporter:
+    importer = ParticipantImporter()
+    importer.chunk_size = chunk_size
+    return importer
+
+
+def counters(job: ImportJob) -> tuple[int, ...]:
+    job.refresh_from_db()
+    return tuple(getattr(job, c) for c in COUNTERS)
+
+
+def rejections(job: ImportJob) -> list[tuple]:
+    return list(job.rejections.values_list("line", "column", "value", "reason"))
+
+
+def raw_tables() -> list[list[dict]]:
+    """Every column of every row, ids and ``updated_at`` included."""
+    return [list(m.objects.order_by("pk").values()) for m in (Employer, Person, Membership)]
+
+
+def _fields(model, *skip: str) -> list[str]:
+    skip = {"id", "updated_at", *skip}
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in skip]
+
+
+def content() -> tuple[list, list]:
+    """Persons and memberships without ids or timestamps (memberships name their NIK and NPP)."""
+    persons = Person.objects.order_by("nik").values_list(*_fields(Person))
+    memberships = Membership.objects.order_by("kpj", "start_date").values_list(
+        "person__nik", "employer__npp", *_fields(Membership, "person_id", "employer_id")
+    )
+    return list(persons), list(memberships)
+
+
+def import_fresh(path: Path) -> tuple:
+    """Import into empty participant tables; the resulting (content, rejections, counters)."""
+    Membership.objects.all().delete()
+    Person.objects.all().delete()
+    ImportJob.objects.filter(kind="participants").delete()
+    job = run_import(ParticipantImporter(), path)
+    return content(), rejections(job), counters(job)
+
+
+LEVELS = ("province_code", "regency_code", "district_code", "village_code")
+EMPLOYER_FIELDS = ("name", "nib", "kbli", "size_class", "risk_class", "latitude", "longitude",
+                   "status", "registered_on", "village_id", *LEVELS)  # fmt: skip
+PERSON_FIELDS = ("name", "sex", "birth_date", "domicile_id", "occupation", "phone",
+                 "nik_warnings", *LEVELS)  # fmt: skip
+MEMBERSHIP_FIELDS = ("person.nik", "employer.npp", "segment", "jkk", "jkm", "jht", "jp", "jkp",
+                     "wage", "work_region_id", "start_date", "end_date", "end_reason", "funding",
+                     *LEVELS)  # fmt: skip
+
+
+def describe(obj, fields: tuple[str, ...]) -> str:
+    """``a|b|c``: the named attributes; ``x.y`` follows a relation (a missing one is None)."""
+    return "|".join(
+        str(reduce(lambda o, a: getattr(o, a, None), f.split("."), obj)) for f in fields
+    )
+
+
+@pytest.fixture
+def regions(db) -> None:
+    load_regions(REGIONS)
+
+
+@pytest.fixture
+def employers_job(regions) -> ImportJob:
+    return run_import(EmployerImporter(), EMPLOYERS)
+
+
+def test_good_files_import_fully_and_a_reimport_rewrites_nothing(employers_job) -> None:
+    n_emp, n_part = len(data_rows(EMPLOYERS)), len(data_rows(PARTICIPANTS))
+    assert counters(employers_job) == (n_emp, n_emp, 0, 0) and employers_job.state == "done"
+    job = run_import(ParticipantImporter(), PARTICIPANTS)
+    assert counters(job) == (n_part, n_part, 0, 0) and job.state == ImportState.DONE
+
+    assert {e.npp: describe(e, EMPLOYER_FIELDS) for e in Employer.objects.all()} == {
+        "10000001": "PT Contoh Kopi Lampung|9120001234567|10761|medium|2|-5.3789|105.2497|active"
+        "|2019-03-01|18.71.01.1003|18|18.71|18.71.01|18.71.01.1003",
+        "10000002": "CV Contoh Bangun Sejahtera||41011|small|4|-5.1131|105.3067|active"
+        "|2021-07-15|18.72.01.1001|18|18.72|18.72.01|18.72.01.1001",
+    }
+    assert {p.nik: describe(p, PERSON_FIELDS) for p in Person.objects.all()} == {
+        "1871011504900001": "Budi Contoh|M|1990-04-15|18.71.01.1003|Operator mesin||"
+        "|18|18.71|18.71.01|18.71.01.1003",
+        "1871015504920002": "Siti Contoh|F|1992-04-15|18.71.01.1004|Pedagang||"
+        "|18|18.71|18.71.01|18.71.01.1004",
+    }
+    # Siti (…0002) is one person with a BPU and a PU membership.
+    assert {m.kpj: describe(m, MEMBERSHIP_FIELDS) for m in Membership.objects.all()} == {
+        "23000000001": "1871011504900001|10000001|PU|True|True|True|True|False|3500000"
+        "|18.71.01.1003|2022-01-01|None||employer|18|18.71|18.71.01|18.71.01.1003",
+        "23000000002": "1871015504920002|None|BPU|True|True|False|False|False|1000000"
+        "|18.71.01.1004|2023-02-01|None||self|18|18.71|18.71.01|18.71.01.1004",
+        "23000000003": "1871015504920002|10000001|PU|True|True|True|False|False|3000000"
+        "|18.71.01.1003|2023-06-01|2024-06-01|Berhenti bekerja|employer"
+        "|18|18.71|18.71.01|18.71.01.1003",
+    }
+
+    before = raw_tables()
+    again = run_import(ParticipantImporter(), PARTICIPANTS)
+    assert again.pk != job.pk and counters(again) == (n_part, 0, n_part, 0)
+    assert counters(run_import(EmployerImporter(), EMPLOYERS)) == (n_emp, 0, n_emp, 0)
+    assert raw_tables() == before  # updated_at included: unchanged rows are not rewritten
+
+
+def test_an_edited_row_rewrites_only_that_row(employers_job, tmp_path: Path) -> None:
+    run_import(ParticipantImporter(), PARTICIPANTS)
+    before = raw_tables()
+    text = PARTICIPANTS.read_text(encoding="utf-8")
+    assert text.count(",3000000,") == 1
+    edited = tmp_path / "edited.csv"
+    edited.write_text(text.replace(",3000000,", ",3100000,"), encoding="utf-8")
+    job = run_import(ParticipantImporter(), edited)
+    assert counters(job) == (3, 1, 2, 0)
+    after = raw_tables()
+    assert after[:2] == before[:2]  # employers and persons untouched
+    changed = [(b, a) for b, a in zip(before[2], after[2], strict=True) if a != b]
+    assert len(changed) == 1
+    old, new = changed[0]
+    assert new["kpj"] == "23000000003" and (old["wage"], new["wage"]) == (3_000_000, 3_100_000)
+    assert {k for k in new if new[k] != old[k]} == {"wage", "updated_at"}
+
+
+def check_bad_rejections(found: list[tuple]) -> None:
+    assert [r[:3] for r in found] == [r[:3] for r in BAD_REJECTS]
+    for (line, _, _, reason), expected in zip(found, BAD_REJECTS, strict=True):
+        assert " / " in reason and expected[3] in reason.split(" / ", 1)[1], (line, reason)
+    niks = [line.split(";")[0] for line in BAD.read_text("utf-8-sig").splitlines()[1:] if line]
+    assert len(niks) == 10
+    for nik in niks:  # personal data: never a full NIK in the reject report
+        assert not any(nik in value or nik in reason for _, _, value, reason in found), nik
+
+
+def test_bad_file_keeps_every_good_row_and_reports_every_bad_one(employers_job) -> None:
+    job = run_import(ParticipantImporter(), BAD)
+    assert counters(job) == (10, 2, 0, 8)
+    assert sorted(Membership.objects.values_list("kpj", "start_date", "wage")) == [
+        ("23000000001", D(2022, 1, 1), 3_500_000),  # 01/01/2022 and 3.500.000
+        ("23000000002", D(2023, 2, 1), 1_000_000),
+    ]
+    assert dict(Person.objects.values_list("nik", "birth_date")) == {
+        "1871011504900001": D(1990, 4, 15),  # 15/04/1990
+        "1871015504920002": D(1992, 4, 15),
+    }
+    found = rejections(job)
+    check_bad_rejections(found)
+
+    before = raw_tables()
+    again = run_import(ParticipantImporter(), BAD)
+    assert again.pk != job.pk and counters(again) == (10, 0, 2, 8)
+    assert rejections(again) == found
+    assert raw_tables() == before
+
+
+def write_text(path: Path, *lines: str) -> Path:
+    path.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_employer_and_participant_rows_with_bad_cells(regions, tmp_path: Path) -> None:
+    path = write_text(
+        tmp_path / "employers.csv",
+        "npp,nama_perusahaan,kelas_risiko,kode_desa,lintang,bujur",
+        "10000003,PT Baik,3,18.71.01.1003,-5.4,105.2",
+        "10000004,PT Risiko,7,18.71.01.1003,,",
+        "10000005,PT Lintang,2,18.71.01.1003,95,105.2",
+        "10000006,PT Bujur,2,18.71.01.1003,-5.4,timur",
+        "10000007,PT Desa,2,18.71.01.9999,,",
+        "1.0E+7,PT Ilmiah,2,18.71.01.1003,,",
+    )
+    job = run_import(EmployerImporter(), path)
+    assert counters(job) == (6, 1, 0, 5)
+    assert list(Employer.objects.values_list("npp", "village_id")) == [
+        ("10000003", "18.71.01.1003")
+    ]
+    expected = {
+        (3, "risk_class"): "risk class must be 1–5",
+        (4, "latitude"): "invalid coordinate",
+        (5, "longitude"): "invalid coordinate",
+        (6, "village"): "unknown region code: 18.71.01.9999",
+        (7, "npp"): "number in scientific notation (1.0E+7)",
+    }
+    found = {(line, column): reason for line, column, _, reason in rejections(job)}
+    assert list(found) == list(expected)
+    assert all(" / " in found[k] and v in found[k].split(" / ")[1] for k, v in expected.items())
+
+    path = write_text(
+        tmp_path / "participants.csv",
+        "nik,nama,kode_desa,no_kpj,npp,segmen,upah,tgl_kepesertaan",
+        "1871011504900011,A,18.71.01.1003,23000000021,10000003,PU,3000000,2023-01-01",
+        "1871011504900012,B,18.71.01.1003,23000000022,99999999,PU,3000000,2023-01-01",
+        "1871011504900013,C,18.71.01.1003,23000000023,,PU,3000000,2023-01-01",
+    )
+    job = run_import(ParticipantImporter(), path)
+    assert counters(job) == (3, 1, 0, 2)
+    assert list(Membership.objects.values_list("employer__npp", flat=True)) == ["10000003"]
+    (l3, c3, v3, r3), (l4, c4, _, r4) = rejections(job)
+    assert (l3, c3, v3, l4, c4) == (3, "npp", "99999999", 4, "npp")
+    assert "impor data pemberi kerja dulu / " in r3 and "import the employer extract first" in r3
+    assert " / " in r4 and "a PU member needs an NPP" in r4
+
+
+ENGLISH = (
+    "nik,name,sex,birth_date,village_code,occupation,phone,kpj,npp,segment,programmes,wage,"
+    "work_region,start_date,end_date,end_reason,funding"
+)
+SPREADSHEET_STYLE = (
+    "NIK,Nama Peserta,Jenis Kelamin,Tgl Lahir,Kode Desa Domisili,Jenis Pekerjaan,Nomor HP,"
+    "Nomor KPJ,NPP Perusahaan,Jenis Kepesertaan,Program Diikuti,Upah Dilaporkan,Lokasi Kerja,"
+    "Tanggal Mulai,Tanggal Berakhir,Alasan Nonaktif,Pembayar Iuran"
+)
+
+
+def test_header_aliases_give_identical_rows(employers_job, tmp_path: Path) -> None:
+    expected = import_fresh(PARTICIPANTS)
+    assert expected[2] == (3, 3, 0, 0)
+    body = PARTICIPANTS.read_text(encoding="utf-8").splitlines()[1:]
+    for name, header in (("english", ENGLISH), ("spreadsheet", SPREADSHEET_STYLE)):
+        path = tmp_path / f"{name}.csv"
+        path.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
+        assert import_fresh(path) == expected, name
+
+
+def test_a_missing_required_column_fails_the_job(employers_job, tmp_path: Path) -> None:
+    path = tmp_path / "no_kpj.csv"
+    path.write_text(PARTICIPANTS.read_text("utf-8").replace("no_kpj", "kartu"), "utf-8")
+    with pytest.raises(LoadError) as raised:
+        run_import(ParticipantImporter(), path)
+    message = str(raised.value)
+    indonesian, english = message.split(" / ")
+    assert indonesian.startswith("Kolom wajib tidak ditemukan: kpj")
+    assert english.startswith("required columns not found: kpj")
+    job = ImportJob.objects.get(kind="participants")
+    assert (job.state, job.error) == (ImportState.FAILED, message)
+    assert not Membership.objects.exists() and not Person.objects.exists()
+
+
+def xlsx_cell(name: str, text: str) -> object:
+    if not text:
+        return None
+    if name in ("tanggal_lahir", "tgl_kepesertaan", "tgl_berakhir"):
+        return dt.date.fromisoformat(text)  # a real date cell
+    return int(text) if name in ("upah", "npp") else text  # NIK and KPJ stay text cells
+
+
+def write_xlsx(path: Path, rows: list[dict[str, str]], *extra: list) -> Path:
+    book = Workbook()
+    for cells in [list(rows[0]), *([xlsx_cell(*item) for item in r.items()] for r in rows), *extra]:
+        book.active.append(cells)
+    book.save(path)
+    sheet = load_workbook(path).active  # NIK, KPJ: text; birth date: a date
+    assert (sheet["A2"].data_type, sheet["H2"].data_type, sheet["D2"].is_date) == ("s", "s", True)
+    return path
+
+
+def test_xlsx_gives_the_same_rows_as_csv(employers_job, tmp_path: Path) -> None:
+    expected = import_fresh(PARTICIPANTS)
+    assert expected[2] == (3, 3, 0, 0)
+    assert import_fresh(write_xlsx(tmp_path / "p.xlsx", data_rows(PARTICIPANTS))) == expected
+
+
+def test_xlsx_nik_in_a_number_cell_is_rejected(employers_job, tmp_path: Path) -> None:
+    extra = [1871011504900007, "Angka", "L", D(1990, 4, 15), "18.71.01.1003", None, None]
+    extra += ["23000000009", None, "BPU", None, 1000000, None, D(2023, 2, 1)]
+    path = write_xlsx(tmp_path / "number.xlsx", data_rows(PARTICIPANTS), extra)
+    job = run_import(ParticipantImporter(), path)
+    assert not Person.objects.filter(nik="1871011504900007").exists()
+    assert counters(job) == (4, 3, 0, 1)
+    [(line, column, value, reason)] = rejections(job)
+    assert (line, column) == (5, "nik") and "mangled by a spreadsheet" in reason
+    assert "1871011504900007" not in value + reason  # masked
+
+
+@pytest.mark.parametrize(
+    "chunk_size",
+    [20_000, 2],
+)
+def test_reimport_with_repeated_person_is_a_no_op(employers_job, tmp_path, chunk_size) -> None:
+    text = PARTICIPANTS.read_text(encoding="utf-8").splitlines()
+    text[3] = text[3].replace("Pedagang", "Buruh")  # Siti's 2nd row states another occupation
+    path = tmp_path / "repeated.csv"
+    path.write_text("\n".join(text) + "\n", encoding="utf-8")
+    run_import(imp(chunk_size), path)
+    before = raw_tables()
+    assert counters(run_import(imp(chunk_size), path)) == (3, 0, 3, 0)
+    assert raw_tables() == before
+
+
+class CrashOnSecondChunk(ParticipantImporter):
+    chunk_size = 2
+    writes = 0
+
+    def write(self, rows):
+        result = super().write(rows)  # the 2nd chunk's rows are written, then rolled back
+        self.writes += 1
+        if self.writes == 2:
+            raise RuntimeError("simulated crash")
+        return result
+
+
+def test_a_crash_mid_file_resumes_the_same_job(employers_job) -> None:
+    with pytest.raises(RuntimeError, match="simulated crash"):
+        run_import(CrashOnSecondChunk(), BAD)
+    job = ImportJob.objects.get(kind="participants")
+    assert job.state != ImportState.DONE and job.last_chunk == 0
+    assert counters(job) == (2, 1, 0, 1)  # lines 2 and 3 only
+    assert list(Person.objects.values_list("nik", flat=True)) == ["1871011504900001"]
+    assert list(Membership.objects.values_list("kpj", flat=True)) == ["23000000001"]
+    assert [r[:2] for r in rejections(job)] == [(3, "nik")]
+
+    resumed = run_import(imp(2), BAD)
+    assert resumed.pk == job.pk and resumed.state == ImportState.DONE
+    state = (content(), rejections(resumed), counters(resumed))
+    assert state[2] == (10, 2, 0, 8)
+    assert import_fresh(BAD) == state  # as one clean run
+
+
+DROP_ENV = {"DATABASE_URL", "LINDUNG_REFERENCE_DATA"}  # SQLite in LINDUNG_VAR_DIR, shipped data
+
+
+def cli_env(var_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in DROP_ENV}
+    return env | {"LINDUNG_VAR_DIR": str(var_dir)}
+
+
+def lindung(var_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [str(LINDUNG), *args]
+    return subprocess.run(  # noqa: S603 - our own console script with fixed arguments
+        command, env=cli_env(var_dir), capture_output=True, text=True, timeout=600, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated SQLite with the Lampung regions and the sample employers (always SQLite)."""
+    var = tmp_path_factory.mktemp("base")
+    for args in (
+        ("migrate", "--no-input"),
+        ("regions", "load", "--regions-file", str(REGIONS), "--no-villages"),
+        ("import", "employers", str(EMPLOYERS)),
+    ):
+        done = lindung(var, *args)
+        assert done.returncode == 0, done.stderr
+    return var
+
+
+def copy_db(base: Path, var: Path) -> Path:
+    var.mkdir()
+    for f in base.glob("lindung.sqlite3*"):
+        shutil.copy2(f, var / f.name)
+    return var
+
+
+def read_only(var: Path) -> closing[sqlite3.Connection]:
+    return closing(sqlite3.connect(f"file:{var / 'lindung.sqlite3'}?mode=ro", uri=True, timeout=30))
+
+
+def query(var: Path, sql: str) -> list[tuple]:
+    with read_only(var) as con:
+        return con.execute(sql).fetchall()
+
+
+def cli(var: Path, *args: str) -> dict:
+    """Run ``lindung`` with ``--format json``; its one JSON object plus ``counts``."""
+    done = lindung(var, *args)
+    assert done.returncode == 0, done.stderr
+    [line] = done.stdout.strip().splitlines()  # one JSON object, nothing else
+    result = json.loads(line)
+    return result | {"counts": tuple(result[k] for k in COUNTERS)}
+
+
+def test_cli_json_contract_and_reject_report(base_db: Path, tmp_path: Path) -> None:
+    var = copy_db(base_db, tmp_path / "var")
+    args = ("import", "participants", str(PARTICIPANTS), "--format", "json")
+    assert cli(var, *args)["counts"] == (3, 3, 0, 0)
+    assert cli(var, *args)["counts"] == (3, 0, 3, 0)
+    report = tmp_path / "rejects.csv"
+    args = ("import", "participants", str(BAD), "--format", "json", "--reject-report", str(report))
+    assert cli(copy_db(base_db, tmp_path / "bad"), *args)["counts"] == (10, 2, 0, 8)
+    check_bad_rejections([(int(r["line"]), *list(r.values())[1:]) for r in data_rows(report)])
+
+
+CHUNK, N_ROWS, BAD_EVERY = 2000, 30_000, 997
+SYNTHETIC_HEADER = ["nik", "nama", "tanggal_lahir", "kode_desa", "no_kpj", "npp", "segmen"]
+SYNTHETIC_HEADER += ["upah", "tgl_mulai"]  # an alias of start_date
+
+
+def synthetic_participants(path: Path, n: int) -> list[str]:
+    """``n`` rows, one person each, a third PU at employer 10000001; every BAD_EVERY-th row has
+    a wage in scientific notation (rejected). Returns the NIKs of the good rows, in file order."""
+    villages = [r["code"] for r in data_rows(REGIONS) if r["level"] == "village"]
+    niks = []
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(SYNTHETIC_HEADER)
+        for i in range(n):
+            village = villages[i % len(villages)]
+            born = D(1960, 1, 1) + dt.timedelta(days=i % 10_000)
+            nik = build_nik(village[:8], born, "MF"[i % 2], i // 10_000 + 1)
+            start = D(2015, 1, 1) + dt.timedelta(days=i % 3000)
+            npp, segment = ("10000001", "PU") if i % 3 == 0 else ("", "BPU")
+            kpj, wage = 30_000_000_000 + i, "1E+06" if i % BAD_EVERY == 0 else 2_000_000 + i
+            writer.writerow([nik, f"Peserta {i}", born, village, kpj, npp, segment, wage, start])
+            niks.append(None if i % BAD_EVERY == 0 else nik)
+    return niks
+
+
+VOLATILE = {"id", "person_id", "updated_at", "started_at", "finished_at"}
+FINAL_SQL = (
+    "SELECT * FROM registry_person ORDER BY nik",
+    "SELECT p.nik, m.* FROM registry_membership m JOIN registry_person p ON p.id = m.person_id "
+    "ORDER BY m.kpj, m.start_date",
+    "SELECT * FROM core_importjob ORDER BY id",
+    "SELECT * FROM core_importrejection ORDER BY job_id, line",
+)
+
+
+def final_tables(var: Path) -> list[list[tuple]]:
+    """Every column but ids and timestamps: persons, memberships (with NIK), jobs, rejections."""
+    tables = []
+    with read_only(var) as con:
+        for sql in FINAL_SQL:
+            cursor = con.execute(sql)
+            keep = [i for i, d in enumerate(cursor.description) if d[0] not in VOLATILE]
+            tables.append([tuple(row[i] for i in keep) for row in cursor])
+    return tables
+
+
+STATE_SQL = (  # one statement, so one consistent snapshot
+    "SELECT (SELECT COALESCE(MAX(last_chunk), -1) FROM core_importjob "
+    "WHERE kind = 'participants'), "
+    "(SELECT COUNT(*) FROM registry_membership), (SELECT COUNT(*) FROM registry_person), "
+    "(SELECT COUNT(*) FROM core_importrejection)"
+)
+
+
+def committed(var: Path) -> tuple[int, int, int, int]:
+    """(last committed chunk, memberships, persons, rejections) as another reader sees them."""
+    try:
+        return query(var, STATE_SQL)[0]
+    except sqlite3.OperationalError:  # the WAL files are not there yet
+        return -1, 0, 0, 0
+
+
+def writing(var: Path) -> bool:
+    """Whether a write transaction is open (Django takes SQLite's lock with BEGIN IMMEDIATE)."""
+    with closing(sqlite3.connect(var / "lindung.sqlite3", timeout=0, isolation_level=None)) as con:
+        try:
+            con.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError:  # database is locked
+            return True
+        con.execute("ROLLBACK")
+        return False
+
+
+def test_sigkill_mid_import_leaves_whole_chunks_and_resumes(base_db: Path, tmp_path: Path) -> None:
+    source = tmp_path / "participants_30k.csv"
+    niks = synthetic_participants(source, N_ROWS)
+    args = ("import", "participants", str(source), "--chunk-size", str(CHUNK), "--format", "json")
+    killed = copy_db(base_db, tmp_path / "killed")
+    # Whole chunks only: after chunk k, the good rows of chunks 0..k and their rejections.
+    bad = {k: niks[: (k + 1) * CHUNK].count(None) for k in range(-1, N_ROWS // CHUNK)}
+    whole = {k: ((k + 1) * CHUNK - n, n) for k, n in bad.items()}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    proc = subprocess.Popen([str(LINDUNG), *args], env=cli_env(killed), **quiet)  # noqa: S603
+    try:  # kill once chunk 2 is committed and a later chunk's transaction is open
+        deadline = time.monotonic() + 300
+        while True:
+            chunk, members, persons, rejected = committed(killed)
+            assert (members, rejected) == whole[chunk] and persons == members, "half a chunk"
+            if chunk >= 2 and writing(killed):
+                break
+            assert proc.poll() is None, "the import ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.002)
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        if proc.poll() is None:
+            proc.kill()  # only matters when an assertion above failed
+        proc.wait(timeout=60)
+    assert proc.returncode == -signal.SIGKILL
+
+    [(job_id, state, rows_read, imported, rejected, chunk)] = query(
+        killed,
+        "SELECT id, state, rows_read, rows_imported, rows_rejected, last_chunk "
+        "FROM core_importjob WHERE kind = 'participants'",
+    )
+    assert state != "done" and 2 <= chunk < N_ROWS // CHUNK - 1
+    assert rows_read == (chunk + 1) * CHUNK and (imported, rejected) == whole[chunk]
+    assert committed(killed) == (chunk, *whole[chunk][:1], *whole[chunk])  # no half chunk
+
+    resumed = cli(killed, *args)
+    n_bad = niks.count(None)
+    assert (resumed["job"], resumed["state"]) == (job_id, "done")
+    assert resumed["counts"] == (N_ROWS, N_ROWS - n_bad, 0, n_bad)
+    clean = copy_db(base_db, tmp_path / "clean")
+    assert cli(clean, *args)["counts"] == resumed["counts"]
+    assert final_tables(killed) == final_tables(clean)
