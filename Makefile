@@ -48,6 +48,7 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/regions_load.py $(BENCH_ARGS)
+	$(BIN)/python bench/import_participants.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache
