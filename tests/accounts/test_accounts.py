@@ -252,11 +252,11 @@ def test_demo_command_is_idempotent(tmp_path, capsys) -> None:
     (tmp_path / "regions.csv").unlink()
     (tmp_path / "regions.csv").symlink_to(DATA / "regions_lampung.csv")
 
-    call_command("demo", data_dir=tmp_path, format="json")
+    call_command("demo", "build", scale="small", data_dir=tmp_path, format="json")
     first = json.loads(capsys.readouterr().out)
     users = User.objects.count()
     regions = list(Region.objects.order_by("code").values_list())
-    call_command("demo", data_dir=tmp_path, format="json")
+    call_command("demo", "build", scale="small", data_dir=tmp_path, format="json")
     second = json.loads(capsys.readouterr().out)
 
     assert users == len(demo_accounts()) == User.objects.count()

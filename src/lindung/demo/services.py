@@ -1,5 +1,6 @@
-"""The deterministic Lampung demo (DESIGN.md §7). This part: reference data and one account per
-role; later parts add employers, workers, programmes, sponsors and an award edition."""
+"""The deterministic Lampung demo (DESIGN.md §7): reference data, one account per role, and the
+synthetic registry (employers, persons, membership histories; ``demo.synthetic``). Later parts
+add programmes, sponsors, compliance cases and an award edition."""
 
 from __future__ import annotations
 
@@ -11,10 +12,15 @@ from django.db import transaction
 
 from lindung.accounts import services as accounts
 from lindung.accounts.models import Organisation, OrganisationKind, User
+from lindung.core.audit import record_audit
 from lindung.core.loading import LoadResult
 from lindung.core.roles import Role
+from lindung.demo.plan import make_plan
+from lindung.demo.populations import write_populations
+from lindung.demo.synthetic import DEFAULT_SEED, Progress, build_registry
 from lindung.regions import services as regions
 from lindung.regions.models import Region
+from lindung.registry.models import Employer, EmployerStatus, SizeClass
 
 DEMO_PASSWORD = "lindung-demo"  # noqa: S105 - printed on the demo login page on purpose
 
@@ -119,7 +125,61 @@ def ensure_demo_accounts(*, actor: Any = None) -> list[str]:
     return created
 
 
-def build_demo(data_dir: Path, *, actor: Any = None) -> dict[str, LoadResult]:
+DEMO_EMPLOYER = "PT Contoh Sejahtera (demo)"
+
+
+@transaction.atomic
+def link_demo_employer(*, actor: Any = None) -> Employer | None:
+    """Let the demo employer account own one synthetic company in Bandar Lampung, so the
+    employer role sees its own workers. Nothing changes when it already owns one."""
+    organisation = Organisation.objects.filter(
+        name=DEMO_EMPLOYER, kind=OrganisationKind.EMPLOYER
+    ).first()
+    if organisation is None or Employer.objects.filter(owner=organisation).exists():
+        return None
+    candidates = Employer.objects.filter(
+        regency_code="18.71", status=EmployerStatus.ACTIVE
+    ).order_by("npp")
+    employer = (
+        candidates.filter(size_class__in=[SizeClass.MEDIUM, SizeClass.LARGE]).first()
+        or candidates.first()
+    )
+    if employer is None:
+        return None
+    before = {"name": employer.name, "owner": None}
+    employer.name, employer.owner = organisation.name, organisation
+    employer.save(update_fields=["name", "owner", "updated_at"])
+    record_audit(
+        actor=actor,
+        action="demo.link_employer",
+        target=employer,
+        region_code=employer.village_id,
+        before=before,
+        after={"name": employer.name, "owner": organisation.pk},
+    )
+    return employer
+
+
+def build_demo(
+    data_dir: Path,
+    *,
+    scale: str = "full",
+    seed: int = DEFAULT_SEED,
+    rebuild: bool = False,
+    actor: Any = None,
+    progress: Progress = None,
+) -> dict[str, LoadResult]:
+    """Reference data, demo accounts, demo populations and the synthetic registry, in that order.
+
+    Every step is idempotent; the registry is reused when the same scale and seed are built
+    already (``rebuild`` forces a new build).
+    """
     results = regions.load_reference_data(data_dir, actor=actor)
     ensure_demo_accounts(actor=actor)
+    plan = make_plan(scale, data_dir / "lampung_labour.csv")
+    results["populations"] = write_populations(plan)
+    results["registry"] = build_registry(
+        plan, seed=seed, actor=actor, rebuild=rebuild, progress=progress
+    )
+    link_demo_employer(actor=actor)
     return results

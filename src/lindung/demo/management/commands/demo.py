@@ -3,17 +3,37 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lindung.core.cli_output import print_results
 from lindung.core.middleware import request_id_bound
+from lindung.demo.plan import SCALES
 from lindung.demo.services import DEMO_PASSWORD, build_demo
+from lindung.demo.synthetic import DEFAULT_SEED, DemoError
 
 
 class Command(BaseCommand):
-    help = "Build the deterministic Lampung demo (idempotent: a second run changes nothing)."
+    help = (
+        "Build the deterministic Lampung demo: reference data, demo accounts and a synthetic "
+        "registry. `lindung demo` is `lindung demo build --scale full`; a second run with the "
+        "same scale and seed reuses the registry that is there."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        # A positional action rather than sub-parsers: `lindung demo` alone still works.
+        parser.add_argument("action", nargs="?", choices=["build"], default="build")
+        parser.add_argument(
+            "--scale",
+            choices=sorted(SCALES),
+            default="full",
+            help="full: 731,991 active participants; small: 1 %% of every count (tests, CI)",
+        )
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="build again even if this scale and seed exist; replaces ALL registry rows",
+        )
         parser.add_argument("--data-dir", type=Path, default=settings.LINDUNG_REFERENCE_DATA)
         parser.add_argument("--format", choices=["table", "json"], default="table")
 
@@ -22,10 +42,35 @@ class Command(BaseCommand):
             self._handle(options)
 
     def _handle(self, options) -> None:
-        results = build_demo(options["data_dir"])
+        step = max(1, 100_000 if options["scale"] == "full" else 5_000)
+        shown = [0]
+
+        def progress(done: int, total: int) -> None:
+            # Progress goes to stderr: stdout stays one JSON object with --format json.
+            if done - shown[0] >= step or done == total:
+                shown[0] = done
+                self.stderr.write(f"  registry: {done:,} / {total:,} persons")
+
+        try:
+            results = build_demo(
+                options["data_dir"],
+                scale=options["scale"],
+                seed=options["seed"],
+                rebuild=options["rebuild"],
+                progress=progress,
+            )
+        except DemoError as exc:
+            raise CommandError(str(exc)) from exc
         print_results(results, fmt=options["format"], stdout=self.stdout)
         if options["format"] != "json":
+            registry = results["registry"].extra
             self.stdout.write(
-                f"\nDemo siap / demo ready. Akun demo / demo accounts: provinsi, bandarlampung, "
-                f"metro, desa, bpjs, auditor, admin — password {DEMO_PASSWORD}\n"
+                f"\nRegistri / registry ({options['scale']}, seed {options['seed']}"
+                f"{', dipakai ulang / reused' if registry.get('reused') else ''}): "
+                f"{registry.get('persons', 0):,} persons, "
+                f"{registry.get('memberships', 0):,} memberships, "
+                f"{registry.get('employers', 0):,} employers.\n"
+                f"Demo siap / demo ready. Akun demo / demo accounts: provinsi, bandarlampung, "
+                f"metro, desa, bpjs, auditor, perusahaan, sponsor, juri, admin — "
+                f"password {DEMO_PASSWORD}\n"
             )
