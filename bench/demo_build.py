@@ -47,12 +47,17 @@ def main() -> None:
     from lindung.demo.plan import make_plan
     from lindung.demo.populations import write_populations
     from lindung.demo.synthetic import _Builder, build_registry
-    from lindung.regions.services import load_regions, load_worker_populations
+    from lindung.regions.services import (
+        load_minimum_wages,
+        load_regions,
+        load_worker_populations,
+    )
     from lindung.registry.models import Membership, Person
 
     data = Path(settings.LINDUNG_REFERENCE_DATA)
     load_regions(data / "regions_lampung.csv")
     load_worker_populations(data / "lampung_labour.csv")
+    load_minimum_wages(data / "lampung_minimum_wages.csv")
     plan = make_plan(args.scale, data / "lampung_labour.csv")
     write_populations(plan)
     t: dict[str, float] = {}

@@ -94,9 +94,6 @@ class StagedImporter(Importer):
                 with cur.cursor.copy(f"COPY {self.stage_table} ({names}) FROM STDIN") as copy:
                     for row in values:
                         copy.write_row(row)
-                # Temporary tables get no autovacuum statistics; without them the planner
-                # picks nested loops for the joins below.
-                cur.execute(f"ANALYZE {self.stage_table}")
             else:
                 marks = ", ".join(["%s"] * len(self.stage_columns))
                 cur.executemany(
