@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "lindung.accounts",
     "lindung.regions",
     "lindung.registry",
+    "lindung.contributions",
     "lindung.demo",
 ]
 
