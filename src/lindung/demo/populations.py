@@ -12,7 +12,7 @@ from typing import Any
 from django.db import transaction
 
 from lindung.core import regioncodes
-from lindung.core.loading import LoadResult, sync_rows
+from lindung.core.loading import LoadResult
 from lindung.demo.plan import (
     ACTIVE_PERSONS,
     BERDIKARI,
@@ -21,8 +21,7 @@ from lindung.demo.plan import (
     REFERENCE_DAY,
     Plan,
 )
-from lindung.regions.models import PopulationKind, WorkerPopulation
-from lindung.regions.services import POPULATION_KINDS
+from lindung.regions.services import save_worker_populations
 
 POTENTIAL_KIND = "bpjs_potential_workers"
 EMPLOYED_KIND = "bps_employed_persons"
@@ -97,17 +96,5 @@ def write_populations(plan: Plan) -> LoadResult:
     rows = population_rows(plan)
     result.rows_read = len(rows)
     with transaction.atomic():
-        for stem in ("bpjstk_potential_workers", "employed_persons"):
-            code, label_id, label_en = POPULATION_KINDS[stem]
-            PopulationKind.objects.get_or_create(
-                code=code, defaults={"name_id": label_id, "name_en": label_en}
-            )
-        result.add(
-            sync_rows(
-                WorkerPopulation,
-                rows,
-                key_fields=("region_id", "kind_id", "reference_date"),
-                value_fields=("value", "source", "indicator", *regioncodes.LEVEL_COLUMNS.values()),
-            )
-        )
+        result.add(save_worker_populations(rows, {"bpjstk_potential_workers", "employed_persons"}))
     return result

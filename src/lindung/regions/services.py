@@ -18,7 +18,14 @@ from django.db import transaction
 
 from lindung.core import regioncodes
 from lindung.core.audit import record_audit
-from lindung.core.loading import LoadResult, bilingual, file_sha256, read_csv, sync_rows
+from lindung.core.loading import (
+    LoadResult,
+    SyncCounts,
+    bilingual,
+    file_sha256,
+    read_csv,
+    sync_rows,
+)
 from lindung.regions.models import (
     BpsCode,
     Confidence,
@@ -314,6 +321,25 @@ _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
 _INDICATOR = re.compile(r"^(?P<stem>[a-z_]+?)_(?P<month>" + "|".join(_MONTHS) + r")$")
 
 
+def save_worker_populations(rows: dict[tuple, dict[str, Any]], stems: set[str]) -> SyncCounts:
+    """Upsert figures keyed by (region, kind, reference date), creating their kinds first.
+
+    ``rows`` values hold value, source, indicator and the level columns; call inside a
+    transaction that also writes the caller's audit row.
+    """
+    for stem in sorted(stems):
+        code, label_id, label_en = POPULATION_KINDS[stem]
+        PopulationKind.objects.get_or_create(
+            code=code, defaults={"name_id": label_id, "name_en": label_en}
+        )
+    return sync_rows(
+        WorkerPopulation,
+        rows,
+        key_fields=("region_id", "kind_id", "reference_date"),
+        value_fields=("value", "source", "indicator", *regioncodes.LEVEL_COLUMNS.values()),
+    )
+
+
 def load_worker_populations(path: Path, *, actor: Any = None) -> LoadResult:
     """Load head counts from a ``region_code,year,indicator,value,source`` file.
 
@@ -358,24 +384,7 @@ def load_worker_populations(path: Path, *, actor: Any = None) -> LoadResult:
         }
     result.extra["skipped"] = dict(sorted(skipped.items()))
     with transaction.atomic():
-        for stem in kinds_used:
-            code, label_id, label_en = POPULATION_KINDS[stem]
-            PopulationKind.objects.get_or_create(
-                code=code, defaults={"name_id": label_id, "name_en": label_en}
-            )
-        result.add(
-            sync_rows(
-                WorkerPopulation,
-                rows,
-                key_fields=("region_id", "kind_id", "reference_date"),
-                value_fields=(
-                    "value",
-                    "source",
-                    "indicator",
-                    *regioncodes.LEVEL_COLUMNS.values(),
-                ),
-            )
-        )
+        result.add(save_worker_populations(rows, kinds_used))
         _finish(result, actor=actor, action="regions.load_worker_populations")
     return result
 

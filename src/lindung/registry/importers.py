@@ -245,16 +245,6 @@ _STATUSES = {v: v for v in EmployerStatus.values} | {
 }
 
 
-_PERSON_FIELDS = (
-    "name",
-    "sex",
-    "birth_date",
-    "domicile_id",
-    "occupation",
-    "phone",
-    "nik_warnings",
-    *(f"p_{c}" for c in LEVEL_COLUMNS),
-)
 PERSON_COLUMNS = (
     "name",
     "sex",
@@ -265,6 +255,8 @@ PERSON_COLUMNS = (
     "nik_warnings",
     *LEVEL_COLUMNS,
 )
+# The same columns as the stage table names them (level columns prefixed per table).
+_PERSON_FIELDS = tuple(f"p_{c}" if c in LEVEL_COLUMNS else c for c in PERSON_COLUMNS)
 MEMBERSHIP_COLUMNS = (
     "person_id",
     "employer_id",
