@@ -39,7 +39,7 @@ class Organisation(RegionCodes):
     scope_owner_path = "id"
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(RegionCodes.Meta):
         ordering = ["name"]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")

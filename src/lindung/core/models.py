@@ -33,11 +33,11 @@ class AuditLog(RegionCodes):
 
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(RegionCodes.Meta):
         ordering = ["-created_at", "-id"]
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [*RegionCodes.Meta.indexes, models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
         return (

@@ -69,10 +69,24 @@ def actor_scope(user: Any) -> ActorScope:
 
 
 def region_q(path: str, codes: tuple[str, ...] | list[str]) -> Q:
-    """Rows inside any of the subtrees ``codes``: equality on the level column, no prefix scan."""
+    """Rows inside any of the subtrees ``codes``: equalities on the level columns from the
+    province down to each code's level — the leading columns of the composite region index,
+    so no prefix scan and no index per level."""
     if not codes:
         return Q(pk__in=[])
-    return reduce(or_, (Q(**{f"{path}{regioncodes.scope_column(c)}": c}) for c in codes))
+    return reduce(
+        or_,
+        (
+            Q(
+                **{
+                    f"{path}{column}": value
+                    for column, value in regioncodes.level_codes(c).items()
+                    if value
+                }
+            )
+            for c in codes
+        ),
+    )
 
 
 class ScopedQuerySet(models.QuerySet):
@@ -102,15 +116,24 @@ ScopedManager = models.Manager.from_queryset(ScopedQuerySet)
 class RegionCodes(models.Model):
     """Denormalised codes of every level a row belongs to, set on write from its own code."""
 
-    province_code = models.CharField(max_length=2, db_index=True, blank=True)
-    regency_code = models.CharField(max_length=5, db_index=True, blank=True)
-    district_code = models.CharField(max_length=8, db_index=True, blank=True)
-    village_code = models.CharField(max_length=13, db_index=True, blank=True)
+    province_code = models.CharField(max_length=2, blank=True)
+    regency_code = models.CharField(max_length=5, blank=True)
+    district_code = models.CharField(max_length=8, blank=True)
+    village_code = models.CharField(max_length=13, blank=True)
 
     scope_region_path: str | None = ""
 
     class Meta:
         abstract = True
+        # One composite index serves every level: a subtree filter is an equality on the
+        # leading columns down to its level (see region_q), so four single-column indexes
+        # would only cost inserts.
+        indexes = [
+            models.Index(
+                fields=["province_code", "regency_code", "district_code", "village_code"],
+                name="%(app_label)s_%(class)s_rg",
+            )
+        ]
 
     def assign_region_codes(self, code: str) -> None:
         for column, value in regioncodes.level_codes(code).items():

@@ -49,7 +49,7 @@ class Region(RegionCodes):
 
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(RegionCodes.Meta):
         ordering = ["code"]
         verbose_name = _("region")
         verbose_name_plural = _("regions")
@@ -133,7 +133,7 @@ class WorkerPopulation(RegionCodes):
 
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(RegionCodes.Meta):
         ordering = ["region_id", "kind_id", "reference_date"]
         verbose_name = _("worker population")
         verbose_name_plural = _("worker populations")
@@ -170,7 +170,7 @@ class MinimumWage(RegionCodes):
 
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(RegionCodes.Meta):
         ordering = ["region_id", "kind", "year"]
         verbose_name = _("minimum wage")
         verbose_name_plural = _("minimum wages")

@@ -55,7 +55,7 @@ class Employer(RegionCodes):
     scope_owner_path = "owner_id"
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(RegionCodes.Meta):
         ordering = ["npp"]
         verbose_name = _("employer")
         verbose_name_plural = _("employers")
@@ -93,7 +93,7 @@ class Person(RegionCodes):
 
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(RegionCodes.Meta):
         ordering = ["nik"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
@@ -148,7 +148,7 @@ class Membership(RegionCodes):
 
     objects = ScopedManager()
 
-    class Meta:
+    class Meta(RegionCodes.Meta):
         ordering = ["person_id", "start_date"]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -160,7 +160,10 @@ class Membership(RegionCodes):
                 name="membership_ends_after_start",
             ),
         ]
-        indexes = [models.Index(fields=["start_date", "end_date"], name="membership_interval")]
+        indexes = [
+            *RegionCodes.Meta.indexes,
+            models.Index(fields=["start_date", "end_date"], name="membership_interval"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kpj} {self.segment} {self.start_date}"

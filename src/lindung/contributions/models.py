@@ -1,0 +1,216 @@
+"""Contribution rules as time-versioned data (domain.md §2, DESIGN.md §4).
+
+Every table carries ``rule_id`` (natural key), ``effective_from``/``effective_to`` (contribution
+months, inclusive), ``legal_basis``, ``source`` (domain.md section + source keys) and
+``confidence`` (✔ confirmed, ◐ single source, ✖ unconfirmed). Money is integer Rupiah; rates are
+Decimal **percent** values (``0.24`` means 0.24 % of the base).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from lindung.regions.models import Confidence
+
+RATE_DIGITS = {"max_digits": 9, "decimal_places": 5}  # up to 9999.99999 %, down to 0.00001 %
+
+
+class Programme(models.TextChoices):
+    JKK = "JKK", _("Work accident (JKK)")
+    JKM = "JKM", _("Death (JKM)")
+    JHT = "JHT", _("Old-age savings (JHT)")
+    JP = "JP", _("Pension (JP)")
+    JKP = "JKP", _("Job loss (JKP)")
+
+
+class Party(models.TextChoices):
+    EMPLOYER = "employer", _("Employer (pemberi kerja)")
+    WORKER = "worker", _("Worker (pekerja / peserta)")
+    FUNDER = "funder", _("Funder (penyandang dana)")
+
+
+class RateSegment(models.TextChoices):
+    PU = "PU", _("Wage earner (PU)")
+    BPU = "BPU", _("Non-wage earner (BPU)")
+    JAKON = "JAKON", _("Construction (Jakon)")
+    PMI = "PMI", _("Migrant worker (PMI)")
+
+
+class RuleBase(models.Model):
+    rule_id = models.CharField(max_length=40, unique=True)
+    effective_from = models.DateField(help_text=_("First contribution month (first day)"))
+    effective_to = models.DateField(
+        null=True, blank=True, help_text=_("Last day of the last contribution month; empty = open")
+    )
+    legal_basis = models.CharField(max_length=200)
+    source = models.TextField(help_text=_("domain.md section and source keys"))
+    confidence = models.CharField(
+        max_length=15, choices=Confidence.choices, default=Confidence.UNCONFIRMED
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["rule_id"]
+
+    def __str__(self) -> str:
+        return self.rule_id
+
+
+def _interval_check(name: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(effective_to__isnull=True) | Q(effective_to__gte=models.F("effective_from")),
+        name=name,
+    )
+
+
+class ProgrammeRate(RuleBase):
+    """Percent-of-wage rates per programme and party (domain.md §2.1, §2.5, §2.6)."""
+
+    segment = models.CharField(max_length=5, choices=RateSegment.choices)
+    programme = models.CharField(max_length=3, choices=Programme.choices)
+    party = models.CharField(max_length=8, choices=Party.choices)
+    risk_class = models.PositiveSmallIntegerField(null=True, blank=True)
+    rate_percent = models.DecimalField(**RATE_DIGITS)
+
+    class Meta(RuleBase.Meta):
+        verbose_name = _("programme rate")
+        verbose_name_plural = _("programme rates")
+        constraints = [
+            _interval_check("programmerate_interval"),
+            models.CheckConstraint(
+                condition=Q(risk_class__isnull=True) | Q(risk_class__gte=1, risk_class__lte=5),
+                name="programmerate_risk_class_1_5",
+            ),
+        ]
+
+
+class JpWageCap(RuleBase):
+    """JP wage cap (batas upah tertinggi), new value from the March contribution month (§2.3)."""
+
+    cap = models.BigIntegerField(help_text=_("Rupiah per month"))
+    letter_refs = models.CharField(max_length=200, blank=True)
+
+    class Meta(RuleBase.Meta):
+        ordering = ["effective_from"]
+        verbose_name = _("JP wage cap")
+        verbose_name_plural = _("JP wage caps")
+        constraints = [
+            _interval_check("jpwagecap_interval"),
+            models.CheckConstraint(condition=Q(cap__gt=0), name="jpwagecap_positive"),
+        ]
+
+
+class BpuIncomeBracket(RuleBase):
+    """BPU declared-income brackets → nominal income for JKK/JHT (§2.5; table unknown, ✖).
+
+    An actual income ``income_from <= income < income_to`` (open when empty) is declared at
+    ``nominal_income``. Only the known ends are stored; edit rows as the annex is found.
+    """
+
+    income_from = models.BigIntegerField()
+    income_to = models.BigIntegerField(null=True, blank=True)
+    nominal_income = models.BigIntegerField()
+
+    class Meta(RuleBase.Meta):
+        ordering = ["income_from"]
+        verbose_name = _("BPU income bracket")
+        verbose_name_plural = _("BPU income brackets")
+        constraints = [_interval_check("bpuincomebracket_interval")]
+
+
+class FlatAmountKind(models.TextChoices):
+    MONTHLY = "monthly", _("Per month")
+    MINIMUM_PACKAGE = "minimum_package", _("Minimum monthly package (reference)")
+    PRE_PLACEMENT = "pre_placement", _("Before placement (one-off)")
+    PLACEMENT = "placement", _("During and after placement, per contract length")
+    EXTRA_MONTH = "extra_month", _("Each month beyond the contract package")
+    JHT_OPTION = "jht_option", _("Chosen monthly JHT amount")
+
+
+class FlatAmount(RuleBase):
+    """Fixed Rupiah contributions: BPU JKM, the BPU minimum package, PMI packages (§2.5, §2.7)."""
+
+    segment = models.CharField(max_length=5, choices=RateSegment.choices)
+    programmes = models.CharField(max_length=40, help_text=_("e.g. JKM or JKK+JKM"))
+    kind = models.CharField(max_length=15, choices=FlatAmountKind.choices)
+    contract_months = models.PositiveSmallIntegerField(null=True, blank=True)
+    amount = models.BigIntegerField(help_text=_("Rupiah"))
+
+    class Meta(RuleBase.Meta):
+        verbose_name = _("flat contribution amount")
+        verbose_name_plural = _("flat contribution amounts")
+        constraints = [
+            _interval_check("flatamount_interval"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="flatamount_nonneg"),
+        ]
+
+
+class JakonBracket(RuleBase):
+    """Progressive (marginal) Jakon rates on contract value excl. VAT (§2.6, first set per §11).
+
+    The slice is ``value_from < contract value <= value_to`` (open when empty).
+    """
+
+    programme = models.CharField(max_length=3, choices=Programme.choices)
+    value_from = models.BigIntegerField()
+    value_to = models.BigIntegerField(null=True, blank=True)
+    rate_percent = models.DecimalField(**RATE_DIGITS)
+
+    class Meta(RuleBase.Meta):
+        ordering = ["programme", "value_from"]
+        verbose_name = _("Jakon bracket")
+        verbose_name_plural = _("Jakon brackets")
+        constraints = [_interval_check("jakonbracket_interval")]
+
+
+class DiscountKind(models.TextChoices):
+    DISCOUNT = "discount", _("Discount (not owed)")
+    DEFERRAL = "deferral", _("Deferral (owed later)")
+
+
+class Discount(RuleBase):
+    """Discounts and relaxations with their contribution months and eligibility (§2.2, §2.8).
+
+    List columns are comma-separated; an empty list means "any". ``excluded_funders`` lists
+    funder kinds for which the discount does not apply (PP 50/2025: apbn, apbd).
+    """
+
+    regulation = models.CharField(max_length=60)
+    kind = models.CharField(max_length=8, choices=DiscountKind.choices)
+    segments = models.CharField(max_length=40)
+    programmes = models.CharField(max_length=40)
+    percent_off = models.DecimalField(**RATE_DIGITS)
+    industries = models.CharField(max_length=200, blank=True)
+    occupations = models.CharField(max_length=200, blank=True)
+    min_workers = models.PositiveIntegerField(null=True, blank=True)
+    excluded_funders = models.CharField(max_length=100, blank=True)
+
+    class Meta(RuleBase.Meta):
+        verbose_name = _("discount")
+        verbose_name_plural = _("discounts")
+        constraints = [_interval_check("discount_interval")]
+
+
+class PaymentRuleKind(models.TextChoices):
+    DUE_DATE = "due_date", _("Due date")
+    LATE_FINE = "late_fine", _("Late fine")
+
+
+class PaymentRule(RuleBase):
+    """Due dates and late fines (§2.9, §2.8). Due day ``due_day`` of the contribution month plus
+    ``due_month_offset`` months; fines are percent of the unpaid contribution per month late."""
+
+    segment = models.CharField(max_length=5, choices=RateSegment.choices)
+    kind = models.CharField(max_length=9, choices=PaymentRuleKind.choices)
+    programmes = models.CharField(max_length=40)
+    due_day = models.PositiveSmallIntegerField(null=True, blank=True)
+    due_month_offset = models.PositiveSmallIntegerField(null=True, blank=True)
+    fine_percent_per_month = models.DecimalField(**RATE_DIGITS, null=True, blank=True)
+
+    class Meta(RuleBase.Meta):
+        verbose_name = _("payment rule")
+        verbose_name_plural = _("payment rules")
+        constraints = [_interval_check("paymentrule_interval")]
