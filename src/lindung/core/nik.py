@@ -246,8 +246,11 @@ def check_stated(info: NikInfo, *, sex: str | None, birth_date: date | None) -> 
     stated = sex.strip().upper() if sex else ""
     if stated and _SEX_ALIASES.get(stated, stated) != info.sex:
         warnings.append(SEX_MISMATCH)
-    if birth_date is not None and f"{birth_date:%d%m}{birth_date.year % 100:02d}" != (
-        f"{info.birth_date:%d%m}{info.birth_date.year % 100:02d}"
+    nik_birth = info.birth_date
+    if birth_date is not None and (
+        birth_date.day != nik_birth.day
+        or birth_date.month != nik_birth.month
+        or birth_date.year % 100 != nik_birth.year % 100
     ):
         warnings.append(BIRTH_DATE_MISMATCH)
     return tuple(warnings)
