@@ -101,9 +101,10 @@ def map_header(header: list[str], columns: Iterable[Column]) -> dict[str, int]:
     return mapping
 
 
-def _resumable_job(importer: Importer, sha: str) -> ImportJob | None:
+def _resumable_job(importer: Importer, sha: str, actor_id: int | None) -> ImportJob | None:
+    """An unfinished job of the same person (or of the CLI) for the same file content."""
     return (
-        ImportJob.objects.filter(kind=importer.kind, file_sha256=sha)
+        ImportJob.objects.filter(kind=importer.kind, file_sha256=sha, actor_id=actor_id)
         .exclude(state=ImportState.DONE)
         .order_by("-id")
         .first()
@@ -113,13 +114,11 @@ def _resumable_job(importer: Importer, sha: str) -> ImportJob | None:
 def start_job(importer: Importer, path: Path, *, actor: Any = None) -> ImportJob:
     """The job for this file: an unfinished one with the same content is resumed."""
     sha = file_sha256(path)
-    job = _resumable_job(importer, sha)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    job = _resumable_job(importer, sha, user.pk if user else None)
     if job is None:
         job = ImportJob.objects.create(
-            kind=importer.kind,
-            file_name=path.name[:255],
-            file_sha256=sha,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            kind=importer.kind, file_name=path.name[:255], file_sha256=sha, actor=user
         )
     return job
 
