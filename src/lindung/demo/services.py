@@ -12,6 +12,7 @@ from django.db import transaction
 
 from lindung.accounts import services as accounts
 from lindung.accounts.models import Organisation, OrganisationKind, User
+from lindung.contributions.services import load_rate_tables
 from lindung.core.audit import record_audit
 from lindung.core.loading import LoadResult
 from lindung.core.roles import Role
@@ -175,6 +176,7 @@ def build_demo(
     already (``rebuild`` forces a new build).
     """
     results = regions.load_reference_data(data_dir, actor=actor)
+    results.update(load_rate_tables(actor=actor))
     ensure_demo_accounts(actor=actor)
     plan = make_plan(scale, data_dir / "lampung_labour.csv")
     results["populations"] = write_populations(plan)
