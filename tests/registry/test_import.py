@@ -555,3 +555,25 @@ def test_sigkill_mid_import_leaves_whole_chunks_and_resumes(base_db: Path, tmp_p
     clean = copy_db(base_db, tmp_path / "clean")
     assert cli(clean, *args)["counts"] == resumed["counts"]
     assert final_tables(killed) == final_tables(clean)
+
+
+def test_a_resumed_job_keeps_its_chunk_size(employers_job, tmp_path: Path) -> None:
+    from lindung.core.models import ImportJob
+
+    class Crashing(ParticipantImporter):
+        def write(self, rows):
+            if rows and rows[0][0] > 3:  # the second chunk of two lines
+                raise RuntimeError("crash")
+            return super().write(rows)
+
+    first = Crashing()
+    first.chunk_size = 2
+    with pytest.raises(RuntimeError):
+        run_import(first, PARTICIPANTS)
+    job = ImportJob.objects.get(kind="participants")
+    assert (job.last_chunk, job.chunk_size) == (0, 2)
+    again = ParticipantImporter()
+    again.chunk_size = 1000  # asked for another size: the job keeps its own
+    resumed = run_import(again, PARTICIPANTS)
+    assert resumed.pk == job.pk and again.chunk_size == 2
+    assert (resumed.rows_read, resumed.rows_imported, resumed.rows_rejected) == (3, 3, 0)

@@ -71,6 +71,8 @@ class ImportJob(models.Model):
     rows_unchanged = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     last_chunk = models.IntegerField(default=-1)
+    # Chunks are numbered in units of this size; a resumed job keeps it whatever is asked.
+    chunk_size = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -146,6 +146,11 @@ def run_import(
         on_total(table.total)
     if job.state == ImportState.FAILED:
         ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, error="")
+    if job.last_chunk >= 0 and job.chunk_size:
+        importer.chunk_size = job.chunk_size  # resuming: chunk numbers must mean the same rows
+    elif job.chunk_size != importer.chunk_size:
+        job.chunk_size = importer.chunk_size
+        ImportJob.objects.filter(pk=job.pk).update(chunk_size=importer.chunk_size)
     importer.present = frozenset(mapping)
     importer.setup()
 
