@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from lindung.core import regioncodes
 from lindung.core.audit import record_audit
+from lindung.core.db import refresh_planner_statistics
 from lindung.core.loading import LoadResult
 from lindung.core.models import AuditLog
 from lindung.demo import wordlists as words
@@ -543,6 +544,7 @@ def build_registry(
             region_code="18",
             after=summary,
         )
+    refresh_planner_statistics(m._meta.db_table for m in (Employer, Person, Membership))
     total = sum(builder.counts.values())
     return LoadResult(
         source=source,

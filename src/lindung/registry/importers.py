@@ -130,6 +130,7 @@ class StagedImporter(Importer):
 
 class EmployerImporter(StagedImporter):
     kind = "employers"
+    analyze_tables = ("registry_employer",)
     columns = (
         Column("npp", ("no_npp", "nomor_npp", "employer_number")),
         Column("name", ("nama", "nama_perusahaan", "nama_pemberi_kerja", "company_name")),
@@ -275,6 +276,7 @@ class ParticipantImporter(StagedImporter):
     """BPJS participant extract: one row per membership, the person's data repeated."""
 
     kind = "participants"
+    analyze_tables = ("registry_person", "registry_membership")
     sensitive = frozenset({"nik", "name", "birth_date", "phone"})
     columns = (
         Column("nik", ("no_ktp", "nomor_induk_kependudukan", "no_nik")),

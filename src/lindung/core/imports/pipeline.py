@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from lindung.core.audit import record_audit
+from lindung.core.db import refresh_planner_statistics
 from lindung.core.imports.cells import CellError
 from lindung.core.imports.reader import normalise_header, open_table
 from lindung.core.loading import LoadError, bilingual, file_sha256
@@ -56,6 +57,8 @@ class Importer:
     sensitive: frozenset[str] = frozenset()
     # Columns the file has; an optional column the file lacks keeps the database's values.
     present: frozenset[str] = frozenset()
+    # Tables whose planner statistics are refreshed after the import.
+    analyze_tables: tuple[str, ...] = ()
 
     def setup(self) -> None:
         """Load lookups once per run (known regions, employers…)."""
@@ -202,6 +205,8 @@ def run_import(
             target=job,
             after={**job.counts(), "file": job.file_name, "sha256": job.file_sha256},
         )
+    if job.rows_imported:
+        refresh_planner_statistics(importer.analyze_tables)
     return job
 
 
