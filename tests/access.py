@@ -60,6 +60,8 @@ class Route:
     kwargs: Kwargs = field(default=lambda world: {})
     method: str = "get"
     data: dict[str, Any] = field(default_factory=dict)
+    # Query string of a GET (e.g. a calculator's inputs).
+    query: dict[str, Any] = field(default_factory=dict)
     # Body must not name regions outside the actor's scope.
     scoped: bool = False
     # The same route on a record outside the regency officer's scope.

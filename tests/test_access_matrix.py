@@ -4,8 +4,10 @@ records. See tests/access.py for how later issues extend it."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from lindung.accounts.models import OrganisationKind
@@ -23,8 +25,10 @@ ROUTES = collect_routes()
 
 @pytest.fixture
 def access_world(region_tree, users_by_role):
-    """Records on both sides of the regency officer's border (18.71 vs 18.72 and 31)."""
+    """Records on both sides of the regency officer's border (18.71 vs 18.72 and 31), and the
+    shipped contribution rate tables (the public simulator computes with them)."""
     regions = region_tree
+    call_command("contributions", "load-rates", "--format", "json", stdout=io.StringIO())
 
     def org(name: str, code: str):
         o = OrganisationFactory(
@@ -102,7 +106,7 @@ def forbidden_names(user) -> list[str]:
 def request(client, route, world, kwargs=None):
     url = reverse(route.name, kwargs=kwargs if kwargs is not None else route.kwargs(world))
     call = getattr(client, route.method)
-    return call(url, route.data) if route.method == "post" else call(url)
+    return call(url, route.data) if route.method == "post" else call(url, route.query)
 
 
 def login(client, world, role):

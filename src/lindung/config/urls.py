@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from lindung.accounts.api import AuditLogViewSet, MeView, OrganisationViewSet
+from lindung.contributions.api import CalculateView
 from lindung.core.views import healthz
 from lindung.regions.api import MinimumWageViewSet, RegionViewSet, WorkerPopulationViewSet
 from lindung.registry.api import EmployerViewSet, MembershipViewSet, PersonViewSet
@@ -28,6 +29,7 @@ api_patterns = [
     path("", include(router.urls)),
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("contributions/calculate/", CalculateView.as_view(), name="contribution-calculate"),
 ]
 
 urlpatterns = [
@@ -36,6 +38,7 @@ urlpatterns = [
     path("wilayah/", include("lindung.regions.urls")),
     path("registri/", include("lindung.registry.urls")),
     path("impor/", include("lindung.core.imports.urls")),
+    path("simulasi-iuran/", include("lindung.contributions.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -12,21 +11,13 @@ from rich.console import Console
 from rich.table import Table
 
 from lindung.contributions.calculator import CalculationError, calculate_month
+from lindung.contributions.inputs import parse_month, parse_programmes
 from lindung.contributions.models import RateSegment
 from lindung.contributions.results import percent_text
 from lindung.contributions.services import DEFAULT_DATA_DIR, load_rate_tables
 from lindung.core.cli_output import print_results, write_reject_report
-from lindung.core.loading import LoadError, bilingual
+from lindung.core.loading import LoadError
 from lindung.core.middleware import request_id_bound
-
-
-def _month(text: str) -> dt.date:
-    try:
-        return dt.datetime.strptime(text, "%Y-%m").date()
-    except ValueError:
-        raise CommandError(
-            bilingual(f"bulan harus YYYY-MM: {text}", f"month must be YYYY-MM: {text}")
-        ) from None
 
 
 class Command(BaseCommand):
@@ -72,16 +63,16 @@ class Command(BaseCommand):
             Console(stderr=True).print(f"{n} rejected rows → {options['reject_report']}")
 
     def _calc(self, options: dict[str, Any]) -> None:
-        programmes = options["programmes"].split(",") if options["programmes"] else None
+        # Month and programme list are parsed as on the simulator page and in the API.
         try:
             calc = calculate_month(
                 segment=options["segment"],
-                month=_month(options["month"]),
+                month=parse_month(options["month"]),
                 wage=options["wage"],
                 risk_class=options["risk_class"],
                 income=options["income"],
                 contract_value=options["contract_value"],
-                programmes=programmes,
+                programmes=parse_programmes(options["programmes"] or ""),
                 industry=options["industry"],
                 workers=options["workers"],
                 funder=options["funder"],
