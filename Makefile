@@ -50,6 +50,7 @@ bench: install
 	$(BIN)/python bench/regions_load.py $(BENCH_ARGS)
 	$(BIN)/python bench/import_participants.py $(BENCH_ARGS)
 	$(BIN)/python bench/demo_build.py $(BENCH_ARGS)
+	$(BIN)/python bench/bills.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

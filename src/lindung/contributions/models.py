@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.scope import RegionCodes, ScopedManager
 from lindung.regions.models import Confidence
 
 RATE_DIGITS = {"max_digits": 9, "decimal_places": 5}  # up to 9999.99999 %, down to 0.00001 %
@@ -214,3 +215,99 @@ class PaymentRule(RuleBase):
         verbose_name = _("payment rule")
         verbose_name_plural = _("payment rules")
         constraints = [_interval_check("paymentrule_interval")]
+
+
+# --- Monthly employer bills (issue "Contribution engine" item 3; lindung.contributions.bills) ---
+
+
+class BillStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class Bill(RegionCodes):
+    """One employer's PU contributions for one contribution month (``month`` = its first day).
+
+    Region columns follow the employer's village; employer staff see their own bills through
+    ``scope_owner_path``. Lines and totals are written by ``bills.generate_bills`` only.
+    """
+
+    employer = models.ForeignKey(
+        "registry.Employer", on_delete=models.PROTECT, related_name="bills"
+    )
+    month = models.DateField(help_text=_("Contribution month (first day)"))
+    due_date = models.DateField(null=True, blank=True)
+    total = models.BigIntegerField(help_text=_("Rupiah, sum of the lines"))
+    members = models.PositiveIntegerField(default=0, help_text=_("Active PU memberships"))
+    status = models.CharField(max_length=7, choices=BillStatus.choices, default=BillStatus.OPEN)
+    generated_at = models.DateTimeField()
+
+    scope_owner_path = "employer__owner_id"
+    objects = ScopedManager()
+
+    class Meta(RegionCodes.Meta):
+        ordering = ["-month", "employer_id"]
+        verbose_name = _("bill")
+        verbose_name_plural = _("bills")
+        constraints = [
+            models.UniqueConstraint(fields=["employer", "month"], name="uniq_bill_employer_month"),
+            models.CheckConstraint(condition=Q(total__gte=0), name="bill_total_nonneg"),
+        ]
+        indexes = [
+            *RegionCodes.Meta.indexes,
+            models.Index(fields=["month", "status"], name="bill_month_status"),
+            models.Index(fields=["status", "due_date"], name="bill_status_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer_id} {self.month:%Y-%m}"
+
+
+class BillLine(models.Model):
+    """Sum over the employer's active memberships of one programme × party (each membership's
+    amount rounded half-up to whole Rupiah before summing, as the calculator does)."""
+
+    bill = models.ForeignKey(Bill, on_delete=models.CASCADE, related_name="lines")
+    programme = models.CharField(max_length=3, choices=Programme.choices)
+    party = models.CharField(max_length=8, choices=Party.choices)
+    amount = models.BigIntegerField(help_text=_("Rupiah"))
+    members = models.PositiveIntegerField(default=0)
+    rule_ids = models.TextField(blank=True, help_text=_("Comma-separated rule ids used"))
+
+    scope_region_path = "bill__"
+    scope_owner_path = "bill__employer__owner_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["bill_id", "programme", "party"]
+        verbose_name = _("bill line")
+        verbose_name_plural = _("bill lines")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bill", "programme", "party"], name="uniq_billline_programme_party"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} {self.party} {self.amount}"
+
+
+class Payment(models.Model):
+    bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField()
+    amount = models.BigIntegerField(help_text=_("Rupiah"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    scope_region_path = "bill__"
+    scope_owner_path = "bill__employer__owner_id"
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["bill_id", "paid_on", "id"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.bill_id} {self.paid_on} {self.amount}"
