@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.core.scope import RegionCodes, ScopedManager
 from lindung.regions.models import Confidence
+from lindung.registry.models import Segment
 
 RATE_DIGITS = {"max_digits": 9, "decimal_places": 5}  # up to 9999.99999 %, down to 0.00001 %
 
@@ -32,11 +33,8 @@ class Party(models.TextChoices):
     FUNDER = "funder", _("Funder (penyandang dana)")
 
 
-class RateSegment(models.TextChoices):
-    PU = "PU", _("Wage earner (PU)")
-    BPU = "BPU", _("Non-wage earner (BPU)")
-    JAKON = "JAKON", _("Construction (Jakon)")
-    PMI = "PMI", _("Migrant worker (PMI)")
+# Rates are per registry segment: one list of segments for the whole system.
+RateSegment = Segment
 
 
 class RuleBase(models.Model):
