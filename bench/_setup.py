@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import time
 from collections.abc import Callable
@@ -14,7 +16,9 @@ def django_on_scratch_database() -> str:
     PostgreSQL server (so earlier runs never make rows look "unchanged")."""
     url = os.environ.get("DATABASE_URL", "")
     if not url:
-        os.environ["LINDUNG_VAR_DIR"] = tempfile.mkdtemp(prefix="lindung-bench-")
+        folder = tempfile.mkdtemp(prefix="lindung-bench-")
+        os.environ["LINDUNG_VAR_DIR"] = folder
+        atexit.register(_drop_scratch, lambda: shutil.rmtree(folder, ignore_errors=True))
     elif url.startswith(("postgres://", "postgresql://")):
         import psycopg
 
@@ -23,6 +27,12 @@ def django_on_scratch_database() -> str:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
         os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
+
+        def drop() -> None:
+            with psycopg.connect(url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+
+        atexit.register(_drop_scratch, drop)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.config.settings")
     import django
     from django.core.management import call_command
@@ -32,6 +42,27 @@ def django_on_scratch_database() -> str:
     from django.db import connection
 
     return connection.vendor
+
+
+def _drop_scratch(drop: Callable[[], None]) -> None:
+    """At exit: a full-scale run leaves a database of several hundred MB behind otherwise."""
+    from django.db import connections
+
+    connections.close_all()
+    drop()
+
+
+def load_lampung_reference(*, labour: bool = True) -> None:
+    """The Lampung subset of the reference data that the registry and demo need."""
+    from django.conf import settings
+
+    from lindung.regions.services import load_minimum_wages, load_regions, load_worker_populations
+
+    data = settings.LINDUNG_REFERENCE_DATA
+    load_regions(data / "regions_lampung.csv")
+    if labour:
+        load_worker_populations(data / "lampung_labour.csv")
+        load_minimum_wages(data / "lampung_minimum_wages.csv")
 
 
 @contextmanager

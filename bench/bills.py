@@ -19,8 +19,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import django_on_scratch_database, report, timer
-from demo_build import remove_scratch_database
+from _setup import django_on_scratch_database, load_lampung_reference, report, timer
 
 MONTH = dt.date(2023, 12, 1)
 
@@ -43,12 +42,9 @@ def main() -> None:
     from lindung.demo.plan import make_plan
     from lindung.demo.populations import write_populations
     from lindung.demo.synthetic import build_registry
-    from lindung.regions.services import load_minimum_wages, load_regions, load_worker_populations
 
     data = Path(settings.LINDUNG_REFERENCE_DATA)
-    load_regions(data / "regions_lampung.csv")
-    load_worker_populations(data / "lampung_labour.csv")
-    load_minimum_wages(data / "lampung_minimum_wages.csv")
+    load_lampung_reference()
     plan = make_plan(args.scale, data / "lampung_labour.csv")
     write_populations(plan)
     build_registry(plan, seed=args.seed, rebuild=True)
@@ -121,7 +117,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        remove_scratch_database()
+    main()

@@ -13,14 +13,11 @@ floor), and the first persons of the build with their memberships created one by
 from __future__ import annotations
 
 import argparse
-import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import django_on_scratch_database, report, timer
+from _setup import django_on_scratch_database, load_lampung_reference, report, timer
 
 
 class _NoWrites:
@@ -47,17 +44,10 @@ def main() -> None:
     from lindung.demo.plan import make_plan
     from lindung.demo.populations import write_populations
     from lindung.demo.synthetic import _Builder, build_registry
-    from lindung.regions.services import (
-        load_minimum_wages,
-        load_regions,
-        load_worker_populations,
-    )
     from lindung.registry.models import Membership, Person
 
     data = Path(settings.LINDUNG_REFERENCE_DATA)
-    load_regions(data / "regions_lampung.csv")
-    load_worker_populations(data / "lampung_labour.csv")
-    load_minimum_wages(data / "lampung_minimum_wages.csv")
+    load_lampung_reference()
     plan = make_plan(args.scale, data / "lampung_labour.csv")
     write_populations(plan)
     t: dict[str, float] = {}
@@ -127,19 +117,5 @@ def main() -> None:
     )
 
 
-def remove_scratch_database() -> None:
-    """A full-scale run leaves a ~700 MB SQLite file: remove the scratch folder _setup made."""
-    from django.db import connection
-
-    connection.close()
-    var = Path(os.environ.get("LINDUNG_VAR_DIR", ""))
-    scratch = var.name.startswith("lindung-bench-") and var.parent == Path(tempfile.gettempdir())
-    if scratch and "DATABASE_URL" not in os.environ:
-        shutil.rmtree(var, ignore_errors=True)
-
-
 if __name__ == "__main__":
-    try:
-        main()
-    finally:
-        remove_scratch_database()
+    main()
