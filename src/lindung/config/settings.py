@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "lindung.regions",
     "lindung.registry",
     "lindung.contributions",
+    "lindung.coverage",
     "lindung.demo",
 ]
 
@@ -191,6 +192,11 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO; fontTools, every font subset.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -202,3 +208,13 @@ X_FRAME_OPTIONS = "DENY"
 LINDUNG_REFERENCE_DATA = Path(
     os.environ.get("LINDUNG_REFERENCE_DATA", PACKAGE_DIR / "regions" / "data")
 )
+
+# The region whose public dashboard /cakupan/ opens (Lampung for the demo).
+COVERAGE_HOME_REGION = os.environ.get("LINDUNG_HOME_REGION", "18")
+# Coverage facts (issue 4): kept from this month on; recomputed for the months an import touched.
+COVERAGE_FIRST_MONTH = os.environ.get("LINDUNG_COVERAGE_FIRST_MONTH", "2021-01")
+COVERAGE_REFRESH_AFTER_IMPORT = True
+# Denominator used when none is asked for, in order of preference (PopulationKind codes).
+COVERAGE_DEFAULT_DENOMINATORS = ("bpjs_potential_workers", "bps_employed_persons")
+# Public figures below this many persons are shown as "< 10" (issue 4 §5).
+COVERAGE_PUBLIC_MIN_CELL = 10

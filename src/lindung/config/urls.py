@@ -39,6 +39,7 @@ urlpatterns = [
     path("registri/", include("lindung.registry.urls")),
     path("impor/", include("lindung.core.imports.urls")),
     path("simulasi-iuran/", include("lindung.contributions.urls")),
+    path("cakupan/", include("lindung.coverage.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),

@@ -19,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "employers": has_capability(user, Capability.VIEW_EMPLOYERS),
             "persons": has_capability(user, Capability.VIEW_PERSONS),
             "imports": has_capability(user, Capability.IMPORT_REGISTRY),
+            "coverage_internal": has_capability(user, Capability.VIEW_COVERAGE),
         },
         "lindung_demo": settings.LINDUNG_DEMO,
     }

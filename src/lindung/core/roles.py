@@ -41,6 +41,8 @@ class Capability(models.TextChoices):
     REVEAL_PERSONAL_DATA = "reveal_personal_data", _("Reveal one person's data, with a reason")
     EXPORT_REGISTRY = "export_registry", _("Export registry lists (masked, audited)")
     IMPORT_REGISTRY = "import_registry", _("Import BPJS extracts")
+    VIEW_COVERAGE = "view_coverage", _("See coverage figures unsuppressed, down to the village")
+    MANAGE_COVERAGE = "manage_coverage", _("Enter published coverage figures and refresh facts")
 
 
 # Registry (domain.md §9, UU 27/2022): region staff and the BPJS branch see persons masked, may
@@ -58,18 +60,27 @@ _REGISTRY_STAFF = frozenset(
     }
 )
 
+# Coverage (issue 4): region staff, the branch and auditors read unsuppressed figures of their
+# scope; the province and the branch, who publish figures, enter them. Everyone else reads the
+# public dashboard (aggregates with small cells suppressed).
+_COVERAGE_READ = frozenset({Capability.VIEW_COVERAGE})
+_COVERAGE_EDIT = frozenset({Capability.VIEW_COVERAGE, Capability.MANAGE_COVERAGE})
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
     Role.PROVINCE_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
-    | _REGISTRY_STAFF,
+    | _REGISTRY_STAFF
+    | _COVERAGE_EDIT,
     Role.REGENCY_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
-    | _REGISTRY_STAFF,
-    Role.VILLAGE_OPERATOR: frozenset({Capability.VIEW_REGIONS}) | _REGISTRY_STAFF,
+    | _REGISTRY_STAFF
+    | _COVERAGE_READ,
+    Role.VILLAGE_OPERATOR: frozenset({Capability.VIEW_REGIONS}) | _REGISTRY_STAFF | _COVERAGE_READ,
     # The branch is where BPJS extracts come from (DESIGN.md §1), so it imports them.
     Role.BPJS_BRANCH: frozenset(
         {Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS, Capability.IMPORT_REGISTRY}
     )
-    | _REGISTRY_STAFF,
+    | _REGISTRY_STAFF
+    | _COVERAGE_EDIT,
     Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS}),
     Role.SPONSOR: frozenset(),
     Role.AWARD_VERIFIER: frozenset(),
@@ -81,6 +92,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_ORGANISATIONS,
             Capability.VIEW_EMPLOYERS,
             Capability.VIEW_PERSONS,
+            Capability.VIEW_COVERAGE,
         }
     ),
 }

@@ -44,6 +44,20 @@ class ActorScope:
 NOBODY = ActorScope()
 
 
+class SystemActor:
+    """The trusted server-side caller (CLI commands, background jobs): reads every row. Never
+    handed to a web request; views always pass ``request.user``."""
+
+    is_authenticated = True
+    is_active = True
+    is_superuser = True
+    pk = None
+    role = Role.ADMIN
+
+
+SYSTEM = SystemActor()
+
+
 def actor_scope(user: Any) -> ActorScope:
     """Scope of ``user``; anonymous and inactive users see nothing scoped."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:

@@ -16,6 +16,8 @@ from lindung.contributions.services import load_rate_tables
 from lindung.core.audit import record_audit
 from lindung.core.loading import LoadResult
 from lindung.core.roles import Role
+from lindung.coverage.services import load_coverage_reference
+from lindung.coverage.services import refresh as refresh_coverage
 from lindung.demo.plan import make_plan
 from lindung.demo.populations import write_populations
 from lindung.demo.synthetic import DEFAULT_SEED, Progress, build_registry
@@ -184,4 +186,7 @@ def build_demo(
         plan, seed=seed, actor=actor, rebuild=rebuild, progress=progress
     )
     link_demo_employer(actor=actor)
+    results["coverage"] = load_coverage_reference(data_dir / "lampung_labour.csv", actor=actor)
+    # A new registry makes every fact stale; a reused one keeps its facts (only missing months).
+    refresh_coverage(force=not results["registry"].extra.get("reused"), actor=actor)
     return results

@@ -63,7 +63,7 @@ def region_kind(code: str, level: str) -> str:
     return {"1": Kind.KELURAHAN, "2": Kind.DESA}.get(code[9], Kind.LAINNYA)
 
 
-def _finish(result: LoadResult, *, actor: Any, action: str) -> LoadResult:
+def finish_load(result: LoadResult, *, actor: Any, action: str) -> LoadResult:
     record_audit(
         actor=actor,
         action=action,
@@ -75,7 +75,9 @@ def _finish(result: LoadResult, *, actor: Any, action: str) -> LoadResult:
     return result
 
 
-def _unknown_region(result: LoadResult, line: int, column: str, code: str, known: set[str]) -> bool:
+def reject_unknown_region(
+    result: LoadResult, line: int, column: str, code: str, known: set[str]
+) -> bool:
     """Reject the row when ``code`` is not a loaded region; True when rejected."""
     if code in known:
         return False
@@ -88,11 +90,11 @@ def _is_digits(text: str) -> bool:
     return text.isascii() and text.isdigit()
 
 
-def _parse_year(text: str) -> int | None:
+def parse_year(text: str) -> int | None:
     return int(text) if _is_digits(text) and 1900 <= int(text) <= 2200 else None
 
 
-def _parse_count(text: str) -> int | None:
+def parse_count(text: str) -> int | None:
     """A head count, possibly written with a decimal point; None for anything else."""
     try:
         value = float(text)
@@ -198,7 +200,7 @@ def load_regions(
                 Region.objects.filter(is_active=True, code__in=chunk).update(is_active=False)
                 for chunk in _chunks(sorted(missing), 5000)
             )
-        _finish(result, actor=actor, action="regions.load")
+        finish_load(result, actor=actor, action="regions.load")
     return result
 
 
@@ -217,7 +219,7 @@ def load_boundaries(path: Path, *, actor: Any = None, progress: Progress = None)
         result.rows_read += 1
         props = feature.get("properties") or {}
         code = str(props.get("code") or "")
-        if _unknown_region(result, index, "code", code, known):
+        if reject_unknown_region(result, index, "code", code, known):
             continue
         geometry = feature.get("geometry")
         if not geometry or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
@@ -244,7 +246,7 @@ def load_boundaries(path: Path, *, actor: Any = None, progress: Progress = None)
                 progress=progress,
             )
         )
-        _finish(result, actor=actor, action="regions.load_boundaries")
+        finish_load(result, actor=actor, action="regions.load_boundaries")
     return result
 
 
@@ -256,7 +258,7 @@ def load_crosswalk(path: Path, *, actor: Any = None) -> LoadResult:
     for line, row in read_csv(path, ("kemendagri_code", "bps_code", "name_bps", "match")):
         result.rows_read += 1
         code = row["kemendagri_code"]
-        if _unknown_region(result, line, "kemendagri_code", code, known):
+        if reject_unknown_region(result, line, "kemendagri_code", code, known):
             continue
         if not row["bps_code"] and row["match"].startswith("no_bps_code"):
             # A known gap of the source (e.g. a district created after the BPS list), not an error.
@@ -281,7 +283,7 @@ def load_crosswalk(path: Path, *, actor: Any = None) -> LoadResult:
                 value_fields=("bps_code", "name_bps", "match"),
             )
         )
-        _finish(result, actor=actor, action="regions.load_crosswalk")
+        finish_load(result, actor=actor, action="regions.load_crosswalk")
     return result
 
 
@@ -317,8 +319,8 @@ POPULATION_KINDS: dict[str, tuple[str, str, str]] = {
         "Potential workers (BPJS Ketenagakerjaan)",
     ),
 }
-_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_INDICATOR = re.compile(r"^(?P<stem>[a-z_]+?)_(?P<month>" + "|".join(_MONTHS) + r")$")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+INDICATOR_PATTERN = re.compile(r"^(?P<stem>[a-z_]+?)_(?P<month>" + "|".join(MONTHS) + r")$")
 
 
 def save_worker_populations(rows: dict[tuple, dict[str, Any]], stems: set[str]) -> SyncCounts:
@@ -354,25 +356,25 @@ def load_worker_populations(path: Path, *, actor: Any = None) -> LoadResult:
     kinds_used: set[str] = set()
     for line, row in read_csv(path, ("region_code", "year", "indicator", "value", "source")):
         result.rows_read += 1
-        match = _INDICATOR.match(row["indicator"])
+        match = INDICATOR_PATTERN.match(row["indicator"])
         if not match or match["stem"] not in POPULATION_KINDS:
             skipped[row["indicator"]] = skipped.get(row["indicator"], 0) + 1
             continue
         code = row["region_code"]
-        if _unknown_region(result, line, "region_code", code, known):
+        if reject_unknown_region(result, line, "region_code", code, known):
             continue
-        year = _parse_year(row["year"])
+        year = parse_year(row["year"])
         if year is None:
             result.reject(line, "year", row["year"], bilingual("tahun tidak valid", "invalid year"))
             continue
-        value = _parse_count(row["value"])
+        value = parse_count(row["value"])
         if value is None:
             result.reject(line, "value", row["value"], bilingual("bukan angka", "not a number"))
             continue
         if value < 0:
             result.reject(line, "value", row["value"], bilingual("nilai negatif", "negative value"))
             continue
-        month = _MONTHS.index(match["month"]) + 1
+        month = MONTHS.index(match["month"]) + 1
         reference = dt.date(year, month, monthrange(year, month)[1])
         kind = POPULATION_KINDS[match["stem"]][0]
         kinds_used.add(match["stem"])
@@ -385,7 +387,7 @@ def load_worker_populations(path: Path, *, actor: Any = None) -> LoadResult:
     result.extra["skipped"] = dict(sorted(skipped.items()))
     with transaction.atomic():
         result.add(save_worker_populations(rows, kinds_used))
-        _finish(result, actor=actor, action="regions.load_worker_populations")
+        finish_load(result, actor=actor, action="regions.load_worker_populations")
     return result
 
 
@@ -399,7 +401,7 @@ def load_minimum_wages(path: Path, *, actor: Any = None) -> LoadResult:
     for line, row in read_csv(path, required):
         result.rows_read += 1
         code, kind = row["region_code"], row["kind"].upper()
-        if _unknown_region(result, line, "region_code", code, known):
+        if reject_unknown_region(result, line, "region_code", code, known):
             continue
         if kind not in WageKind.values:
             result.reject(
@@ -419,7 +421,7 @@ def load_minimum_wages(path: Path, *, actor: Any = None) -> LoadResult:
                 ),
             )
             continue
-        year = _parse_year(row["year"])
+        year = parse_year(row["year"])
         if year is None:
             result.reject(line, "year", row["year"], bilingual("tahun tidak valid", "invalid year"))
             continue
@@ -480,7 +482,7 @@ def load_minimum_wages(path: Path, *, actor: Any = None) -> LoadResult:
                 ),
             )
         )
-        _finish(result, actor=actor, action="regions.load_minimum_wages")
+        finish_load(result, actor=actor, action="regions.load_minimum_wages")
     return result
 
 

@@ -1,0 +1,358 @@
+"""Reads of coverage: figures, breakdowns, trends, denominators, targets and gaps.
+
+Month-end figures come from the fact table only; any other day (or a month not yet refreshed) is
+computed from memberships with the very SQL that builds the facts (``facts.live_counts``).
+
+Two audiences: ``public=True`` serves anyone, aggregates only, with cells under
+``COVERAGE_PUBLIC_MIN_CELL`` persons suppressed (and a second cell where one could be derived by
+subtraction); internal reads require the ``view_coverage`` capability and the region inside the
+actor's scope, and go through ``for_actor`` like every other read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db.models import QuerySet
+
+from lindung.core import regioncodes
+from lindung.core.roles import Capability, role_has
+from lindung.core.scope import actor_scope
+from lindung.coverage.dimensions import COUNT_COLUMNS, dimensions
+from lindung.coverage.facts import LEVELS, live_counts, month_end
+from lindung.coverage.models import CoverageFact, CoverageMonth, CoverageTarget, IndicatorPoint
+from lindung.regions.models import PopulationKind, Region, WorkerPopulation
+
+HUNDRED = Decimal(100)
+
+
+class CoverageNotVisible(Exception):
+    """The region does not exist or is outside the actor's scope (a 404, never a hint)."""
+
+
+def percent(part: int | None, whole: int | None) -> Decimal | None:
+    if part is None or not whole:
+        return None
+    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Denominator:
+    kind: str
+    name: str
+    value: int
+    reference_date: dt.date
+    source: str
+
+
+@dataclass
+class Figure:
+    """Covered persons of one region on one day, with the denominator beside it."""
+
+    region: Region
+    day: dt.date
+    covered: int | None  # None: suppressed in the public view
+    counts: dict[str, int | None]
+    denominator: Denominator | None
+    from_facts: bool
+    provisional: bool = False
+    others: list[Denominator] = field(default_factory=list)
+
+    @property
+    def population(self) -> int | None:
+        return self.denominator.value if self.denominator else None
+
+    @property
+    def coverage_pct(self) -> Decimal | None:
+        return percent(self.covered, self.population)
+
+    @property
+    def uncovered(self) -> int | None:
+        if self.covered is None or self.population is None:
+            return None
+        return max(self.population - self.covered, 0)
+
+
+def can_view_internal(actor: Any) -> bool:
+    return role_has(actor_scope(actor).role, Capability.VIEW_COVERAGE)
+
+
+def visible_region(actor: Any, code: str, *, public: bool) -> Region:
+    """The region, if the reader may see its figures; raises CoverageNotVisible otherwise."""
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise CoverageNotVisible(code)
+    if not public and not (can_view_internal(actor) and actor_scope(actor).covers_region(code)):
+        raise CoverageNotVisible(code)
+    return region
+
+
+def _facts(actor: Any, public: bool) -> QuerySet[CoverageFact]:
+    return CoverageFact.objects.all() if public else CoverageFact.objects.for_actor(actor)
+
+
+# --- Denominators -----------------------------------------------------------------------------
+
+
+def _kind_names() -> dict[str, str]:
+    from django.utils.translation import get_language
+
+    english = (get_language() or "id").startswith("en")
+    return {k.code: (k.name_en if english else k.name_id) for k in PopulationKind.objects.all()}
+
+
+def denominators(code: str, day: dt.date, kind: str | None = None) -> list[Denominator]:
+    """One figure per population kind for the region: the latest on or before ``day``, else the
+    earliest after it. Ordered with the default kinds first (``COVERAGE_DEFAULT_DENOMINATORS``)."""
+    figures = WorkerPopulation.objects.filter(region_id=code)
+    if kind:
+        figures = figures.filter(kind_id=kind)
+    by_kind: dict[str, list[tuple[dt.date, WorkerPopulation]]] = {}
+    for figure in figures.order_by("reference_date"):
+        by_kind.setdefault(figure.kind_id, []).append((figure.reference_date, figure))
+    best = {k: current_on(series, day) for k, series in by_kind.items()}
+    names = _kind_names()
+    preferred = list(settings.COVERAGE_DEFAULT_DENOMINATORS)
+    order = sorted(best, key=lambda k: (preferred.index(k) if k in preferred else 99, k))
+    return [
+        Denominator(k, names.get(k, k), best[k].value, best[k].reference_date, best[k].source)
+        for k in order
+    ]
+
+
+def current_on(series: list[tuple[dt.date, Any]], day: dt.date) -> Any:
+    """From a date-ordered series: the latest value on or before ``day``, else the first one."""
+    before = [value for date, value in series if date <= day]
+    return before[-1] if before else (series[0][1] if series else None)
+
+
+# --- Figures ----------------------------------------------------------------------------------
+
+
+def _is_fresh_month(day: dt.date) -> bool:
+    return day == month_end(day) and CoverageMonth.objects.filter(month=day, stale=False).exists()
+
+
+def _suppress(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
+    """Primary suppression of small cells, plus the smallest other cell of a dimension where a
+    single suppressed cell could be recovered as total minus the rest."""
+    shown: dict[str, int | None] = {c: (None if 0 < v < minimum else v) for c, v in counts.items()}
+    for dimension in dimensions().values():
+        columns = [v.column for v in dimension.values]
+        hidden = [c for c in columns if shown[c] is None]
+        if len(hidden) == 1:
+            rest = sorted((counts[c], c) for c in columns if shown[c] not in (None, 0))
+            if rest:
+                shown[rest[0][1]] = None
+    return shown
+
+
+def _figure(
+    region: Region,
+    day: dt.date,
+    counts: dict[str, int],
+    *,
+    from_facts: bool,
+    public: bool,
+    kind: str | None,
+) -> Figure:
+    dens = denominators(region.code, day, kind)
+    covered: int | None = counts.get("covered", 0)
+    shown: dict[str, int | None] = {c: counts.get(c, 0) for c in COUNT_COLUMNS}
+    if public:
+        minimum = settings.COVERAGE_PUBLIC_MIN_CELL
+        if covered is not None and 0 < covered < minimum:
+            covered = None
+            shown = dict.fromkeys(COUNT_COLUMNS)
+        else:
+            shown = _suppress(shown, minimum)  # type: ignore[arg-type]
+    return Figure(
+        region=region,
+        day=day,
+        covered=covered,
+        counts=shown,
+        denominator=dens[0] if dens else None,
+        others=dens[1:],
+        from_facts=from_facts,
+        provisional=day >= month_end(dt.date.today()),
+    )
+
+
+def figure_on(
+    actor: Any,
+    code: str,
+    day: dt.date,
+    *,
+    public: bool = False,
+    denominator: str | None = None,
+) -> Figure:
+    """Coverage of one region on one day (facts at a fresh month-end, else computed live)."""
+    region = visible_region(actor, code, public=public)
+    if _is_fresh_month(day):
+        fact = _facts(actor, public).filter(region_id=code, month=day).first()
+        counts = {"covered": fact.covered, **fact.counts()} if fact else {"covered": 0}
+        return _figure(region, day, counts, from_facts=True, public=public, kind=denominator)
+    counts = live_counts(day, code)
+    return _figure(region, day, counts, from_facts=False, public=public, kind=denominator)
+
+
+def children_on(
+    actor: Any,
+    code: str,
+    day: dt.date,
+    *,
+    public: bool = False,
+    denominator: str | None = None,
+) -> list[Figure]:
+    """Figures of every child region (regencies of a province, …) that the reader may see."""
+    parent = visible_region(actor, code, public=public)
+    if parent.level == "village":
+        return []
+    level = LEVELS[LEVELS.index(parent.level) + 1]
+    regions = Region.objects.filter(parent_id=code).order_by("code")
+    if not public:
+        regions = regions.for_actor(actor)
+    counts: dict[str, dict[str, int]] = {}
+    fresh = _is_fresh_month(day)
+    if fresh:
+        facts = _facts(actor, public).filter(
+            month=day, level=level, **{k: v for k, v in regioncodes.level_codes(code).items() if v}
+        )
+        for fact in facts:
+            counts[fact.region_id] = {"covered": fact.covered, **fact.counts()}
+    figures = []
+    for region in regions:
+        values = counts.get(region.code, {"covered": 0}) if fresh else live_counts(day, region.code)
+        figures.append(
+            _figure(region, day, values, from_facts=fresh, public=public, kind=denominator)
+        )
+    return figures
+
+
+@dataclass(frozen=True)
+class BreakdownRow:
+    code: str
+    label: str
+    covered: int | None
+    share_pct: Decimal | None
+
+
+def breakdown(figure: Figure, by: str) -> list[BreakdownRow]:
+    """Rows of one dimension of a figure; shares of the covered total."""
+    dimension = dimensions()[by]
+    return [
+        BreakdownRow(
+            v.code,
+            str(v.label),
+            figure.counts.get(v.column),
+            percent(figure.counts.get(v.column), figure.covered),
+        )
+        for v in dimension.values
+    ]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    month: dt.date
+    covered: int | None
+    population: int | None
+    coverage_pct: Decimal | None
+
+
+def trend(
+    actor: Any, code: str, *, public: bool = False, kind: str | None = None
+) -> list[TrendPoint]:
+    """Month-end series of the region from the facts, each month against the denominator that
+    was current then."""
+    visible_region(actor, code, public=public)
+    minimum = settings.COVERAGE_PUBLIC_MIN_CELL if public else 0
+    figures = list(
+        WorkerPopulation.objects.filter(region_id=code, kind_id=_default_kind(code, kind))
+        .order_by("reference_date")
+        .values_list("reference_date", "value")
+    )
+    points = []
+    for month, covered in (
+        _facts(actor, public)
+        .filter(region_id=code, month__in=CoverageMonth.objects.filter(stale=False).values("month"))
+        .order_by("month")
+        .values_list("month", "covered")
+    ):
+        population = current_on(figures, month)
+        shown = None if 0 < covered < minimum else covered
+        points.append(TrendPoint(month, shown, population, percent(shown, population)))
+    return points
+
+
+def _default_kind(code: str, kind: str | None) -> str | None:
+    if kind:
+        return kind
+    available = set(
+        WorkerPopulation.objects.filter(region_id=code).values_list("kind_id", flat=True)
+    )
+    return next((k for k in settings.COVERAGE_DEFAULT_DENOMINATORS if k in available), None)
+
+
+# --- Targets, gaps, published figures ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    target: CoverageTarget
+    achieved_pct: Decimal | None
+    distance_pp: Decimal | None  # percentage points still to go (negative: exceeded)
+    workers_to_cover: int | None  # persons still to cover to reach it, on today's denominator
+
+
+def target_progress(figure: Figure) -> list[TargetProgress]:
+    rows = []
+    for target in CoverageTarget.objects.filter(region_id=figure.region.code).order_by(
+        "year", "label"
+    ):
+        achieved = figure.coverage_pct
+        distance = None if achieved is None else target.target_pct - achieved
+        to_cover = None
+        if figure.population is not None and figure.covered is not None:
+            needed = (target.target_pct * figure.population / HUNDRED).to_integral_value(
+                ROUND_HALF_UP
+            )
+            to_cover = max(int(needed) - figure.covered, 0)
+        rows.append(TargetProgress(target, achieved, distance, to_cover))
+    return rows
+
+
+def gap_ranking(figures: list[Figure], year: int | None = None) -> list[dict[str, Any]]:
+    """Child regions ranked by uncovered workers, with the distance to each region's target of
+    ``year`` where one exists (regions without a denominator come last)."""
+    targets: dict[str, Decimal] = {}
+    if year:
+        for target in CoverageTarget.objects.filter(
+            region_id__in=[f.region.code for f in figures], year=year
+        ).order_by("label"):
+            targets.setdefault(target.region_id, target.target_pct)
+    rows = []
+    for f in figures:
+        target = targets.get(f.region.code)
+        pct = f.coverage_pct
+        rows.append(
+            {
+                "figure": f,
+                "uncovered": f.uncovered,
+                "target_pct": target,
+                "distance_pp": None if target is None or pct is None else target - pct,
+            }
+        )
+    rows.sort(
+        key=lambda r: (r["uncovered"] is None, -(r["uncovered"] or 0), r["figure"].region.code)
+    )
+    return rows
+
+
+def published_points(actor: Any, code: str, *, public: bool = False) -> QuerySet[IndicatorPoint]:
+    visible_region(actor, code, public=public)
+    points = IndicatorPoint.objects.filter(region_id=code)
+    return (points if public else points.for_actor(actor)).order_by("reference_date", "label")

@@ -1,0 +1,31 @@
+from django.urls import path, register_converter
+
+from lindung.coverage import views
+
+
+class ReportFormatConverter:
+    regex = "pdf|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ReportFormatConverter, "report_format")
+
+app_name = "coverage"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<str:code>/", views.public_dashboard, name="public"),
+    path("<str:code>/laporan.<report_format:fmt>", views.public_report, name="public-report"),
+    path("rinci/<str:code>/", views.internal_dashboard, name="internal"),
+    path(
+        "rinci/<str:code>/laporan.<report_format:fmt>",
+        views.internal_report,
+        name="internal-report",
+    ),
+    path("rinci/<str:code>/angka-publikasi/", views.add_point, name="point-add"),
+]
