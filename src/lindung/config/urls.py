@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from lindung.accounts.api import AuditLogViewSet, MeView, OrganisationViewSet
 from lindung.contributions.api import CalculateView
 from lindung.core.views import healthz
+from lindung.coverage.api import CoverageView, PublicCoverageView, PublicTrendView, TrendView
 from lindung.regions.api import MinimumWageViewSet, RegionViewSet, WorkerPopulationViewSet
 from lindung.registry.api import EmployerViewSet, MembershipViewSet, PersonViewSet
 
@@ -30,6 +31,14 @@ api_patterns = [
     path("me/", MeView.as_view(), name="me"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("contributions/calculate/", CalculateView.as_view(), name="contribution-calculate"),
+    path("coverage/public/<str:code>/", PublicCoverageView.as_view(), name="coverage-public"),
+    path(
+        "coverage/public/<str:code>/trend/",
+        PublicTrendView.as_view(),
+        name="coverage-public-trend",
+    ),
+    path("coverage/<str:code>/", CoverageView.as_view(), name="coverage-detail"),
+    path("coverage/<str:code>/trend/", TrendView.as_view(), name="coverage-trend"),
 ]
 
 urlpatterns = [

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -124,4 +125,5 @@ def build(actor: Any, code: str, options: Options, *, url_name: str) -> dict[str
         "months": available_months(),
         "kinds": PopulationKind.objects.order_by("code"),
         "public": public,
+        "minimum": settings.COVERAGE_PUBLIC_MIN_CELL,
     }

@@ -71,8 +71,10 @@ def sectors() -> tuple[Sector, ...]:
 def sector_of(kbli: str | None) -> str:
     """KBLI code (5 digits) → section letter; no employer or an unknown code → ``none``."""
     division = (kbli or "")[:2]
+    if not (len(division) == 2 and division.isascii() and division.isdigit()):
+        return NO_SECTOR
     for sector in sectors():
-        if len(division) == 2 and sector.first_division <= division <= sector.last_division:
+        if sector.first_division <= division <= sector.last_division:
             return sector.code
     return NO_SECTOR
 

@@ -105,23 +105,41 @@ def _kind_names() -> dict[str, str]:
     return {k.code: (k.name_en if english else k.name_id) for k in PopulationKind.objects.all()}
 
 
-def denominators(code: str, day: dt.date, kind: str | None = None) -> list[Denominator]:
-    """One figure per population kind for the region: the latest on or before ``day``, else the
-    earliest after it. Ordered with the default kinds first (``COVERAGE_DEFAULT_DENOMINATORS``)."""
-    figures = WorkerPopulation.objects.filter(region_id=code)
+def denominators_for(
+    codes: list[str], day: dt.date, kind: str | None = None
+) -> dict[str, list[Denominator]]:
+    """Per region: one figure per population kind, the latest on or before ``day``, else the
+    earliest after it; the default kinds first (``COVERAGE_DEFAULT_DENOMINATORS``). Two
+    queries whatever the number of regions."""
+    figures = WorkerPopulation.objects.filter(region_id__in=codes)
     if kind:
         figures = figures.filter(kind_id=kind)
-    by_kind: dict[str, list[tuple[dt.date, WorkerPopulation]]] = {}
+    series: dict[tuple[str, str], list[tuple[dt.date, WorkerPopulation]]] = {}
     for figure in figures.order_by("reference_date"):
-        by_kind.setdefault(figure.kind_id, []).append((figure.reference_date, figure))
-    best = {k: current_on(series, day) for k, series in by_kind.items()}
-    names = _kind_names()
+        series.setdefault((figure.region_id, figure.kind_id), []).append(
+            (figure.reference_date, figure)
+        )
+    names = _kind_names() if series else {}
     preferred = list(settings.COVERAGE_DEFAULT_DENOMINATORS)
-    order = sorted(best, key=lambda k: (preferred.index(k) if k in preferred else 99, k))
-    return [
-        Denominator(k, names.get(k, k), best[k].value, best[k].reference_date, best[k].source)
-        for k in order
-    ]
+    result: dict[str, list[Denominator]] = {code: [] for code in codes}
+    for (code, kind_id), points in sorted(
+        series.items(),
+        key=lambda item: (
+            preferred.index(item[0][1]) if item[0][1] in preferred else 99,
+            item[0][1],
+        ),
+    ):
+        best = current_on(points, day)
+        result[code].append(
+            Denominator(
+                kind_id, names.get(kind_id, kind_id), best.value, best.reference_date, best.source
+            )
+        )
+    return result
+
+
+def denominators(code: str, day: dt.date, kind: str | None = None) -> list[Denominator]:
+    return denominators_for([code], day, kind)[code]
 
 
 def current_on(series: list[tuple[dt.date, Any]], day: dt.date) -> Any:
@@ -137,17 +155,24 @@ def _is_fresh_month(day: dt.date) -> bool:
     return day == month_end(day) and CoverageMonth.objects.filter(month=day, stale=False).exists()
 
 
+def hide_small(counts: dict[Any, int], minimum: int) -> dict[Any, int | None]:
+    """Cells of 1 to ``minimum - 1`` persons become None; where exactly one cell of a group is
+    hidden, the smallest other non-empty one is hidden too, so it cannot be recovered as the
+    total minus the rest (complementary suppression)."""
+    shown: dict[Any, int | None] = {k: (None if 0 < v < minimum else v) for k, v in counts.items()}
+    if sum(v is None for v in shown.values()) == 1:
+        rest = sorted((v, str(k), k) for k, v in counts.items() if shown[k] not in (None, 0))
+        if rest:
+            shown[rest[0][2]] = None
+    return shown
+
+
 def _suppress(counts: dict[str, int], minimum: int) -> dict[str, int | None]:
-    """Primary suppression of small cells, plus the smallest other cell of a dimension where a
-    single suppressed cell could be recovered as total minus the rest."""
-    shown: dict[str, int | None] = {c: (None if 0 < v < minimum else v) for c, v in counts.items()}
+    """``hide_small`` within each dimension of one figure."""
+    shown: dict[str, int | None] = {}
     for dimension in dimensions().values():
         columns = [v.column for v in dimension.values]
-        hidden = [c for c in columns if shown[c] is None]
-        if len(hidden) == 1:
-            rest = sorted((counts[c], c) for c in columns if shown[c] not in (None, 0))
-            if rest:
-                shown[rest[0][1]] = None
+        shown.update(hide_small({c: counts[c] for c in columns}, minimum))
     return shown
 
 
@@ -158,9 +183,8 @@ def _figure(
     *,
     from_facts: bool,
     public: bool,
-    kind: str | None,
+    dens: list[Denominator],
 ) -> Figure:
-    dens = denominators(region.code, day, kind)
     covered: int | None = counts.get("covered", 0)
     shown: dict[str, int | None] = {c: counts.get(c, 0) for c in COUNT_COLUMNS}
     if public:
@@ -192,12 +216,14 @@ def figure_on(
 ) -> Figure:
     """Coverage of one region on one day (facts at a fresh month-end, else computed live)."""
     region = visible_region(actor, code, public=public)
-    if _is_fresh_month(day):
+    fresh = _is_fresh_month(day)
+    if fresh:
         fact = _facts(actor, public).filter(region_id=code, month=day).first()
         counts = {"covered": fact.covered, **fact.counts()} if fact else {"covered": 0}
-        return _figure(region, day, counts, from_facts=True, public=public, kind=denominator)
-    counts = live_counts(day, code)
-    return _figure(region, day, counts, from_facts=False, public=public, kind=denominator)
+    else:
+        counts = live_counts(day, code)
+    dens = denominators(code, day, denominator)
+    return _figure(region, day, counts, from_facts=fresh, public=public, dens=dens)
 
 
 def children_on(
@@ -224,12 +250,21 @@ def children_on(
         )
         for fact in facts:
             counts[fact.region_id] = {"covered": fact.covered, **fact.counts()}
-    figures = []
+    regions = list(regions)
+    dens = denominators_for([r.code for r in regions], day, denominator)
+    figures, raw = [], {}
     for region in regions:
         values = counts.get(region.code, {"covered": 0}) if fresh else live_counts(day, region.code)
+        raw[region.code] = values.get("covered", 0)
         figures.append(
-            _figure(region, day, values, from_facts=fresh, public=public, kind=denominator)
+            _figure(region, day, values, from_facts=fresh, public=public, dens=dens[region.code])
         )
+    if public:  # siblings add up to the parent's total: a lone hidden one is recoverable too
+        totals = hide_small(raw, settings.COVERAGE_PUBLIC_MIN_CELL)
+        for f in figures:
+            if totals[f.region.code] is None and f.covered is not None:
+                f.covered = None
+                f.counts = dict.fromkeys(COUNT_COLUMNS)
     return figures
 
 

@@ -50,7 +50,7 @@ def refresh(
     """Refresh the stale (or never computed) months among ``months`` — all fact months by
     default; ``force`` recomputes them all. Each month commits on its own, so a killed refresh
     is resumed by running it again."""
-    wanted = [month_end(m) for m in (months or fact_months())]
+    wanted = [month_end(m) for m in (fact_months() if months is None else months)]
     fresh = set(
         CoverageMonth.objects.filter(month__in=wanted, stale=False).values_list("month", flat=True)
     )

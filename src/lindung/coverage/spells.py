@@ -65,12 +65,16 @@ def _band(months_old: str) -> str:
 
 
 def sector_sql(kbli: str = "e.kbli") -> str:
+    """KBLI section of a code; as ``dimensions.sector_of``, only a two-digit division counts."""
     division = f"substr({kbli}, 1, 2)"
+    digits = (
+        f"substr({kbli}, 1, 1) BETWEEN '0' AND '9' AND substr({kbli}, 2, 1) BETWEEN '0' AND '9'"
+    )
     whens = " ".join(
         f"WHEN {division} BETWEEN '{s.first_division}' AND '{s.last_division}' THEN '{s.code}'"
         for s in sectors()
     )
-    return f"CASE {whens} ELSE '{NO_SECTOR}' END"
+    return f"CASE WHEN NOT ({digits}) THEN '{NO_SECTOR}' {whens} ELSE '{NO_SECTOR}' END"
 
 
 def priority_sql(segment: str = "m.segment") -> str:

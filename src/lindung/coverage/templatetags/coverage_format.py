@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.conf import settings
 from django.utils.translation import get_language
 
 from lindung.coverage.selectors import percent
@@ -25,12 +24,13 @@ def number_id(value: int | None) -> str:
     return text if _english() else text.replace(",", ".")
 
 
+HIDDEN = "×"
+
+
 @register.filter
 def count_id(value: int | None) -> str:
-    """A head count; ``None`` is a suppressed small cell."""
-    if value is None:
-        return f"< {settings.COVERAGE_PUBLIC_MIN_CELL}"
-    return number_id(value)
+    """A head count; ``None`` is a hidden cell (under the minimum, or hidden with one)."""
+    return HIDDEN if value is None else number_id(value)
 
 
 @register.filter
