@@ -21,6 +21,7 @@ from lindung.coverage.selectors import (
     denominators,
     figure_on,
     gap_ranking,
+    informal_gap,
     target_progress,
     trend,
 )
@@ -163,6 +164,26 @@ def test_target_progress_counts_workers_still_to_cover(region_tree) -> None:
     }
     no_population = target_progress(figure(province, 500, None))
     assert {r.workers_to_cover for r in no_population} == {None}
+
+
+def test_informal_gap_compares_bpu_members_with_informal_workers(region_tree) -> None:
+    province = region_tree["18"]
+    with_bpu = Figure(province, D(2024, 12, 31), 900, {"segment_bpu": 300}, None, from_facts=True)
+    assert informal_gap(with_bpu) is None  # no informal-worker figure for the region yet
+    informal = PopulationKindFactory(code="bps_informal_workers")
+    WorkerPopulationFactory(
+        region=province, kind=informal, value=2_000, reference_date=D(2023, 2, 28)
+    )
+    WorkerPopulationFactory(
+        region=province, kind=informal, value=1_200, reference_date=D(2025, 2, 28)
+    )
+    gap = informal_gap(with_bpu)
+    # The figure current on the day (Feb 2023), not the later one.
+    assert (gap.covered, gap.denominator.value, gap.coverage_pct, gap.uncovered) == (
+        300, 2_000, Decimal("15.00"), 1_700
+    )  # fmt: skip
+    hidden = Figure(province, D(2024, 12, 31), None, {"segment_bpu": None}, None, from_facts=True)
+    assert (informal_gap(hidden).covered, informal_gap(hidden).uncovered) == (None, None)
 
 
 def test_gap_ranking_orders_by_uncovered_with_targets_of_the_year(region_tree) -> None:

@@ -216,5 +216,7 @@ COVERAGE_FIRST_MONTH = os.environ.get("LINDUNG_COVERAGE_FIRST_MONTH", "2021-01")
 COVERAGE_REFRESH_AFTER_IMPORT = True
 # Denominator used when none is asked for, in order of preference (PopulationKind codes).
 COVERAGE_DEFAULT_DENOMINATORS = ("bpjs_potential_workers", "bps_employed_persons")
+# The informal-worker population the BPU gap is measured against.
+COVERAGE_INFORMAL_DENOMINATOR = "bps_informal_workers"
 # Public figures below this many persons are shown as "< 10" (issue 4 §5).
 COVERAGE_PUBLIC_MIN_CELL = 10

@@ -110,6 +110,7 @@ def build(actor: Any, code: str, options: Options, *, url_name: str) -> dict[str
         "children": children,
         "gaps": selectors.gap_ranking(children, year),
         "targets": selectors.target_progress(figure),
+        "informal": selectors.informal_gap(figure),
         "breakdowns": [(dimensions()[by], selectors.breakdown(figure, by)) for by in BREAKDOWNS],
         "map": charts.choropleth(
             areas,

@@ -360,6 +360,26 @@ def target_progress(figure: Figure) -> list[TargetProgress]:
     return rows
 
 
+@dataclass(frozen=True)
+class InformalGap:
+    """BPU members against the informal workers of the region (the PBPU sub-indicator of
+    domain.md §7.1), where a figure for informal workers exists."""
+
+    covered: int | None
+    denominator: Denominator
+    coverage_pct: Decimal | None
+    uncovered: int | None
+
+
+def informal_gap(figure: Figure) -> InformalGap | None:
+    found = denominators(figure.region.code, figure.day, settings.COVERAGE_INFORMAL_DENOMINATOR)
+    if not found:
+        return None
+    bpu = figure.counts.get("segment_bpu")
+    uncovered = None if bpu is None else max(found[0].value - bpu, 0)
+    return InformalGap(bpu, found[0], percent(bpu, found[0].value), uncovered)
+
+
 def gap_ranking(figures: list[Figure], year: int | None = None) -> list[dict[str, Any]]:
     """Child regions ranked by uncovered workers, with the distance to each region's target of
     ``year`` where one exists (regions without a denominator come last)."""

@@ -69,6 +69,13 @@ DEFAULT_PROGRAMMES = {
 }
 
 
+# Who pays when the file does not say: the employer for wage earners and construction projects.
+DEFAULT_FUNDING = {
+    s: Funding.EMPLOYER if s in (Segment.PU, Segment.JAKON) else Funding.SELF
+    for s in Segment.values
+}
+
+
 @lru_cache(maxsize=200_000)
 def _prefixed_codes(prefix: str, code: str) -> tuple[tuple[str, str], ...]:
     return tuple((prefix + column, value) for column, value in regioncodes.level_code_tuple(code))
@@ -111,21 +118,30 @@ class StagedImporter(Importer):
         Columns whose source is missing from the file are inserted with their defaults but never
         overwrite existing values. Returns the keys of the rows actually written, as text.
         """
-        distinct = _distinct(connection.vendor)
-        updated = [
+        cur.execute(self.upsert_sql(table, key, columns, select), [timezone.now()])
+        return {tuple(str(v) for v in row) for row in cur.fetchall()}
+
+    def updated_columns(self, columns: tuple[str, ...]) -> list[str]:
+        """The columns a re-import may change: those whose source column the file has."""
+        return [
             c
             for c in columns
             if c not in self.optional_sources or self.optional_sources[c] in self.present
         ]
+
+    def upsert_sql(
+        self, table: str, key: tuple[str, ...], columns: tuple[str, ...], select: str
+    ) -> str:
+        """The statement of ``_upsert``: ``select`` yields key, columns and ``%s`` (updated_at)."""
+        distinct = _distinct(connection.vendor)
+        updated = self.updated_columns(columns)
         changed = " OR ".join(f"{table}.{c} {distinct} excluded.{c}" for c in updated)
         assignments = ", ".join(f"{c} = excluded.{c}" for c in (*updated, "updated_at"))
-        cur.execute(
+        return (
             f"INSERT INTO {table} ({', '.join((*key, *columns, 'updated_at'))}) {select} "
             f"ON CONFLICT ({', '.join(key)}) DO UPDATE SET {assignments} WHERE {changed} "
-            f"RETURNING {', '.join(key)}",
-            [timezone.now()],
+            f"RETURNING {', '.join(key)}"
         )
-        return {tuple(str(v) for v in row) for row in cur.fetchall()}
 
 
 class EmployerImporter(StagedImporter):
@@ -354,7 +370,35 @@ class ParticipantImporter(StagedImporter):
     def key(self, row: dict[str, Any]) -> str:
         return f"{row['kpj']}|{row['start_date']}"
 
+    # Files with at least this many rows, into empty person and membership tables, load in one
+    # transaction with the secondary indexes and foreign keys rebuilt afterwards (bulk.py).
+    initial_load_min_rows = 200_000
+    # What the last bulk run did: seconds per step, rows handed to the Python parser.
+    bulk_timings: dict[str, float]
+    bulk_python_rows: int
+
+    def bulk_enabled(self) -> bool:
+        return connection.vendor == "postgresql"
+
+    def run_bulk(self, job: Any, table: Any, mapping: dict[str, int], progress: Any) -> None:
+        from lindung.registry.bulk import ParticipantBulk
+
+        ParticipantBulk(self, job, mapping).run(table, progress)
+
+    def write_bulk_chunk(self, bulk: Any, lo: int, hi: int) -> tuple[int, int]:
+        """The bulk path's ``write``: upsert its staged rows ``lo <= ord < hi``."""
+        return bulk.write_chunk(lo, hi)
+
     def parse(self, raw: dict[str, str]) -> dict[str, Any]:
+        row = self.parse_row(raw)
+        person = tuple(row[c] for c in _PERSON_FIELDS)
+        first = self.first_person.setdefault(row["nik"], person)
+        if first != person:
+            row.update(zip(_PERSON_FIELDS, first, strict=True))
+        return row
+
+    def parse_row(self, raw: dict[str, str]) -> dict[str, Any]:
+        """One row on its own: the person's data as this row states it (see ``parse``)."""
         c = self.cell
         try:
             info = parse_nik(raw["nik"], known_regencies=self.regencies, reference=self.today)
@@ -412,9 +456,7 @@ class ParticipantImporter(StagedImporter):
             )
         programmes = self._programmes(raw.get("programmes", ""), segment)
         funding_text = raw.get("funding", "")
-        default_funding = (
-            Funding.EMPLOYER if segment in (Segment.PU, Segment.JAKON) else Funding.SELF
-        )
+        default_funding = DEFAULT_FUNDING[segment]
         row = {
             "nik": info.nik,
             "name": name[:150],
@@ -439,10 +481,6 @@ class ParticipantImporter(StagedImporter):
             else default_funding,
             **dict(_prefixed_codes("m_", work)),
         }
-        person = tuple(row[c] for c in _PERSON_FIELDS)
-        first = self.first_person.setdefault(row["nik"], person)
-        if first != person:
-            row.update(zip(_PERSON_FIELDS, first, strict=True))
         return row
 
     @staticmethod

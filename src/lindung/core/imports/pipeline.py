@@ -21,7 +21,7 @@ from django.utils import timezone
 from lindung.core.audit import record_audit
 from lindung.core.db import refresh_planner_statistics
 from lindung.core.imports.cells import CellError
-from lindung.core.imports.reader import normalise_header, open_table
+from lindung.core.imports.reader import Table, normalise_header, open_table
 from lindung.core.loading import LoadError, bilingual, file_sha256
 from lindung.core.models import ImportJob, ImportRejection, ImportState
 from lindung.core.nik import mask_nik
@@ -72,6 +72,16 @@ class Importer:
 
     def write(self, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int]:
         """Upsert a chunk inside the caller's transaction; returns (imported, unchanged)."""
+        raise NotImplementedError
+
+    def bulk_enabled(self) -> bool:
+        """Whether ``run_bulk`` takes over from the row-by-row loop (set-based SQL path)."""
+        return False
+
+    def run_bulk(
+        self, job: ImportJob, table: Table, mapping: dict[str, int], progress: Progress
+    ) -> None:
+        """Import every row of ``table`` set-based, with the row loop's exact results."""
         raise NotImplementedError
 
     @staticmethod
@@ -157,43 +167,11 @@ def run_import(
     importer.present = frozenset(mapping)
     importer.setup()
 
-    seen: dict[str, int] = {}
-    good: list[tuple[int, dict[str, Any]]] = []
-    rejected: list[Rejected] = []
-    lines = 0
-    chunk = 0
-    for line, cells in table.rows:
-        lines += 1
-        raw = {name: (cells[i].strip() if i < len(cells) else "") for name, i in mapping.items()}
-        try:
-            row = importer.parse(raw)
-        except CellError as exc:
-            column = exc.column or ""
-            value = raw.get(column, "")
-            if column in importer.sensitive:
-                value = mask_nik(value)
-            rejected.append(Rejected(line, column, value[:200], exc.reason))
-        else:
-            key = importer.key(row)
-            first = seen.setdefault(key, line)
-            if first != line:
-                rejected.append(
-                    Rejected(
-                        line,
-                        "",
-                        key[:200],
-                        bilingual(
-                            f"baris ganda (sama dengan baris {first})", f"duplicate of line {first}"
-                        ),
-                    )
-                )
-            else:
-                good.append((line, row))
-        if lines == importer.chunk_size:
-            _commit_chunk(importer, job, chunk, good, rejected, lines, progress)
-            chunk, lines, good, rejected = chunk + 1, 0, [], []
-    if lines:
-        _commit_chunk(importer, job, chunk, good, rejected, lines, progress)
+    if importer.bulk_enabled():
+        # Set-based path (PostgreSQL): same rows, rejections and counters as the loop below.
+        importer.run_bulk(job, table, mapping, progress)
+    else:
+        _run_rows(importer, job, table, mapping, progress)
 
     with transaction.atomic():
         job.refresh_from_db()
@@ -208,6 +186,54 @@ def run_import(
     if job.rows_imported:
         refresh_planner_statistics(importer.analyze_tables)
     return job
+
+
+def rejection(importer: Importer, line: int, raw: dict[str, str], exc: CellError) -> Rejected:
+    """The reject-report row for a cell error: personal data masked (UU PDP)."""
+    column = exc.column or ""
+    value = raw.get(column, "")
+    if column in importer.sensitive:
+        value = mask_nik(value)
+    return Rejected(line, column, value[:200], exc.reason)
+
+
+def duplicate(line: int, key: str, first: int) -> Rejected:
+    return Rejected(
+        line,
+        "",
+        key[:200],
+        bilingual(f"baris ganda (sama dengan baris {first})", f"duplicate of line {first}"),
+    )
+
+
+def _run_rows(
+    importer: Importer, job: ImportJob, table: Table, mapping: dict[str, int], progress: Progress
+) -> None:
+    """The reference path: parse every row in Python, write chunk by chunk."""
+    seen: dict[str, int] = {}
+    good: list[tuple[int, dict[str, Any]]] = []
+    rejected: list[Rejected] = []
+    lines = 0
+    chunk = 0
+    for line, cells in table.rows:
+        lines += 1
+        raw = {name: (cells[i].strip() if i < len(cells) else "") for name, i in mapping.items()}
+        try:
+            row = importer.parse(raw)
+        except CellError as exc:
+            rejected.append(rejection(importer, line, raw, exc))
+        else:
+            key = importer.key(row)
+            first = seen.setdefault(key, line)
+            if first != line:
+                rejected.append(duplicate(line, key, first))
+            else:
+                good.append((line, row))
+        if lines == importer.chunk_size:
+            _commit_chunk(importer, job, chunk, good, rejected, lines, progress)
+            chunk, lines, good, rejected = chunk + 1, 0, [], []
+    if lines:
+        _commit_chunk(importer, job, chunk, good, rejected, lines, progress)
 
 
 def _commit_chunk(
@@ -233,13 +259,20 @@ def _commit_chunk(
                 ],
                 batch_size=2000,
             )
-            ImportJob.objects.filter(pk=job.pk).update(
-                rows_read=F("rows_read") + lines,
-                rows_imported=F("rows_imported") + imported,
-                rows_unchanged=F("rows_unchanged") + unchanged,
-                rows_rejected=F("rows_rejected") + len(rejected),
-                last_chunk=index,
-            )
-        job.last_chunk = index
+            advance_job(job, index, lines, imported, unchanged, len(rejected))
     if progress:
         progress(lines)
+
+
+def advance_job(
+    job: ImportJob, index: int, lines: int, imported: int, unchanged: int, rejected: int
+) -> None:
+    """Add a committed chunk's counters to the job (inside the chunk's transaction)."""
+    ImportJob.objects.filter(pk=job.pk).update(
+        rows_read=F("rows_read") + lines,
+        rows_imported=F("rows_imported") + imported,
+        rows_unchanged=F("rows_unchanged") + unchanged,
+        rows_rejected=F("rows_rejected") + rejected,
+        last_chunk=index,
+    )
+    job.last_chunk = index

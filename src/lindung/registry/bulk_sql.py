@@ -1,0 +1,288 @@
+"""The participant import's set-based validation (PostgreSQL): lookups built by the Python
+parsers, and one SQL statement that applies them.
+
+Every cell that needs real parsing (dates, the NIK's birth date and sex, vocabularies, wages,
+programme lists, NPPs, region codes) has few distinct values in a file, even a million-row one.
+The Python cell parsers — the row path's own functions — parse each distinct value once; the
+results become small lookup tables that the SQL joins. The SQL itself only checks what is
+trivially the same in both languages (empty, ASCII digits, comparisons between parsed values).
+A row the SQL cannot vouch for goes to ``ParticipantImporter.parse_row``, which gives its reject
+(or, rarely, its row). Hence no rule and no reject message is written twice.
+"""
+
+# SQL built from constants and catalog names only; cell values are never in the text.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from lindung.core import regioncodes
+from lindung.core.imports import cells
+from lindung.core.imports.cells import CellError
+from lindung.core.nik import (
+    BIRTH_DATE_MISMATCH,
+    SEX_MISMATCH,
+    UNKNOWN_REGION_PREFIX,
+    NikError,
+    parse_nik,
+)
+from lindung.registry.importers import (
+    DEFAULT_FUNDING,
+    DEFAULT_PROGRAMMES,
+    FUNDING,
+    LEVEL_COLUMNS,
+    PROGRAMME_NAMES,
+    SEGMENTS,
+    SEXES,
+)
+from lindung.registry.models import Segment
+
+DIGITS = "'0123456789'"
+BIGINT = 2**63 - 1
+
+
+def literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _digits(cell: str, max_length: int) -> str:
+    """ASCII digits only (cells.digits' accepting case), without a regular expression."""
+    return (
+        f"({cell} <> '' AND length({cell}) <= {max_length} "
+        f"AND translate({cell}, {DIGITS}, '') = '')"
+    )
+
+
+# Lookups: name → (file columns or SQL expression over bulk_raw, value columns, parser).
+# A parser returns the value columns for a distinct cell text, or None when Python rejects it.
+
+
+def _choice(mapping: dict[str, str], label: str) -> Callable[[str], tuple | None]:
+    def parse(text: str) -> tuple | None:
+        try:
+            return (cells.choice(text, mapping, label),)
+        except CellError:
+            return None
+
+    return parse
+
+
+def _date(text: str) -> tuple | None:
+    try:
+        return (cells.date(text),)
+    except CellError:
+        return None
+
+
+def _wage(text: str) -> tuple | None:
+    try:
+        value = cells.rupiah(text)
+    except CellError:
+        return None
+    return (value,) if value <= BIGINT else None
+
+
+def _programmes(text: str) -> tuple | None:
+    from lindung.registry.importers import ParticipantImporter
+
+    try:  # a non-empty list does not depend on the segment
+        names = ParticipantImporter._programmes(text, Segment.PU)
+    except CellError:
+        return None
+    return tuple(p in names for p in PROGRAMME_NAMES)
+
+
+def nik_birth_parser(today: dt.date) -> Callable[[str], tuple | None]:
+    """DDMMYY → parse_nik's (birth date, sex, warnings), via a NIK that differs only there."""
+
+    def parse(ddmmyy: str) -> tuple | None:
+        try:
+            info = parse_nik(f"187101{ddmmyy}0001", reference=today)
+        except NikError:
+            return None
+        return info.birth_date, info.sex, ",".join(info.warnings)
+
+    return parse
+
+
+def region_parser(known: set[str], level: str | None) -> Callable[[str], tuple | None]:
+    def parse(text: str) -> tuple | None:
+        try:
+            code = cells.region_code(text, known, level)
+        except CellError:
+            return None
+        # Level columns are cut from the code in SQL: only for well-formed codes.
+        return (code,) if regioncodes.is_valid_code(code) else None
+
+    return parse
+
+
+def employer_parser(employers: dict[str, str | None]) -> Callable[[str], tuple | None]:
+    def parse(text: str) -> tuple | None:
+        try:
+            npp = cells.digits(text, None, "NPP")
+        except CellError:
+            return None
+        if npp not in employers:
+            return None
+        village = employers[npp]
+        if village and not regioncodes.is_valid_code(village):
+            return None  # level columns are cut from the code in SQL: only well-formed codes
+        return (village or None,)
+
+    return parse
+
+
+Lookup = tuple[list[tuple[str, str]], list[tuple[str, str]], Callable[[str], tuple | None]]
+
+
+def lookups(importer: Any) -> dict[str, Lookup]:
+    """Every lookup: its sources (file column, SQL expression over bulk_raw), its value columns
+    (name, SQL type) and its parser."""
+    return {
+        "date": (
+            [(n, f"c_{n}") for n in ("birth_date", "start_date", "end_date")],
+            [("v", "date")],
+            _date,
+        ),
+        "sex": ([("sex", "c_sex")], [("v", "text")], _choice(SEXES, "sex")),
+        "segment": ([("segment", "c_segment")], [("v", "text")], _choice(SEGMENTS, "segment")),
+        "funding": ([("funding", "c_funding")], [("v", "text")], _choice(FUNDING, "funding")),
+        "wage": ([("wage", "c_wage")], [("v", "bigint")], _wage),
+        "prog": (
+            [("programmes", "c_programmes")],
+            [(p, "boolean") for p in PROGRAMME_NAMES],
+            _programmes,
+        ),
+        "nik": (
+            [("nik", "substr(c_nik, 7, 6)")],
+            [("born", "date"), ("sex", "text"), ("warnings", "text")],
+            nik_birth_parser(importer.today),
+        ),
+        "npp": ([("npp", "c_npp")], [("village", "text")], employer_parser(importer.employers)),
+        "dom": (
+            [("domicile", "c_domicile")],
+            [("v", "text")],
+            region_parser(importer.villages, "village"),
+        ),
+        "work": (
+            [("work_region", "c_work_region")],
+            [("v", "text")],
+            region_parser(importer.regions, None),
+        ),
+    }
+
+
+def levels(code: str) -> list[str]:
+    """regioncodes.level_code_tuple for a well-formed code (2, 5, 8 or 13 characters)."""
+    return [
+        f"left({code}, 2)",
+        f"CASE WHEN length({code}) >= 5 THEN left({code}, 5) ELSE '' END",
+        f"CASE WHEN length({code}) >= 8 THEN left({code}, 8) ELSE '' END",
+        f"CASE WHEN length({code}) >= 13 THEN {code} ELSE '' END",
+    ]
+
+
+def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[str]]:
+    """SELECT of the stage columns for every raw row the SQL can vouch for, and their names.
+
+    ``cells_sql`` maps each file column to its SQL expression (``''`` when the file lacks it).
+    """
+    c = dict(cells_sql)
+    ref = f"DATE {literal(today.isoformat())}"
+    funding_default = " ".join(
+        f"WHEN {literal(s)} THEN {literal(str(f))}" for s, f in DEFAULT_FUNDING.items()
+    )
+    prog_flags = []
+    for p in PROGRAMME_NAMES:
+        default = [s for s, names in DEFAULT_PROGRAMMES.items() if p in names]
+        in_default = f"sg.v IN ({', '.join(literal(s) for s in default)})" if default else "false"
+        prog_flags.append(f"CASE WHEN {c['programmes']} = '' THEN {in_default} ELSE pr.{p} END")
+    # The row's work region: stated, else the employer's village, else the domicile.
+    work = f"CASE WHEN {c['work_region']} <> '' THEN wr.v ELSE coalesce(np.village, dm.v) END"
+    sex = f"CASE WHEN {c['sex']} = '' THEN nk.sex ELSE sx.v END"
+    birth = f"CASE WHEN {c['birth_date']} = '' THEN nk.born ELSE bd.v END"
+    nik_ok = (
+        f"{_digits(c['nik'], 16)} AND length({c['nik']}) = 16 AND left({c['nik']}, 2) <> '00' "
+        f"AND right({c['nik']}, 4) <> '0000' AND nk.born IS NOT NULL"
+    )
+    ok = " AND ".join(
+        (
+            nik_ok,
+            f"{c['name']} <> ''",
+            f"({c['sex']} = '' OR sx.v IS NOT NULL)",
+            f"({c['birth_date']} = '' OR bd.v IS NOT NULL)",
+            "sg.v IS NOT NULL",
+            f"({c['npp']} = '' OR np.k IS NOT NULL)",
+            f"NOT (sg.v = {literal(Segment.PU)} AND {c['npp']} = '')",
+            f"sd.v IS NOT NULL AND sd.v <= {ref}",
+            f"({c['end_date']} = '' OR (ed.v IS NOT NULL AND ed.v > sd.v))",
+            f"{birth} < sd.v",
+            f"({c['domicile']} = '' OR dm.v IS NOT NULL)",
+            f"{work} IS NOT NULL",
+            f"({c['programmes']} = '' OR pr.k IS NOT NULL)",
+            _digits(c["kpj"], 20),
+            "wg.v IS NOT NULL",
+            f"({c['funding']} = '' OR fd.v IS NOT NULL)",
+        )
+    )
+    birth_mismatch = (
+        f"CASE WHEN {c['birth_date']} <> '' AND to_char(bd.v, 'DDMMYY') <> "
+        f"to_char(nk.born, 'DDMMYY') THEN {literal(BIRTH_DATE_MISMATCH)} END"
+    )
+    warnings = (
+        f"concat_ws(',', nullif(nk.warnings, ''), CASE WHEN rg.code IS NULL THEN "
+        f"{literal(UNKNOWN_REGION_PREFIX)} END, CASE WHEN {sex} <> nk.sex THEN "
+        f"{literal(SEX_MISMATCH)} END, {birth_mismatch})"
+    )
+    values = {
+        "ord": "r.ord",
+        "line": "r.line",
+        "nik": c["nik"],
+        "name": f"left({c['name']}, 150)",
+        "sex": sex,
+        "birth_date": birth,
+        "domicile_id": "dm.v",
+        "occupation": f"left({c['occupation']}, 100)",
+        "phone": f"left({c['phone']}, 20)",
+        "nik_warnings": f"left({warnings}, 200)",
+        **{
+            f"p_{c}": e
+            for c, e in zip(LEVEL_COLUMNS, levels(f"coalesce(dm.v, {work})"), strict=True)
+        },
+        "kpj": c["kpj"],
+        "npp": c["npp"],
+        "segment": "sg.v",
+        **dict(zip(PROGRAMME_NAMES, prog_flags, strict=True)),
+        "wage": "wg.v",
+        "work_region_id": work,
+        "start_date": "sd.v",
+        "end_date": f"CASE WHEN {c['end_date']} <> '' THEN ed.v END",
+        "end_reason": f"left({c['end_reason']}, 60)",
+        "funding": f"CASE WHEN {c['funding']} <> '' THEN fd.v "
+        f"ELSE CASE sg.v {funding_default} END END",
+        **{f"m_{c}": e for c, e in zip(LEVEL_COLUMNS, levels(f"({work})"), strict=True)},
+    }
+    nik = c["nik"]
+    select = f"""
+      SELECT {", ".join(values.values())}
+      FROM bulk_raw r
+      LEFT JOIN bulk_lk_nik nk ON nk.k = substr({nik}, 7, 6)
+      LEFT JOIN bulk_lk_date bd ON bd.k = {c["birth_date"]}
+      LEFT JOIN bulk_lk_date sd ON sd.k = {c["start_date"]}
+      LEFT JOIN bulk_lk_date ed ON ed.k = {c["end_date"]}
+      LEFT JOIN bulk_lk_sex sx ON sx.k = {c["sex"]}
+      LEFT JOIN bulk_lk_segment sg ON sg.k = {c["segment"]}
+      LEFT JOIN bulk_lk_funding fd ON fd.k = {c["funding"]}
+      LEFT JOIN bulk_lk_wage wg ON wg.k = {c["wage"]}
+      LEFT JOIN bulk_lk_prog pr ON pr.k = {c["programmes"]}
+      LEFT JOIN bulk_lk_npp np ON np.k = {c["npp"]}
+      LEFT JOIN bulk_lk_dom dm ON dm.k = {c["domicile"]}
+      LEFT JOIN bulk_lk_work wr ON wr.k = {c["work_region"]}
+      LEFT JOIN regions_region rg ON rg.level = 'regency'
+        AND rg.code = substr({nik}, 1, 2) || '.' || substr({nik}, 3, 2)
+      WHERE coalesce({ok}, false)"""
+    return select, list(values)
