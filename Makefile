@@ -43,7 +43,7 @@ format: install
 	$(BIN)/ruff check --fix src tests bench
 
 messages: install
-	cd src/lindung && ../../$(BIN)/lindung makemessages -l id --no-obsolete -i "regions/data/*"
+	cd src/lindung && ../../$(BIN)/lindung makemessages -l id --no-obsolete -i "regions/data/*" -i "contributions/data/*" -i "coverage/data/*"
 	cd src/lindung && ../../$(BIN)/lindung compilemessages
 
 bench: install
@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python bench/import_participants.py $(BENCH_ARGS)
 	$(BIN)/python bench/demo_build.py $(BENCH_ARGS)
 	$(BIN)/python bench/bills.py $(BENCH_ARGS)
+	$(BIN)/python bench/coverage_refresh.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache
