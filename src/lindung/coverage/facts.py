@@ -32,6 +32,7 @@ from lindung.coverage.spells import (
     priority_sql,
     sector_sql,
     statements,
+    with_statistics,
 )
 
 LEVELS = ("province", "regency", "district", "village")
@@ -123,7 +124,8 @@ def refresh_months(months: Iterable[dt.date], progress: Progress = None) -> list
     with connection.cursor() as cur:
         for sql in drop_statements():
             cur.execute(sql)
-        for sql in statements(month_index(wanted[0]), month_index(wanted[-1]), dialect):
+        sql_list = statements(month_index(wanted[0]), month_index(wanted[-1]), dialect)
+        for sql in with_statistics(sql_list, dialect):
             cur.execute(sql)
     shared = (time.perf_counter() - started) / len(wanted)
     done = []
