@@ -9,8 +9,10 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from lindung.accounts.models import OrganisationKind
+from lindung.contributions.models import Bill, BillLine
 from lindung.core.audit import record_audit
 from lindung.core.models import ImportJob
 from lindung.core.scope import actor_scope
@@ -68,6 +70,8 @@ def access_world(region_tree, users_by_role):
     world["own_audit"] = world["audit"]["18.71"]
     world["foreign_audit"] = world["audit"]["18.72"]
     world.update(registry_world(regions, users_by_role))
+    world["own_bill"] = bill_for(world["own_employer"])
+    world["foreign_bill"] = bill_for(world["foreign_employer"])
     # Import jobs belong to whoever uploaded them: the branch's own, and one of the admin's.
     world["own_import_job"] = ImportJob.objects.create(
         kind="participants",
@@ -84,6 +88,23 @@ def access_world(region_tree, users_by_role):
         state="done",
     )
     return world
+
+
+def bill_for(employer) -> Bill:
+    """A bill of one contribution month, overdue, region columns from the employer's village."""
+    bill = Bill(
+        employer=employer,
+        month=dt.date(2025, 1, 1),
+        due_date=dt.date(2025, 2, 15),
+        total=1_000_000,
+        members=3,
+        status="overdue",
+        generated_at=timezone.now(),
+    )
+    bill.assign_region_codes(employer.village_id)
+    bill.save()
+    BillLine.objects.create(bill=bill, programme="JHT", party="employer", amount=1_000_000)
+    return bill
 
 
 def forbidden_names(user) -> list[str]:

@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from lindung.accounts.api import AuditLogViewSet, MeView, OrganisationViewSet
 from lindung.contributions.api import CalculateView
+from lindung.contributions.bill_api import BillViewSet
 from lindung.core.views import healthz
 from lindung.coverage.api import CoverageView, PublicCoverageView, PublicTrendView, TrendView
 from lindung.regions.api import MinimumWageViewSet, RegionViewSet, WorkerPopulationViewSet
@@ -25,6 +26,7 @@ router.register("audit-log", AuditLogViewSet, basename="audit-log")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("persons", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
+router.register("bills", BillViewSet, basename="bill")
 
 api_patterns = [
     path("", include(router.urls)),
@@ -49,6 +51,7 @@ urlpatterns = [
     path("impor/", include("lindung.core.imports.urls")),
     path("simulasi-iuran/", include("lindung.contributions.urls")),
     path("cakupan/", include("lindung.coverage.urls")),
+    path("tagihan/", include("lindung.contributions.bill_urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),

@@ -20,6 +20,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "persons": has_capability(user, Capability.VIEW_PERSONS),
             "imports": has_capability(user, Capability.IMPORT_REGISTRY),
             "coverage_internal": has_capability(user, Capability.VIEW_COVERAGE),
+            "bills": has_capability(user, Capability.VIEW_BILLS),
         },
         "lindung_demo": settings.LINDUNG_DEMO,
     }

@@ -41,6 +41,7 @@ class Capability(models.TextChoices):
     REVEAL_PERSONAL_DATA = "reveal_personal_data", _("Reveal one person's data, with a reason")
     EXPORT_REGISTRY = "export_registry", _("Export registry lists (masked, audited)")
     IMPORT_REGISTRY = "import_registry", _("Import BPJS extracts")
+    VIEW_BILLS = "view_bills", _("See employers' contribution bills, payments and fines")
     VIEW_COVERAGE = "view_coverage", _("See coverage figures unsuppressed, down to the village")
     MANAGE_COVERAGE = "manage_coverage", _("Enter published coverage figures and refresh facts")
 
@@ -61,27 +62,29 @@ _REGISTRY_STAFF = frozenset(
 )
 
 # Coverage (issue 4): region staff, the branch and auditors read unsuppressed figures of their
-# scope; the province and the branch, who publish figures, enter them. Everyone else reads the
+# scope, and the contribution bills of employers there; the province and the branch, who
+# publish figures, enter them. Everyone else reads the
 # public dashboard (aggregates with small cells suppressed).
-_COVERAGE_READ = frozenset({Capability.VIEW_COVERAGE})
-_COVERAGE_EDIT = frozenset({Capability.VIEW_COVERAGE, Capability.MANAGE_COVERAGE})
+_REGION_FIGURES = frozenset({Capability.VIEW_COVERAGE, Capability.VIEW_BILLS})
+_PUBLISHERS = _REGION_FIGURES | {Capability.MANAGE_COVERAGE}
 
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
     Role.PROVINCE_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
     | _REGISTRY_STAFF
-    | _COVERAGE_EDIT,
+    | _PUBLISHERS,
     Role.REGENCY_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
     | _REGISTRY_STAFF
-    | _COVERAGE_READ,
-    Role.VILLAGE_OPERATOR: frozenset({Capability.VIEW_REGIONS}) | _REGISTRY_STAFF | _COVERAGE_READ,
+    | _REGION_FIGURES,
+    Role.VILLAGE_OPERATOR: frozenset({Capability.VIEW_REGIONS}) | _REGISTRY_STAFF | _REGION_FIGURES,
     # The branch is where BPJS extracts come from (DESIGN.md §1), so it imports them.
     Role.BPJS_BRANCH: frozenset(
         {Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS, Capability.IMPORT_REGISTRY}
     )
     | _REGISTRY_STAFF
-    | _COVERAGE_EDIT,
-    Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS}),
+    | _PUBLISHERS,
+    # An employer sees its own employer rows and bills (owner scope).
+    Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS, Capability.VIEW_BILLS}),
     Role.SPONSOR: frozenset(),
     Role.AWARD_VERIFIER: frozenset(),
     Role.AWARD_JURY: frozenset(),
@@ -93,6 +96,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_EMPLOYERS,
             Capability.VIEW_PERSONS,
             Capability.VIEW_COVERAGE,
+            Capability.VIEW_BILLS,
         }
     ),
 }

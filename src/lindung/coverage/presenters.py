@@ -5,16 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from lindung.core.numbers import number_text, percent, percent_text
 from lindung.coverage.selectors import Denominator, Figure, breakdown
 
 
 def number_id(value: int | None) -> str:
     """731991 → ``731.991`` (Indonesian thousands separator)."""
-    return "–" if value is None else f"{value:,}".replace(",", ".")
+    return number_text(value)
 
 
 def percent_id(value: Decimal | None) -> str:
-    return "–" if value is None else f"{value:.2f}".replace(".", ",")
+    return percent_text(value)
 
 
 def headline(figure: Figure) -> tuple[str, str]:
@@ -94,8 +95,6 @@ def child_dict(figure: Figure) -> dict[str, Any]:
 
 
 def _pct(figure: Figure, d: Denominator) -> Decimal | None:
-    from lindung.coverage.selectors import percent
-
     return percent(figure.covered, d.value)
 
 

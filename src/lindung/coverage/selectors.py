@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from lindung.core import regioncodes
+from lindung.core.numbers import HUNDRED, percent
 from lindung.core.roles import Capability, role_has
 from lindung.core.scope import actor_scope
 from lindung.coverage.dimensions import COUNT_COLUMNS, dimensions
@@ -27,17 +28,9 @@ from lindung.coverage.facts import LEVELS, live_counts, month_end
 from lindung.coverage.models import CoverageFact, CoverageMonth, CoverageTarget, IndicatorPoint
 from lindung.regions.models import PopulationKind, Region, WorkerPopulation
 
-HUNDRED = Decimal(100)
-
 
 class CoverageNotVisible(Exception):
     """The region does not exist or is outside the actor's scope (a 404, never a hint)."""
-
-
-def percent(part: int | None, whole: int | None) -> Decimal | None:
-    if part is None or not whole:
-        return None
-    return (Decimal(part) * HUNDRED / Decimal(whole)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Indonesian number formatting for coverage pages and reports (``731.991``, ``26,79``)."""
+"""``{{ n|number_id }}`` → 731.991, ``{{ d|pct_id }}`` → 26,79 (English digits when the page is
+in English), ``{{ n|count_id }}`` shows a hidden (suppressed) cell as ×."""
 
 from __future__ import annotations
 
@@ -7,9 +8,10 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
-from lindung.coverage.selectors import percent
+from lindung.core.numbers import number_text, percent, percent_text
 
 register = template.Library()
+HIDDEN = "×"
 
 
 def _english() -> bool:
@@ -18,13 +20,7 @@ def _english() -> bool:
 
 @register.filter
 def number_id(value: int | None) -> str:
-    if value is None or value == "":
-        return "–"
-    text = f"{int(value):,}"
-    return text if _english() else text.replace(",", ".")
-
-
-HIDDEN = "×"
+    return number_text(value, english=_english())
 
 
 @register.filter
@@ -35,10 +31,7 @@ def count_id(value: int | None) -> str:
 
 @register.filter
 def pct_id(value: Decimal | None) -> str:
-    if value is None or value == "":
-        return "–"
-    text = f"{Decimal(value):.2f}"
-    return text if _english() else text.replace(".", ",")
+    return percent_text(value, english=_english())
 
 
 @register.filter

@@ -1,0 +1,27 @@
+"""Reads of bills for pages, API and exports: always through ``for_actor`` (region staff by the
+employer's region, an employer by ownership)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import QuerySet
+
+from lindung.contributions.models import Bill
+from lindung.core.permissions import require_capability
+from lindung.core.roles import Capability
+
+
+def bills_for(actor: Any) -> QuerySet[Bill]:
+    require_capability(actor, Capability.VIEW_BILLS)
+    return Bill.objects.for_actor(actor).select_related("employer")
+
+
+def bill_for(actor: Any, pk: int) -> Bill:
+    """One bill the actor may see; ``Bill.DoesNotExist`` otherwise (a 404, never a hint)."""
+    return bills_for(actor).prefetch_related("lines", "payments").get(pk=pk)
+
+
+def bill_months(bills: QuerySet[Bill]) -> list[dt.date]:
+    return list(bills.order_by("-month").values_list("month", flat=True).distinct()[:36])
