@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lindung.contributions.calculator import CalculationError, calculate_month, due_date
+from lindung.contributions.models import Holiday
 from lindung.contributions.results import round_rupiah
 
 D = dt.date
@@ -365,17 +366,31 @@ def test_jakon_monotone_and_between_the_flat_extremes(rates, value, extra) -> No
 @pytest.mark.parametrize(
     ("segment", "month", "due"),
     [
-        ("PU", D(2020, 7, 1), D(2020, 8, 15)),  # 15th of the next month (§2.9)
+        ("PU", D(2020, 6, 1), D(2020, 7, 15)),  # 15th of the next month (§2.9), a Wednesday
+        # Saturday 15 Aug 2020, Sunday, then Monday 17 August (Independence Day): Tuesday.
+        ("PU", D(2020, 7, 1), D(2020, 8, 18)),
         ("PU", D(2020, 8, 1), D(2020, 9, 30)),  # PP 49/2020: 30th of the next month
-        ("PU", D(2021, 1, 1), D(2021, 2, 28)),  # 30th clipped to the month's last day
+        # 30th clipped to the month's last day; PP 49/2020 says nothing of holidays, so the
+        # Sunday stays.
+        ("PU", D(2021, 1, 1), D(2021, 2, 28)),
         ("PU", D(2021, 2, 1), D(2021, 3, 15)),  # back to the 15th
         ("PU", D(2024, 12, 1), D(2025, 1, 15)),  # across the year end
-        ("BPU", D(2024, 12, 1), D(2024, 12, 15)),  # BPU: the 15th of the same month ◐
+        ("PU", D(2025, 2, 1), D(2025, 3, 17)),  # Saturday 15 March 2025 → Monday
+        ("BPU", D(2024, 12, 1), D(2024, 12, 15)),  # BPU: the 15th itself, a Sunday ◐
         ("JAKON", D(2024, 3, 1), None),  # paid before the certificate, no day of month
     ],
 )
 def test_due_dates(rates, segment, month, due) -> None:
     assert due_date(segment, month) == due
+
+
+def test_a_holiday_added_as_data_moves_the_due_date(rates) -> None:
+    assert due_date("PU", D(2024, 3, 1)) == D(2024, 4, 15)  # a Monday
+    Holiday.objects.create(
+        rule_id="HOL-TEST", name="Cuti bersama", effective_from=D(2024, 4, 15),
+        effective_to=D(2024, 4, 15), legal_basis="test", source="test",
+    )  # fmt: skip
+    assert due_date("PU", D(2024, 3, 1)) == D(2024, 4, 16)
 
 
 def test_pmi_rules_start_with_permenaker_4_2023(rates) -> None:

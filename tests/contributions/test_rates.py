@@ -135,6 +135,7 @@ ROW_COUNTS = {
     "jakonbracket": 10,
     "discount": 5,
     "paymentrule": 10,
+    "holiday": 58,  # fixed-date national holidays 2015–2026 (1 June from 2017)
 }
 
 

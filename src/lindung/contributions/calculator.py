@@ -26,6 +26,7 @@ from lindung.contributions.models import (
     DiscountKind,
     FlatAmount,
     FlatAmountKind,
+    Holiday,
     JakonBracket,
     JpWageCap,
     Party,
@@ -402,7 +403,9 @@ def _calc_pmi(
 
 
 def due_date(segment: str, month: dt.date) -> dt.date | None:
-    """Due date from the payment-rule table; the day is clipped to the month's length."""
+    """Due date from the payment-rule table; the day is clipped to the month's length, and
+    where the rule says so (PU, domain.md §2.9) a weekend or holiday moves it to the next
+    working day."""
     rule = in_force(
         PaymentRule.objects.filter(segment=segment, kind=PaymentRuleKind.DUE_DATE), month
     ).first()
@@ -410,7 +413,20 @@ def due_date(segment: str, month: dt.date) -> dt.date | None:
         return None
     index = month.year * 12 + month.month - 1 + (rule.due_month_offset or 0)
     year, mon = divmod(index, 12)
-    return dt.date(year, mon + 1, min(rule.due_day, monthrange(year, mon + 1)[1]))
+    day = dt.date(year, mon + 1, min(rule.due_day, monthrange(year, mon + 1)[1]))
+    return next_working_day(day) if rule.next_working_day else day
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    """``day`` itself when it is a working day, else the first working day after it."""
+    holidays = set(
+        Holiday.objects.filter(
+            effective_from__gte=day, effective_from__lte=day + dt.timedelta(days=31)
+        ).values_list("effective_from", flat=True)
+    )
+    while day.weekday() >= 5 or day in holidays:  # Saturday, Sunday
+        day += dt.timedelta(days=1)
+    return day
 
 
 def calculate_month(

@@ -208,11 +208,28 @@ class PaymentRule(RuleBase):
     due_day = models.PositiveSmallIntegerField(null=True, blank=True)
     due_month_offset = models.PositiveSmallIntegerField(null=True, blank=True)
     fine_percent_per_month = models.DecimalField(**RATE_DIGITS, null=True, blank=True)
+    next_working_day = models.BooleanField(
+        default=False,
+        help_text=_("A due date on a weekend or holiday moves to the next working day"),
+    )
 
     class Meta(RuleBase.Meta):
         verbose_name = _("payment rule")
         verbose_name_plural = _("payment rules")
         constraints = [_interval_check("paymentrule_interval")]
+
+
+class Holiday(RuleBase):
+    """A national holiday or collective leave day (one day: ``effective_from`` =
+    ``effective_to``). Listed per year by joint ministerial decree, so kept as data."""
+
+    name = models.CharField(max_length=120)
+
+    class Meta(RuleBase.Meta):
+        ordering = ["effective_from"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        constraints = [_interval_check("holiday_interval")]
 
 
 # --- Monthly employer bills (issue "Contribution engine" item 3; lindung.contributions.bills) ---

@@ -24,6 +24,7 @@ from lindung.contributions.models import (
     DiscountKind,
     FlatAmount,
     FlatAmountKind,
+    Holiday,
     JakonBracket,
     JpWageCap,
     Party,
@@ -186,6 +187,21 @@ def _check_range(low: str, high: str) -> Callable[[dict[str, Any]], str | None]:
     return check
 
 
+def _check_one_day(values: dict[str, Any]) -> str | None:
+    if values["effective_to"] != values["effective_from"]:
+        return bilingual(
+            "hari libur: effective_to harus sama dengan effective_from",
+            "a holiday is one day: effective_to must equal effective_from",
+        )
+    return None
+
+
+def _yes_no(text: str) -> bool:
+    if text not in {"yes", "no", "ya", "tidak"}:
+        raise BadValue(bilingual("harus yes atau no", "must be yes or no"))
+    return text in {"yes", "ya"}
+
+
 def _check_flat(values: dict[str, Any]) -> str | None:
     if values["kind"] == FlatAmountKind.PLACEMENT and not values["contract_months"]:
         return bilingual(
@@ -276,9 +292,11 @@ TABLES: tuple[TableSpec, ...] = (
             "due_day": _optional(_non_negative),
             "due_month_offset": _optional(_non_negative),
             "fine_percent_per_month": _optional(_rate),
+            "next_working_day": _yes_no,
         },
         ("segment", "kind", "programmes"),
     ),
+    TableSpec(Holiday, "holidays.csv", {"name": _text}, (), check=_check_one_day),
 )
 
 
