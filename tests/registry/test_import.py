@@ -349,12 +349,18 @@ class CrashOnSecondChunk(ParticipantImporter):
     chunk_size = 2
     writes = 0
 
-    def write(self, rows):
-        result = super().write(rows)  # the 2nd chunk's rows are written, then rolled back
+    def crash_on_second(self, result):
         self.writes += 1
         if self.writes == 2:
             raise RuntimeError("simulated crash")
         return result
+
+    def write(self, rows):  # the row-by-row path (SQLite)
+        # The 2nd chunk's rows are written, then rolled back.
+        return self.crash_on_second(super().write(rows))
+
+    def write_bulk_chunk(self, bulk, lo, hi):  # the set-based path (PostgreSQL)
+        return self.crash_on_second(super().write_bulk_chunk(bulk, lo, hi))
 
 
 def test_a_crash_mid_file_resumes_the_same_job(employers_job) -> None:
@@ -565,6 +571,11 @@ def test_a_resumed_job_keeps_its_chunk_size(employers_job, tmp_path: Path) -> No
             if rows and rows[0][0] > 3:  # the second chunk of two lines
                 raise RuntimeError("crash")
             return super().write(rows)
+
+        def write_bulk_chunk(self, bulk, lo, hi):
+            if lo > 0:  # the second chunk
+                raise RuntimeError("crash")
+            return super().write_bulk_chunk(bulk, lo, hi)
 
     first = Crashing()
     first.chunk_size = 2

@@ -2,10 +2,12 @@
 PostgreSQL bulk path").
 
 1. Stage: the Python reader (same line numbers, delimiters, BOM, blank lines, XLSX) streams the
-   mapped, stripped cells of every row into a temporary table with ``COPY``.
-2. Validate: one ``INSERT … SELECT`` (bulk_sql.py) types every row the SQL can vouch for; the
-   rest (bad or unusual rows, normally few) go through ``ParticipantImporter.parse_row``, which
-   gives either the row or the exact reject of the row-by-row path.
+   mapped, stripped cells of every row into a temporary table with ``COPY``, noting the
+   distinct texts of the cells that need parsing.
+2. Validate: the row path's own cell parsers parse each distinct text once into lookup tables;
+   one ``INSERT … SELECT`` (bulk_sql.py) joins them and keeps every row the SQL can vouch for.
+   The rest (bad or unusual rows, normally few) go through ``ParticipantImporter.parse_row``,
+   which gives either the row or the exact reject of the row-by-row path.
 3. File-wide rules in SQL: duplicates of (KPJ, start date) and first-row-wins person data.
 4. Write: chunk by chunk, each chunk's upsert, rejections and job counters in one transaction
    (resumable like the row loop); or, for a large file into empty person and membership tables,
@@ -44,7 +46,11 @@ if TYPE_CHECKING:
     from lindung.registry.importers import ParticipantImporter
 
 log = logging.getLogger(__name__)
-LOOKUPS = ("date", "sex", "segment", "funding", "wage", "prog", "nik", "npp", "dom", "work")
+# The keys of bulk_sql.lookups (checked in _lookups), for dropping their tables.
+LOOKUPS = (
+    *("date", "sex", "segment", "funding", "wage", "prog"),
+    *("nik", "regency", "npp", "dom", "work"),
+)
 TEMP_TABLES = (
     "bulk_raw",
     "bulk_rows",
@@ -52,6 +58,8 @@ TEMP_TABLES = (
     "bulk_wp",
     "bulk_wm",
     "bulk_first",
+    "bulk_same",
+    "bulk_chunk",
     *(f"bulk_lk_{name}" for name in LOOKUPS),
 )
 TARGETS = ("registry_person", "registry_membership")
@@ -68,6 +76,7 @@ class ParticipantBulk:
         self.size = importer.chunk_size
         self.stage_columns = ("ord", *(n for n, _ in importer.stage_columns))
         self.cur: Any = None
+        self.texts: dict[str, set[str]] = {}
         self.timings: dict[str, float] = {}  # seconds per step, for the benchmark's profile
 
     @contextmanager
@@ -95,18 +104,32 @@ class ParticipantBulk:
                         and total >= self.imp.initial_load_min_rows
                         and self._initial_load(total, chunks)
                     )
-                with self._step("chunks"):
-                    for index in range(0 if loaded else chunks):
-                        self._chunk(index, total)
-                if progress:
+                if not loaded:
+                    with self._step("chunks"):
+                        cur.execute("CREATE INDEX ON bulk_rows (ord)")
+                        self._find_unchanged()
+                        for index in range(chunks):
+                            self._chunk(index, total)
+                            if progress:
+                                progress(min(self.size, total - index * self.size))
+                elif progress:
                     for index in range(chunks):
                         progress(min(self.size, total - index * self.size))
             finally:
-                cur.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
-                for name in SESSION:
-                    cur.execute(f"RESET {name}")
                 log.info("participant bulk import: %s", self.timings)
                 self.imp.bulk_timings = self.timings
+                self._cleanup()
+
+    def _cleanup(self) -> None:
+        """Drop the temporary tables and session settings; never hide the error that got here
+        (in a failed outer transaction, the session ends the tables anyway)."""
+        try:
+            with transaction.atomic():
+                self.cur.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
+                for name in SESSION:
+                    self.cur.execute(f"RESET {name}")
+        except DatabaseError:
+            log.warning("could not drop the participant import's temporary tables")
 
     def _session(self) -> None:
         for name, value in SESSION.items():
@@ -128,13 +151,26 @@ class ParticipantBulk:
         positions = [self.mapping[n] for n in names]
         width = max(positions) + 1
         pick = itemgetter(*positions) if len(positions) > 1 else (lambda cells: (cells[0],))
+        # The distinct texts of the cells that need parsing, for the lookups (see _lookups).
+        self.texts = {name: set() for name in bulk_sql.lookups(self.imp)}
+        whole, parts = [], []
+        for name, (sources, _, _) in bulk_sql.lookups(self.imp).items():
+            for column, part in sources:
+                if column in self.mapping:
+                    spec = (self.texts[name].add, names.index(column))
+                    (whole.append(spec) if part is None else parts.append((*spec, part)))
         total = 0
         with cur.cursor.copy("COPY bulk_raw FROM STDIN") as copy:
             write = copy.write_row
             for total, (line, cells) in enumerate(rows, start=1):
                 if len(cells) < width:  # a short row: missing cells are empty, as in the loop
                     cells = [*cells, *([""] * (width - len(cells)))]
-                write((total - 1, line, *[c.strip() for c in pick(cells)]))
+                values = [c.strip() for c in pick(cells)]
+                write((total - 1, line, *values))
+                for add, i in whole:
+                    add(values[i])
+                for add, i, part in parts:
+                    add(values[i][part])
         return total
 
     # 2. Validate ----------------------------------------------------------------------------
@@ -154,36 +190,27 @@ class ParticipantBulk:
         cells = {
             c.name: (f"r.c_{c.name}" if c.name in self.mapping else "''") for c in self.imp.columns
         }
-        self._lookups()
+        with self._step("validate: lookups"):
+            self._lookups()
         select, names = validate_sql(cells, self.imp.today)
         assert tuple(names) == self.stage_columns, names
-        cur.execute(f"INSERT INTO bulk_rows ({', '.join(names)}) {select}")
+        with self._step("validate: insert"):
+            cur.execute(f"INSERT INTO bulk_rows ({', '.join(names)}) {select}")
         self.imp.bulk_python_rows = 0
         if cur.rowcount != total:
-            self._python_rows()
-        cur.execute("CREATE INDEX ON bulk_rows (ord)")
+            with self._step("validate: Python rows"):
+                self._python_rows()
         cur.execute("ANALYZE bulk_rows")
 
     def _lookups(self) -> None:
         """Parse each distinct cell text once with the Python parsers; store the results."""
         cur = self.cur
         specs = bulk_sql.lookups(self.imp)
-        sources: list[tuple[str, str]] = []  # (lookup, SQL expression over bulk_raw)
-        for name, (exprs, columns, _) in specs.items():
+        assert tuple(specs) == LOOKUPS, tuple(specs)
+        for name, (_, columns, _) in specs.items():
             cols = ", ".join(f"{c} {t}" for c, t in columns)
             cur.execute(f"CREATE TEMPORARY TABLE bulk_lk_{name} (k text PRIMARY KEY, {cols})")
-            sources += [(name, expr) for column, expr in exprs if column in self.mapping]
-        exprs = [e for _, e in sources]
-        # One scan of the staged file gives the distinct texts of every column.
-        cur.execute(
-            f"SELECT {', '.join(exprs)} FROM bulk_raw "
-            f"GROUP BY GROUPING SETS ({', '.join(f'({e})' for e in exprs)})"
-        )
-        texts: dict[str, set[str]] = {name: set() for name in specs}
-        for row in cur.fetchall():
-            for (name, _), value in zip(sources, row, strict=True):
-                if value is not None:
-                    texts[name].add(value)
+        texts = self.texts
         for name, (_, columns, parse) in specs.items():
             parsed = [(t, *v) for t in texts[name] if (v := parse(t)) is not None]
             self._copy(f"bulk_lk_{name}", ("k", *(c for c, _ in columns)), parsed)
@@ -257,28 +284,12 @@ class ParticipantBulk:
 
     # 4. Write -------------------------------------------------------------------------------
 
-    def _unchanged(self, table: str, key: str, values: dict[str, str]) -> str:
-        """A condition true when ``table`` already holds the row exactly: such rows are left
-        out of the upsert, which would not write them either, but would lock each one."""
-        columns = self.imp.updated_columns(tuple(values))
-        stored = ", ".join(f"t.{c}" for c in columns)
-        staged = ", ".join(values[c] for c in columns)
-        return (
-            f"EXISTS (SELECT 1 FROM {table} t WHERE {key} "
-            f"AND ({stored}) IS NOT DISTINCT FROM ({staged}))"
-        )
-
-    def person_select(self, where: str, skip_unchanged: bool = False) -> str:
-        values = {c: f"s.p_{c}" if c in LEVEL_COLUMNS else f"s.{c}" for c in PERSON_COLUMNS}
-        if skip_unchanged:
-            where += " AND NOT " + self._unchanged("registry_person", "t.nik = s.nik", values)
-        return (
-            f'SELECT DISTINCT ON (s.nik COLLATE "C") s.nik, {", ".join(values.values())}, %s '
-            f'FROM bulk_rows s WHERE {where} ORDER BY s.nik COLLATE "C", s.ord'
-        )
-
-    def membership_select(self, where: str, skip_unchanged: bool = False) -> str:
-        values = {
+    def _values(self, table: str) -> dict[str, str]:
+        """Target column → its value over ``s`` (a bulk_rows row), ``p`` (its person) and
+        ``e`` (its employer)."""
+        if table == "registry_person":
+            return {c: f"s.p_{c}" if c in LEVEL_COLUMNS else f"s.{c}" for c in PERSON_COLUMNS}
+        return {
             "person_id": "p.id",
             "employer_id": "e.id",
             **{
@@ -287,47 +298,86 @@ class ParticipantBulk:
                 if c not in ("person_id", "employer_id")
             },
         }
-        if skip_unchanged:
-            where += " AND NOT " + self._unchanged(
-                "registry_membership", "t.kpj = s.kpj AND t.start_date = s.start_date", values
-            )
+
+    def _same(self, table: str, alias: str) -> str:
+        """``alias`` (a row of ``table``) already holds what the upsert would write."""
+        values = self._values(table)
+        columns = self.imp.updated_columns(tuple(values))
+        stored = ", ".join(f"{alias}.{c}" for c in columns)
+        return f"({stored}) IS NOT DISTINCT FROM ({', '.join(values[c] for c in columns)})"
+
+    def person_select(self, where: str, source: str = "bulk_rows") -> str:
+        values = self._values("registry_person")
+        return (
+            f'SELECT DISTINCT ON (s.nik COLLATE "C") s.nik, {", ".join(values.values())}, %s '
+            f'FROM {source} s WHERE {where} ORDER BY s.nik COLLATE "C", s.ord'
+        )
+
+    def membership_select(self, where: str, source: str = "bulk_rows") -> str:
+        values = self._values("registry_membership")
         return (
             f"SELECT s.kpj, s.start_date, {', '.join(values.values())}, %s "
-            "FROM bulk_rows s JOIN registry_person p ON p.nik = s.nik "
+            f"FROM {source} s JOIN registry_person p ON p.nik = s.nik "
             f"LEFT JOIN registry_employer e ON e.npp = s.npp WHERE {where}"
         )
+
+    def _find_unchanged(self) -> None:
+        """Rows whose person and membership are already stored exactly, found in one pass.
+
+        They are left out of the chunks' upserts, which would not write them either but would
+        lock (and so dirty) every one. Unchanged before the first chunk means unchanged at its
+        own chunk: earlier chunks write a repeated person with the same (first-row) data, and
+        never this row's membership (duplicates are rejected)."""
+        self.cur.execute(
+            "CREATE TEMPORARY TABLE bulk_same AS SELECT s.ord FROM bulk_rows s "
+            "JOIN registry_person p ON p.nik = s.nik "
+            "JOIN registry_membership m ON m.kpj = s.kpj AND m.start_date = s.start_date "
+            "LEFT JOIN registry_employer e ON e.npp = s.npp "
+            f"WHERE NOT s.dup AND {self._same('registry_person', 'p')} "
+            f"AND {self._same('registry_membership', 'm')}"
+        )
+        self.cur.execute("CREATE UNIQUE INDEX ON bulk_same (ord)")
+        self.cur.execute("ANALYZE bulk_same")
 
     def write_chunk(self, lo: int, hi: int) -> tuple[int, int]:
         """Upsert rows ``lo <= ord < hi``; (imported, unchanged) as the row loop counts them."""
         cur = self.cur
         where = f"s.ord >= {lo} AND s.ord < {hi} AND NOT s.dup"
         now = timezone.now()
-        cur.execute("CREATE TEMPORARY TABLE IF NOT EXISTS bulk_wp (nik varchar(16))")
+        for sql in (
+            "CREATE TEMPORARY TABLE IF NOT EXISTS bulk_wp (nik varchar(16))",
+            "CREATE TEMPORARY TABLE IF NOT EXISTS bulk_wm (kpj varchar(20), start_date date)",
+            "CREATE TEMPORARY TABLE IF NOT EXISTS bulk_chunk (LIKE bulk_rows)",
+            "TRUNCATE bulk_wp, bulk_wm, bulk_chunk",
+        ):
+            cur.execute(sql)
+        # The chunk's rows that may change something, small enough for index look-ups.
         cur.execute(
-            "CREATE TEMPORARY TABLE IF NOT EXISTS bulk_wm (kpj varchar(20), start_date date)"
+            f"INSERT INTO bulk_chunk SELECT s.* FROM bulk_rows s WHERE {where} "
+            "AND NOT EXISTS (SELECT 1 FROM bulk_same u WHERE u.ord = s.ord)"
         )
-        cur.execute("TRUNCATE bulk_wp, bulk_wm")
+        cur.execute("ANALYZE bulk_chunk")
         upsert = self.imp.upsert_sql(
-            "registry_person", ("nik",), PERSON_COLUMNS, self.person_select(where, True)
+            "registry_person", ("nik",), PERSON_COLUMNS, self.person_select("true", "bulk_chunk")
         )
         cur.execute(f"WITH w AS ({upsert}) INSERT INTO bulk_wp SELECT nik FROM w", [now])
         upsert = self.imp.upsert_sql(
             "registry_membership",
             ("kpj", "start_date"),
             MEMBERSHIP_COLUMNS,
-            self.membership_select(where, True),
+            self.membership_select("true", "bulk_chunk"),
         )
         cur.execute(
             f"WITH w AS ({upsert}) INSERT INTO bulk_wm SELECT kpj, start_date FROM w", [now]
         )
         # A row counts as imported when its person or its membership was written.
         cur.execute(
-            "SELECT count(*), count(*) FILTER (WHERE s.nik IN (SELECT nik FROM bulk_wp) OR "
-            "(s.kpj, s.start_date) IN (SELECT kpj, start_date FROM bulk_wm)) "
-            f"FROM bulk_rows s WHERE {where}"
+            "SELECT count(*) FILTER (WHERE s.nik IN (SELECT nik FROM bulk_wp) OR "
+            "(s.kpj, s.start_date) IN (SELECT kpj, start_date FROM bulk_wm)) FROM bulk_chunk s"
         )
-        good, imported = cur.fetchone()
-        return imported, good - imported
+        imported = cur.fetchone()[0]
+        cur.execute(f"SELECT count(*) FROM bulk_rows s WHERE {where}")
+        return imported, cur.fetchone()[0] - imported
 
     def _rejections(self, where: str) -> int:
         self.cur.execute(
@@ -352,9 +402,13 @@ class ParticipantBulk:
 
         Returns False (having changed nothing) when either table has rows."""
         cur = self.cur
+        has_rows = "SELECT " + " OR ".join(f"EXISTS (SELECT 1 FROM {t})" for t in TARGETS)
+        cur.execute(has_rows)  # first without the lock, which waits for autovacuum
+        if cur.fetchone()[0]:
+            return False
         with transaction.atomic():
             cur.execute(f"LOCK TABLE {', '.join(TARGETS)} IN SHARE ROW EXCLUSIVE MODE")
-            cur.execute("SELECT " + " OR ".join(f"EXISTS (SELECT 1 FROM {t})" for t in TARGETS))
+            cur.execute(has_rows)
             if cur.fetchone()[0]:
                 return False
             # Deferred FK checks still queued by this transaction (an outer one) block ALTER
@@ -381,19 +435,17 @@ class ParticipantBulk:
                     [now],
                 )
                 imported = cur.rowcount
-            for statement in rebuild:
-                with self._step(
-                    "load: " + statement.split(" USING ")[0].split(" FOREIGN ")[0][-45:]
-                ):
+            for name, statement in rebuild:
+                with self._step(f"load: rebuild {name}"):
                     cur.execute(statement)
             rejected = self._rejections("true")
             advance_job(self.job, chunks - 1, total, imported, 0, rejected)
             cur.execute("SET CONSTRAINTS ALL DEFERRED")
         return True
 
-    def _drop_secondary(self) -> list[str]:
-        """Drop the non-unique indexes and foreign keys of the target tables; return the
-        statements that recreate them exactly (definitions read from the catalog)."""
+    def _drop_secondary(self) -> list[tuple[str, str]]:
+        """Drop the non-unique indexes and foreign keys of the target tables; return (name,
+        statement) to recreate each exactly (definitions read from the catalog)."""
         cur = self.cur
         targets = ", ".join(f"'{t}'::regclass" for t in TARGETS)
         cur.execute(
@@ -411,6 +463,6 @@ class ParticipantBulk:
             cur.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         for name, _ in indexes:
             cur.execute(f"DROP INDEX {name}")
-        return [d for _, d in indexes] + [
-            f"ALTER TABLE {t} ADD CONSTRAINT {n} {d}" for t, n, d in foreign
+        return [(name, d) for name, d in indexes] + [
+            (n, f"ALTER TABLE {t} ADD CONSTRAINT {n} {d}") for t, n, d in foreign
         ]

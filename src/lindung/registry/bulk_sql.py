@@ -40,7 +40,6 @@ from lindung.registry.importers import (
 )
 from lindung.registry.models import Segment
 
-DIGITS = "'0123456789'"
 BIGINT = 2**63 - 1
 
 
@@ -49,11 +48,8 @@ def literal(value: str) -> str:
 
 
 def _digits(cell: str, max_length: int) -> str:
-    """ASCII digits only (cells.digits' accepting case), without a regular expression."""
-    return (
-        f"({cell} <> '' AND length({cell}) <= {max_length} "
-        f"AND translate({cell}, {DIGITS}, '') = '')"
-    )
+    """ASCII digits only (cells.digits' accepting case)."""
+    return f"({cell} ~ '^[0-9]+$' AND length({cell}) <= {max_length})"
 
 
 # Lookups: name → (file columns or SQL expression over bulk_raw, value columns, parser).
@@ -72,9 +68,15 @@ def _choice(mapping: dict[str, str], label: str) -> Callable[[str], tuple | None
 
 def _date(text: str) -> tuple | None:
     try:
-        return (cells.date(text),)
+        value = cells.date(text)
     except CellError:
         return None
+    return value, _ddmmyy(value)
+
+
+def _ddmmyy(value: dt.date) -> str:
+    """What check_stated compares of a birth date: day, month and two-digit year."""
+    return f"{value.day:02d}{value.month:02d}{value.year % 100:02d}"
 
 
 def _wage(text: str) -> tuple | None:
@@ -103,9 +105,14 @@ def nik_birth_parser(today: dt.date) -> Callable[[str], tuple | None]:
             info = parse_nik(f"187101{ddmmyy}0001", reference=today)
         except NikError:
             return None
-        return info.birth_date, info.sex, ",".join(info.warnings)
+        return info.birth_date, _ddmmyy(info.birth_date), info.sex, ",".join(info.warnings)
 
     return parse
+
+
+def _levels(code: str) -> tuple[str, ...]:
+    """The code's level columns, as the row path computes them (regioncodes)."""
+    return tuple(value for _, value in regioncodes.level_code_tuple(code))
 
 
 def region_parser(known: set[str], level: str | None) -> Callable[[str], tuple | None]:
@@ -114,13 +121,14 @@ def region_parser(known: set[str], level: str | None) -> Callable[[str], tuple |
             code = cells.region_code(text, known, level)
         except CellError:
             return None
-        # Level columns are cut from the code in SQL: only for well-formed codes.
-        return (code,) if regioncodes.is_valid_code(code) else None
+        return code, *_levels(code)
 
     return parse
 
 
 def employer_parser(employers: dict[str, str | None]) -> Callable[[str], tuple | None]:
+    """NPP → its employer's village (and level columns), the default work region."""
+
     def parse(text: str) -> tuple | None:
         try:
             npp = cells.digits(text, None, "NPP")
@@ -128,62 +136,60 @@ def employer_parser(employers: dict[str, str | None]) -> Callable[[str], tuple |
             return None
         if npp not in employers:
             return None
-        village = employers[npp]
-        if village and not regioncodes.is_valid_code(village):
-            return None  # level columns are cut from the code in SQL: only well-formed codes
-        return (village or None,)
+        village = employers[npp] or None
+        return village, *(_levels(village) if village else (None,) * len(LEVEL_COLUMNS))
 
     return parse
 
 
-Lookup = tuple[list[tuple[str, str]], list[tuple[str, str]], Callable[[str], tuple | None]]
+REGION_LEVELS = [(c, "text") for c in LEVEL_COLUMNS]
+Lookup = tuple[list[tuple[str, slice | None]], list[tuple[str, str]], Callable[[str], tuple | None]]
 
 
 def lookups(importer: Any) -> dict[str, Lookup]:
-    """Every lookup: its sources (file column, SQL expression over bulk_raw), its value columns
+    """Every lookup: its sources (file column, part of the cell or None), its value columns
     (name, SQL type) and its parser."""
     return {
         "date": (
-            [(n, f"c_{n}") for n in ("birth_date", "start_date", "end_date")],
-            [("v", "date")],
+            [(n, None) for n in ("birth_date", "start_date", "end_date")],
+            [("v", "date"), ("ddmmyy", "text")],
             _date,
         ),
-        "sex": ([("sex", "c_sex")], [("v", "text")], _choice(SEXES, "sex")),
-        "segment": ([("segment", "c_segment")], [("v", "text")], _choice(SEGMENTS, "segment")),
-        "funding": ([("funding", "c_funding")], [("v", "text")], _choice(FUNDING, "funding")),
-        "wage": ([("wage", "c_wage")], [("v", "bigint")], _wage),
+        "sex": ([("sex", None)], [("v", "text")], _choice(SEXES, "sex")),
+        "segment": ([("segment", None)], [("v", "text")], _choice(SEGMENTS, "segment")),
+        "funding": ([("funding", None)], [("v", "text")], _choice(FUNDING, "funding")),
+        "wage": ([("wage", None)], [("v", "bigint")], _wage),
         "prog": (
-            [("programmes", "c_programmes")],
+            [("programmes", None)],
             [(p, "boolean") for p in PROGRAMME_NAMES],
             _programmes,
         ),
         "nik": (
-            [("nik", "substr(c_nik, 7, 6)")],
-            [("born", "date"), ("sex", "text"), ("warnings", "text")],
+            [("nik", slice(6, 12))],  # DDMMYY
+            [("born", "date"), ("ddmmyy", "text"), ("sex", "text"), ("warnings", "text")],
             nik_birth_parser(importer.today),
         ),
-        "npp": ([("npp", "c_npp")], [("village", "text")], employer_parser(importer.employers)),
+        "regency": (
+            [("nik", slice(0, 4))],  # PPRR: is the NIK's regency a known one?
+            [("known", "boolean")],
+            lambda pprr: (f"{pprr[:2]}.{pprr[2:]}" in importer.regencies,),
+        ),
+        "npp": (
+            [("npp", None)],
+            [("v", "text"), *REGION_LEVELS],
+            employer_parser(importer.employers),
+        ),
         "dom": (
-            [("domicile", "c_domicile")],
-            [("v", "text")],
+            [("domicile", None)],
+            [("v", "text"), *REGION_LEVELS],
             region_parser(importer.villages, "village"),
         ),
         "work": (
-            [("work_region", "c_work_region")],
-            [("v", "text")],
+            [("work_region", None)],
+            [("v", "text"), *REGION_LEVELS],
             region_parser(importer.regions, None),
         ),
     }
-
-
-def levels(code: str) -> list[str]:
-    """regioncodes.level_code_tuple for a well-formed code (2, 5, 8 or 13 characters)."""
-    return [
-        f"left({code}, 2)",
-        f"CASE WHEN length({code}) >= 5 THEN left({code}, 5) ELSE '' END",
-        f"CASE WHEN length({code}) >= 8 THEN left({code}, 8) ELSE '' END",
-        f"CASE WHEN length({code}) >= 13 THEN {code} ELSE '' END",
-    ]
 
 
 def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[str]]:
@@ -201,13 +207,20 @@ def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[s
         default = [s for s, names in DEFAULT_PROGRAMMES.items() if p in names]
         in_default = f"sg.v IN ({', '.join(literal(s) for s in default)})" if default else "false"
         prog_flags.append(f"CASE WHEN {c['programmes']} = '' THEN {in_default} ELSE pr.{p} END")
+
     # The row's work region: stated, else the employer's village, else the domicile.
-    work = f"CASE WHEN {c['work_region']} <> '' THEN wr.v ELSE coalesce(np.village, dm.v) END"
+    def work_region(column: str) -> str:  # stated, else the employer's village, else domicile
+        return (
+            f"CASE WHEN {c['work_region']} <> '' THEN wr.{column} "
+            f"WHEN np.v IS NOT NULL THEN np.{column} ELSE dm.{column} END"
+        )
+
+    work = work_region("v")
     sex = f"CASE WHEN {c['sex']} = '' THEN nk.sex ELSE sx.v END"
     birth = f"CASE WHEN {c['birth_date']} = '' THEN nk.born ELSE bd.v END"
     nik_ok = (
         f"{_digits(c['nik'], 16)} AND length({c['nik']}) = 16 AND left({c['nik']}, 2) <> '00' "
-        f"AND right({c['nik']}, 4) <> '0000' AND nk.born IS NOT NULL"
+        f"AND right({c['nik']}, 4) <> '0000' AND nk.born IS NOT NULL AND rk.known IS NOT NULL"
     )
     ok = " AND ".join(
         (
@@ -230,11 +243,11 @@ def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[s
         )
     )
     birth_mismatch = (
-        f"CASE WHEN {c['birth_date']} <> '' AND to_char(bd.v, 'DDMMYY') <> "
-        f"to_char(nk.born, 'DDMMYY') THEN {literal(BIRTH_DATE_MISMATCH)} END"
+        f"CASE WHEN {c['birth_date']} <> '' AND bd.ddmmyy <> nk.ddmmyy "
+        f"THEN {literal(BIRTH_DATE_MISMATCH)} END"
     )
     warnings = (
-        f"concat_ws(',', nullif(nk.warnings, ''), CASE WHEN rg.code IS NULL THEN "
+        f"concat_ws(',', nullif(nk.warnings, ''), CASE WHEN NOT rk.known THEN "
         f"{literal(UNKNOWN_REGION_PREFIX)} END, CASE WHEN {sex} <> nk.sex THEN "
         f"{literal(SEX_MISMATCH)} END, {birth_mismatch})"
     )
@@ -250,8 +263,8 @@ def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[s
         "phone": f"left({c['phone']}, 20)",
         "nik_warnings": f"left({warnings}, 200)",
         **{
-            f"p_{c}": e
-            for c, e in zip(LEVEL_COLUMNS, levels(f"coalesce(dm.v, {work})"), strict=True)
+            f"p_{col}": f"CASE WHEN dm.v IS NOT NULL THEN dm.{col} ELSE {work_region(col)} END"
+            for col in LEVEL_COLUMNS
         },
         "kpj": c["kpj"],
         "npp": c["npp"],
@@ -264,7 +277,7 @@ def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[s
         "end_reason": f"left({c['end_reason']}, 60)",
         "funding": f"CASE WHEN {c['funding']} <> '' THEN fd.v "
         f"ELSE CASE sg.v {funding_default} END END",
-        **{f"m_{c}": e for c, e in zip(LEVEL_COLUMNS, levels(f"({work})"), strict=True)},
+        **{f"m_{col}": work_region(col) for col in LEVEL_COLUMNS},
     }
     nik = c["nik"]
     select = f"""
@@ -282,7 +295,6 @@ def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[s
       LEFT JOIN bulk_lk_npp np ON np.k = {c["npp"]}
       LEFT JOIN bulk_lk_dom dm ON dm.k = {c["domicile"]}
       LEFT JOIN bulk_lk_work wr ON wr.k = {c["work_region"]}
-      LEFT JOIN regions_region rg ON rg.level = 'regency'
-        AND rg.code = substr({nik}, 1, 2) || '.' || substr({nik}, 3, 2)
+      LEFT JOIN bulk_lk_regency rk ON rk.k = substr({nik}, 1, 4)
       WHERE coalesce({ok}, false)"""
     return select, list(values)

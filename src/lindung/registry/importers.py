@@ -3,7 +3,8 @@
 Both run through the core pipeline; rows are validated in Python, staged into a temporary table
 (``COPY`` on PostgreSQL, ``executemany`` on SQLite) and upserted set-based with
 ``INSERT … SELECT … ON CONFLICT … DO UPDATE … WHERE <something differs>``, so unchanged rows are
-not written at all and a re-import changes nothing.
+not written at all and a re-import changes nothing. On PostgreSQL the participant import takes
+the set-based path of bulk.py instead, with the Python ``parse`` as its reference.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from django.utils import timezone
 from lindung.core import regioncodes
 from lindung.core.imports import cells
 from lindung.core.imports.cells import CellError
-from lindung.core.imports.pipeline import Column, Importer
+from lindung.core.imports.pipeline import Column, Importer, Progress
+from lindung.core.imports.reader import Table
 from lindung.core.loading import bilingual
+from lindung.core.models import ImportJob
 from lindung.core.nik import NikError, check_stated, parse_nik
 from lindung.regions.models import Region
 from lindung.registry.models import Employer, EmployerStatus, Funding, Segment, SizeClass
@@ -380,7 +383,9 @@ class ParticipantImporter(StagedImporter):
     def bulk_enabled(self) -> bool:
         return connection.vendor == "postgresql"
 
-    def run_bulk(self, job: Any, table: Any, mapping: dict[str, int], progress: Any) -> None:
+    def run_bulk(
+        self, job: ImportJob, table: Table, mapping: dict[str, int], progress: Progress
+    ) -> None:
         from lindung.registry.bulk import ParticipantBulk
 
         ParticipantBulk(self, job, mapping).run(table, progress)
