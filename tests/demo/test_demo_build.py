@@ -314,6 +314,23 @@ def test_demo_population_rows_sum_exactly(built: dict) -> None:
     assert values["18.02"] > values["18.01"] > values["18.13"]
 
 
+def test_demo_has_the_provinces_programmes_and_its_coverage_facts(built: dict) -> None:
+    from lindung.coverage.models import CoverageFact
+    from lindung.programmes.models import Programme
+
+    plans = {
+        p.fiscal_year: (p.target_count, p.funded_months, p.monthly_premium, p.budget, p.status)
+        for p in Programme.objects.all()
+    }
+    assert plans == {
+        2023: (14_700, 10, 16_800, 2_469_600_000, "closed"),
+        2024: (22_100, 5, 16_800, 1_856_400_000, "paying"),
+    }
+    # The province's month-end fact on the published day equals the active persons.
+    fact = CoverageFact.objects.get(region_id="18", month=DAY)
+    assert fact.covered == ACTIVE_SMALL
+
+
 def test_second_build_with_the_same_seed_reuses_everything(built: dict, data_dir: Path) -> None:
     niks, audits = nik_set(), AuditLog.objects.filter(action=AUDIT_ACTION).count()
     again = demo_command(data_dir, "--seed", str(SEED))

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "lindung.registry",
     "lindung.contributions",
     "lindung.coverage",
+    "lindung.programmes",
     "lindung.demo",
 ]
 
@@ -220,3 +221,7 @@ COVERAGE_DEFAULT_DENOMINATORS = ("bpjs_potential_workers", "bps_employed_persons
 COVERAGE_INFORMAL_DENOMINATOR = "bps_informal_workers"
 # Public figures below this many persons are shown as "< 10" (issue 4 §5).
 COVERAGE_PUBLIC_MIN_CELL = 10
+
+# Funding sources whose use for contributions is legally contested (domain.md §5.1): a programme
+# paid from them needs a legal reviewer's FundingSourceYear for its fiscal year.
+PROGRAMME_SOURCES_NEEDING_APPROVAL = ("dana_desa",)

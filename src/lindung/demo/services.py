@@ -4,6 +4,7 @@ add programmes, sponsors, compliance cases and an award edition."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -186,7 +187,41 @@ def build_demo(
         plan, seed=seed, actor=actor, rebuild=rebuild, progress=progress
     )
     link_demo_employer(actor=actor)
+    ensure_demo_programmes(actor=actor)
     results["coverage"] = load_coverage_reference(data_dir / "lampung_labour.csv", actor=actor)
     # A new registry makes every fact stale; a reused one keeps its facts (only missing months).
     refresh_coverage(force=not results["registry"].extra.get("reused"), actor=actor)
     return results
+
+
+# The province's subsidy programmes (domain.md §5.5): 2023, 14,700 vulnerable workers for
+# 10 months; 2024, DBH sawit, 22,100 plantation workers for 5 months (August–December). Budgets
+# are the plans' cost (persons × months × Rp 16,800): the sources give counts, not budgets.
+DEMO_PROGRAMMES = (
+    ("Pemprov Lampung (APBD)", "apbd_province", "Perlindungan pekerja rentan 2023",
+     2023, dt.date(2023, 3, 1), 10, 14_700, ("approved", "selecting", "enrolled", "paying",
+                                             "closed")),
+    ("Pemprov Lampung (DBH sawit)", "dbh_sawit", "Pekerja perkebunan sawit 2024",
+     2024, dt.date(2024, 8, 1), 5, 22_100, ("approved", "selecting", "enrolled", "paying")),
+)  # fmt: skip
+
+
+def ensure_demo_programmes(*, actor: Any = None) -> None:
+    """The demo's funders and programmes; a programme that exists already is left alone."""
+    from lindung.programmes.models import Funder, Programme
+    from lindung.programmes.services import create_funder, create_programme, move
+
+    province = Region.objects.get(code="18")
+    for name, kind, title, year, start, months, persons, steps in DEMO_PROGRAMMES:
+        funder = Funder.objects.filter(name=name, kind=kind).first() or create_funder(
+            actor=actor, name=name, kind=kind, region=province
+        )
+        if Programme.objects.filter(funder=funder, name=title, fiscal_year=year).exists():
+            continue
+        programme = create_programme(
+            actor=actor, funder=funder, area=province, name=title, fiscal_year=year,
+            budget=persons * months * 16_800, start_month=start, funded_months=months,
+            target_count=persons, max_welfare_decile=4, priority_rules="poorest_first",
+        )  # fmt: skip
+        for step in steps:
+            programme = move(actor=actor, programme=programme, to=step)
