@@ -6,3 +6,9 @@ class ProgrammesConfig(AppConfig):
     name = "lindung.programmes"
     label = "programmes"
     verbose_name = _("Subsidy programmes")
+
+    def ready(self) -> None:
+        from lindung.core.imports.kinds import register
+        from lindung.programmes.importers import CandidateImporter
+
+        register(CandidateImporter, _("Social-registry candidates (DTSEN/DTKS/P3KE list)"))

@@ -172,3 +172,41 @@ class Programme(RegionCodes):
     def planned_cost(self) -> int:
         """Target persons × funded months × monthly premium, in Rupiah."""
         return self.target_count * self.funded_months * self.monthly_premium
+
+
+class Candidate(RegionCodes):
+    """A person of a social-registry list (DTSEN/DTKS/P3KE-like) who may be selected for a
+    programme. Personal data (UU PDP): masked wherever shown, like registry persons."""
+
+    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    kk = models.CharField(_("family card number (KK)"), max_length=16, blank=True)
+    name = models.CharField(max_length=150)
+    sex = models.CharField(max_length=1)
+    birth_date = models.DateField()
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    occupation = models.CharField(max_length=100, blank=True)
+    welfare_decile = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("1 = poorest tenth of households")
+    )
+    source = models.CharField(max_length=40, help_text=_("Registry list, e.g. DTSEN 2025"))
+    nik_warnings = models.CharField(max_length=200, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager()
+
+    class Meta(RegionCodes.Meta):
+        ordering = ["nik"]
+        verbose_name = _("candidate")
+        verbose_name_plural = _("candidates")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(welfare_decile__isnull=True)
+                | Q(welfare_decile__gte=1, welfare_decile__lte=10),
+                name="candidate_decile_1_10",
+            )
+        ]
+
+    def __str__(self) -> str:
+        from lindung.core.nik import mask_nik
+
+        return mask_nik(self.nik)

@@ -261,7 +261,9 @@ class ParticipantBulk:
             return
         rejects = []
         for ord_, line, kpj, start, first in dups:
-            r = duplicate(line, self.imp.key({"kpj": kpj, "start_date": start}), first)
+            r = duplicate(
+                line, self.imp.report_key(self.imp.key({"kpj": kpj, "start_date": start})), first
+            )
             rejects.append((ord_, r.line, r.column, r.value, r.reason))
         self._copy("bulk_rejects", ("ord", "line", "col", "value", "reason"), rejects)
         cur.execute("UPDATE bulk_rows SET dup = true WHERE ord = ANY(%s)", [[d[0] for d in dups]])

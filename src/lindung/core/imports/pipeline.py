@@ -70,6 +70,10 @@ class Importer:
         """Natural key of a parsed row; a second row with the same key is a duplicate."""
         raise NotImplementedError
 
+    def report_key(self, key: str) -> str:
+        """The key as the reject report shows it; importers keyed by personal data mask it."""
+        return key
+
     def write(self, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int]:
         """Upsert a chunk inside the caller's transaction; returns (imported, unchanged)."""
         raise NotImplementedError
@@ -226,7 +230,7 @@ def _run_rows(
             key = importer.key(row)
             first = seen.setdefault(key, line)
             if first != line:
-                rejected.append(duplicate(line, key, first))
+                rejected.append(duplicate(line, importer.report_key(key), first))
             else:
                 good.append((line, row))
         if lines == importer.chunk_size:

@@ -1,0 +1,103 @@
+"""Social-registry candidate lists (DTSEN/DTKS/P3KE-like) through the core import pipeline:
+one row per person, keyed by NIK; a repeated import changes nothing (issue 6 item 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+
+from lindung.core import regioncodes
+from lindung.core.imports import cells
+from lindung.core.imports.cells import CellError
+from lindung.core.imports.pipeline import Column, Importer
+from lindung.core.loading import bilingual
+from lindung.core.nik import NikError, check_stated, mask_nik, parse_nik
+from lindung.programmes.models import Candidate
+from lindung.regions.models import Region
+from lindung.registry.importers import SEXES
+
+VALUE_FIELDS = (
+    "kk", "name", "sex", "birth_date", "village_id", "occupation", "welfare_decile", "source",
+    "nik_warnings", *regioncodes.LEVEL_COLUMNS.values(),
+)  # fmt: skip
+
+
+class CandidateImporter(Importer):
+    kind = "candidates"
+    analyze_tables = ("programmes_candidate",)
+    sensitive = frozenset({"nik", "kk", "name", "birth_date"})
+    columns = (
+        Column("nik", ("no_nik", "no_ktp", "nomor_induk_kependudukan")),
+        Column("kk", ("no_kk", "nomor_kk", "family_card"), required=False),
+        Column("name", ("nama", "nama_lengkap", "full_name")),
+        Column("sex", ("jenis_kelamin", "jk", "gender"), required=False),
+        Column("birth_date", ("tanggal_lahir", "tgl_lahir", "date_of_birth"), required=False),
+        Column("village", ("kode_desa", "kode_wilayah", "village_code", "desa")),
+        Column("occupation", ("pekerjaan", "jenis_pekerjaan"), required=False),
+        Column("decile", ("desil", "desil_kesejahteraan", "welfare_decile"), required=False),
+        Column("source", ("sumber", "sumber_data", "registry"), required=False),
+    )
+
+    def setup(self) -> None:
+        regions = Region.objects.values_list("code", "level")
+        self.villages = {code for code, level in regions if level == "village"}
+        self.regencies = {code for code, level in regions if level == "regency"}
+        self.today = timezone.localdate()
+
+    def key(self, row: dict[str, Any]) -> str:
+        return row["nik"]
+
+    def report_key(self, key: str) -> str:
+        return mask_nik(key)  # the key is a NIK: personal data (UU PDP)
+
+    def parse(self, raw: dict[str, str]) -> dict[str, Any]:
+        c = self.cell
+        try:
+            info = parse_nik(raw["nik"], known_regencies=self.regencies, reference=self.today)
+        except NikError as exc:
+            raise CellError(str(exc), "nik") from None
+        if not raw["name"]:
+            raise CellError(bilingual("nama kosong", "name is empty"), "name")
+        sex = c(raw, "sex", cells.choice, SEXES, "sex") if raw.get("sex") else info.sex
+        birth = c(raw, "birth_date", cells.date) if raw.get("birth_date") else info.birth_date
+        decile_text = raw.get("decile", "")
+        if decile_text and decile_text not in {str(d) for d in range(1, 11)}:
+            raise CellError(bilingual("desil harus 1–10", "decile must be 1–10"), "decile")
+        village = c(raw, "village", cells.region_code, self.villages, "village")
+        return {
+            "nik": info.nik,
+            "kk": c(raw, "kk", cells.digits, 16, "KK") if raw.get("kk") else "",
+            "name": raw["name"][:150],
+            "sex": sex,
+            "birth_date": birth,
+            "village_id": village,
+            "occupation": raw.get("occupation", "")[:100],
+            "welfare_decile": int(decile_text) if decile_text else None,
+            "source": (raw.get("source") or "")[:40],
+            "nik_warnings": ",".join((*info.warnings, *check_stated(info, sex=sex,
+                                                                    birth_date=birth)))[:200],
+            **regioncodes.level_codes(village),
+        }  # fmt: skip
+
+    def write(self, rows: list[tuple[int, dict[str, Any]]]) -> tuple[int, int]:
+        """Create new NIKs, update changed ones, leave equal ones alone (unchanged)."""
+        wanted = {r["nik"]: r for _line, r in rows}
+        existing = {
+            values[0]: values
+            for values in Candidate.objects.filter(nik__in=wanted).values_list("nik", *VALUE_FIELDS)
+        }
+        new, changed = [], []
+        for nik, row in wanted.items():
+            values = tuple(row[f] for f in VALUE_FIELDS)
+            if nik not in existing:
+                new.append(Candidate(nik=nik, **{f: row[f] for f in VALUE_FIELDS}))
+            elif existing[nik][1:] != values:
+                changed.append(nik)
+        Candidate.objects.bulk_create(new, batch_size=2000)
+        for nik in changed:
+            Candidate.objects.filter(nik=nik).update(
+                updated_at=timezone.now(), **{f: wanted[nik][f] for f in VALUE_FIELDS}
+            )
+        written = len(new) + len(changed)
+        return written, len(rows) - written
