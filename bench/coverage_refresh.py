@@ -178,11 +178,12 @@ def main() -> None:
     from django.conf import settings
     from django.db import connection
 
+    from lindung.core.months import month_ends, month_index, month_of_index
     from lindung.coverage.dimensions import COUNT_COLUMNS
-    from lindung.coverage.facts import LEVELS, grouped_sql, month_ends
+    from lindung.coverage.facts import LEVELS, grouped_sql
     from lindung.coverage.models import CoverageFact, CoverageMonth
     from lindung.coverage.services import load_coverage_reference, refresh
-    from lindung.coverage.spells import month_index, month_of_index, statements
+    from lindung.coverage.spells import statements
     from lindung.demo.plan import make_plan
     from lindung.demo.populations import write_populations
     from lindung.demo.synthetic import build_registry

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from lindung.core.months import month_ends
 from lindung.core.scope import SYSTEM
-from lindung.coverage.facts import month_ends
 from lindung.coverage.selectors import figure_on
 from lindung.coverage.services import load_coverage_reference, refresh
 from lindung.regions.models import Region

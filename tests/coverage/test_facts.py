@@ -13,10 +13,11 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lindung.core.months import month_ends
 from lindung.coverage import dimensions
 from lindung.coverage.check import check_month
 from lindung.coverage.dimensions import COUNT_COLUMNS
-from lindung.coverage.facts import live_counts, month_ends, refresh_months
+from lindung.coverage.facts import live_counts, refresh_months
 from lindung.coverage.models import CoverageFact, CoverageMonth
 from tests.conftest import TREE
 from tests.coverage.factories import (

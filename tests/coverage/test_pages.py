@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lindung.core.models import AuditLog
-from lindung.coverage.facts import month_ends
+from lindung.core.months import month_ends
 from lindung.coverage.models import IndicatorPoint
 from lindung.coverage.services import refresh
 from lindung.registry.models import Segment

@@ -14,10 +14,11 @@ from django.core.management import CommandError, call_command
 from django.db.models import F
 
 from lindung.core.imports.pipeline import run_import
+from lindung.core.months import month_ends
 from lindung.core.nik import build_nik
 from lindung.coverage import facts, services
 from lindung.coverage.dimensions import COUNT_COLUMNS, dimensions
-from lindung.coverage.facts import mark_stale, month_ends
+from lindung.coverage.facts import mark_stale
 from lindung.coverage.models import CoverageFact, CoverageMonth
 from lindung.coverage.selectors import percent
 from lindung.registry.importers import ParticipantImporter

@@ -20,7 +20,6 @@ carry a KBLI code, not the PP 7/2025 industry categories): discounts open to eve
 from __future__ import annotations
 
 import datetime as dt
-from calendar import monthrange
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -62,6 +61,7 @@ from lindung.contributions.models import (
 from lindung.contributions.results import CalculationError
 from lindung.core.audit import record_audit
 from lindung.core.loading import bilingual
+from lindung.core.months import month_end
 from lindung.registry.models import Membership, Segment
 from lindung.registry.selectors import active_on
 
@@ -73,10 +73,6 @@ CHUNK = 2000
 
 def _big(value: int) -> Value:
     return Value(value, output_field=BigIntegerField())
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=monthrange(month.year, month.month)[1])
 
 
 @dataclass(frozen=True)

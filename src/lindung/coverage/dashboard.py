@@ -11,11 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lindung.core import regioncodes
+from lindung.core.months import month_end
+from lindung.core.numbers import percent_text
 from lindung.coverage import charts, selectors
 from lindung.coverage.dimensions import dimensions
-from lindung.coverage.facts import month_end
 from lindung.coverage.models import CoverageMonth
-from lindung.coverage.presenters import headline, percent_id
+from lindung.coverage.presenters import headline
 from lindung.regions.models import PopulationKind, Region
 
 BREAKDOWNS = ("segment", "sex", "age", "sector", "funding")
@@ -26,6 +27,7 @@ class Options:
     day: dt.date
     denominator: str | None
     public: bool
+    months: tuple[dt.date, ...] = ()  # fresh month-ends, newest first (the month picker)
 
 
 def available_months() -> list[dt.date]:
@@ -37,7 +39,7 @@ def available_months() -> list[dt.date]:
 def parse_options(query: Any, *, public: bool) -> Options:
     """``?tanggal=YYYY-MM-DD&penyebut=KIND``; the default day is the last fresh month-end
     before the current month (the current one is still moving)."""
-    months = available_months()
+    months = tuple(available_months())
     current = month_end(dt.date.today())
     default = next((m for m in months if m < current), None) or month_end(
         dt.date.today().replace(day=1) - dt.timedelta(days=1)
@@ -49,7 +51,7 @@ def parse_options(query: Any, *, public: bool) -> Options:
     kind = query.get("penyebut") or None
     if kind and not PopulationKind.objects.filter(code=kind).exists():
         kind = None
-    return Options(day=day, denominator=kind, public=public)
+    return Options(day=day, denominator=kind, public=public, months=months)
 
 
 def _breadcrumbs(region: Region) -> list[Region]:
@@ -79,7 +81,7 @@ def build(actor: Any, code: str, options: Options, *, url_name: str) -> dict[str
             if (c.coverage_pct if with_pct else c.covered) is not None
             else None,
             label=f"{c.region.name}: "
-            + (f"{percent_id(c.coverage_pct)} %" if with_pct else f"{c.covered or 0:,}"),
+            + (f"{percent_text(c.coverage_pct)} %" if with_pct else f"{c.covered or 0:,}"),
             href=reverse(url_name, kwargs={"code": c.region.code}) + query,
         )
         for c in children
@@ -123,7 +125,7 @@ def build(actor: Any, code: str, options: Options, *, url_name: str) -> dict[str
         "trend": trend,
         "trend_chart": charts.trend_chart(series, title=_("Coverage by month")),
         "points": points,
-        "months": available_months(),
+        "months": options.months,
         "kinds": PopulationKind.objects.order_by("code"),
         "public": public,
         "minimum": settings.COVERAGE_PUBLIC_MIN_CELL,

@@ -21,6 +21,7 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from lindung.core.months import month_end
 from lindung.registry.models import Funding, Segment, Sex
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -85,12 +86,8 @@ def age_cutoff(day: dt.date, years: int) -> dt.date:
     On a month's last day everyone born in that month ``years`` ago has had their birthday, so
     someone born on 29 February turns a year older on 28 February in common years; facts count
     ages at month-ends by months since birth (``spells._band``), and this keeps both equal."""
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    if following - dt.timedelta(days=1) == day:  # a month-end
-        earlier = dt.date(day.year - years, day.month, 1)
-        return (earlier.replace(day=28) + dt.timedelta(days=4)).replace(day=1) - dt.timedelta(
-            days=1
-        )
+    if month_end(day) == day:
+        return month_end(dt.date(day.year - years, day.month, 1))
     return day.replace(year=day.year - years)  # 29 February is a month-end, handled above
 
 

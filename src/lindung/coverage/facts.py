@@ -21,6 +21,7 @@ from itertools import pairwise
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lindung.core.months import month_end, month_index
 from lindung.coverage.dimensions import AGE_BANDS, COUNT_COLUMNS, age_cutoff
 from lindung.coverage.models import CoverageFact, CoverageMonth
 from lindung.coverage.spells import (
@@ -28,7 +29,6 @@ from lindung.coverage.spells import (
     CODE_COLUMNS,
     delta_sums,
     drop_statements,
-    month_index,
     priority_sql,
     sector_sql,
     statements,
@@ -38,20 +38,6 @@ from lindung.coverage.spells import (
 LEVELS = ("province", "regency", "district", "village")
 Progress = Callable[[dt.date], None] | None
 ACTIVE_SQL = "m.start_date <= %s AND (m.end_date IS NULL OR m.end_date > %s)"
-
-
-def month_end(day: dt.date) -> dt.date:
-    following = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
-
-
-def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Every month-end from ``first``'s month to ``last``'s month, inclusive."""
-    days, day = [], month_end(first)
-    while day <= month_end(last):
-        days.append(day)
-        day = month_end(day + dt.timedelta(days=1))
-    return days
 
 
 def _age_band_sql(day: dt.date) -> tuple[str, list[dt.date]]:

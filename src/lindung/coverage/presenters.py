@@ -9,29 +9,23 @@ from lindung.core.numbers import number_text, percent, percent_text
 from lindung.coverage.selectors import Denominator, Figure, breakdown
 
 
-def number_id(value: int | None) -> str:
-    """731991 → ``731.991`` (Indonesian thousands separator)."""
-    return number_text(value)
-
-
-def percent_id(value: Decimal | None) -> str:
-    return percent_text(value)
-
-
 def headline(figure: Figure) -> tuple[str, str]:
     """Indonesian and English headline, e.g. "731.991 dari 2.732.329 pekerja terlindungi —
     26,79 %"."""
-    covered = "< 10" if figure.covered is None else None
+
+    def count(value: int | None, english: bool) -> str:
+        return "< 10" if value is None else number_text(value, english=english)
+
     if figure.population is None:
         return (
-            f"{covered or number_id(figure.covered)} pekerja terlindungi",
-            f"{covered or f'{figure.covered:,}'} workers covered",
+            f"{count(figure.covered, False)} pekerja terlindungi",
+            f"{count(figure.covered, True)} workers covered",
         )
     return (
-        f"{covered or number_id(figure.covered)} dari {number_id(figure.population)} pekerja "
-        f"terlindungi — {percent_id(figure.coverage_pct)} %",
-        f"{covered or f'{figure.covered:,}'} of {figure.population:,} workers covered — "
-        f"{'–' if figure.coverage_pct is None else figure.coverage_pct} %",
+        f"{count(figure.covered, False)} dari {number_text(figure.population)} pekerja "
+        f"terlindungi — {percent_text(figure.coverage_pct)} %",
+        f"{count(figure.covered, True)} of {number_text(figure.population, english=True)} "
+        f"workers covered — {percent_text(figure.coverage_pct, english=True)} %",
     )
 
 

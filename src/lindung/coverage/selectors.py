@@ -20,11 +20,12 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from lindung.core import regioncodes
+from lindung.core.months import month_end
 from lindung.core.numbers import HUNDRED, percent
 from lindung.core.roles import Capability, role_has
 from lindung.core.scope import actor_scope
 from lindung.coverage.dimensions import COUNT_COLUMNS, dimensions
-from lindung.coverage.facts import LEVELS, live_counts, month_end
+from lindung.coverage.facts import LEVELS, live_counts
 from lindung.coverage.models import CoverageFact, CoverageMonth, CoverageTarget, IndicatorPoint
 from lindung.regions.models import PopulationKind, Region, WorkerPopulation
 

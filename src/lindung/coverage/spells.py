@@ -17,7 +17,6 @@ built from fixed vocabularies and integers, never from input.
 
 from __future__ import annotations
 
-import datetime as dt
 from itertools import pairwise
 
 from lindung.coverage.dimensions import (
@@ -33,17 +32,6 @@ from lindung.coverage.dimensions import (
 CODE_COLUMNS = ("province_code", "regency_code", "district_code", "village_code")
 BASE_TABLE = "coverage_base"
 TEMP_TABLES = ("cov_months", "cov_bands", "cov_m", "cov_o", "cov_om", "cov_s", "cov_e", "cov_d")
-
-
-def month_index(day: dt.date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def month_of_index(index: int) -> dt.date:
-    """Month-end day of a month index."""
-    year, month = divmod(index, 12)
-    following = dt.date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1)
-    return following - dt.timedelta(days=1)
 
 
 def _idx(column: str, dialect: str) -> str:

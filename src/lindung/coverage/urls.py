@@ -1,19 +1,9 @@
-from django.urls import path, register_converter
+from django.urls import path
 
+from lindung.core.converters import register_choice_converter
 from lindung.coverage import views
 
-
-class ReportFormatConverter:
-    regex = "pdf|xlsx"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(ReportFormatConverter, "report_format")
+register_choice_converter("report_format", "pdf", "xlsx")
 
 app_name = "coverage"
 

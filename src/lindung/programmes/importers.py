@@ -12,10 +12,10 @@ from lindung.core.imports import cells
 from lindung.core.imports.cells import CellError
 from lindung.core.imports.pipeline import Column, Importer
 from lindung.core.loading import bilingual
-from lindung.core.nik import NikError, check_stated, mask_nik, parse_nik
+from lindung.core.nik import mask_nik
 from lindung.programmes.models import Candidate
 from lindung.regions.models import Region
-from lindung.registry.importers import SEXES
+from lindung.registry.importers import parse_identity
 
 VALUE_FIELDS = (
     "kk", "name", "sex", "birth_date", "village_id", "occupation", "welfare_decile", "source",
@@ -53,14 +53,9 @@ class CandidateImporter(Importer):
 
     def parse(self, raw: dict[str, str]) -> dict[str, Any]:
         c = self.cell
-        try:
-            info = parse_nik(raw["nik"], known_regencies=self.regencies, reference=self.today)
-        except NikError as exc:
-            raise CellError(str(exc), "nik") from None
-        if not raw["name"]:
-            raise CellError(bilingual("nama kosong", "name is empty"), "name")
-        sex = c(raw, "sex", cells.choice, SEXES, "sex") if raw.get("sex") else info.sex
-        birth = c(raw, "birth_date", cells.date) if raw.get("birth_date") else info.birth_date
+        info, name, sex, birth, warnings = parse_identity(
+            self, raw, regencies=self.regencies, today=self.today
+        )
         decile_text = raw.get("decile", "")
         if decile_text and decile_text not in {str(d) for d in range(1, 11)}:
             raise CellError(bilingual("desil harus 1–10", "decile must be 1–10"), "decile")
@@ -68,15 +63,14 @@ class CandidateImporter(Importer):
         return {
             "nik": info.nik,
             "kk": c(raw, "kk", cells.digits, 16, "KK") if raw.get("kk") else "",
-            "name": raw["name"][:150],
+            "name": name[:150],
             "sex": sex,
             "birth_date": birth,
             "village_id": village,
             "occupation": raw.get("occupation", "")[:100],
             "welfare_decile": int(decile_text) if decile_text else None,
             "source": (raw.get("source") or "")[:40],
-            "nik_warnings": ",".join((*info.warnings, *check_stated(info, sex=sex,
-                                                                    birth_date=birth)))[:200],
+            "nik_warnings": ",".join(warnings)[:200],
             **regioncodes.level_codes(village),
         }  # fmt: skip
 

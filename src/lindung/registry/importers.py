@@ -23,7 +23,7 @@ from lindung.core.imports.pipeline import Column, Importer, Progress
 from lindung.core.imports.reader import Table
 from lindung.core.loading import bilingual
 from lindung.core.models import ImportJob
-from lindung.core.nik import NikError, check_stated, parse_nik
+from lindung.core.nik import NikError, NikInfo, check_stated, parse_nik
 from lindung.regions.models import Region
 from lindung.registry.models import Employer, EmployerStatus, Funding, Segment, SizeClass
 
@@ -86,6 +86,24 @@ def _prefixed_codes(prefix: str, code: str) -> tuple[tuple[str, str], ...]:
 
 def _distinct(vendor: str) -> str:
     return "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
+
+
+def parse_identity(
+    importer: Importer, raw: dict[str, str], *, regencies: set[str], today: dt.date
+) -> tuple[NikInfo, str, str, dt.date, tuple[str, ...]]:
+    """NIK, name, sex and birth date of a person row, as every person list reads them: sex and
+    birth date default to the NIK's, and a stated value the NIK contradicts is a warning."""
+    try:
+        info = parse_nik(raw["nik"], known_regencies=regencies, reference=today)
+    except NikError as exc:
+        raise CellError(str(exc), "nik") from None
+    name = raw["name"]
+    if not name:
+        raise CellError(bilingual("nama kosong", "name is empty"), "name")
+    c = importer.cell
+    sex = c(raw, "sex", cells.choice, SEXES, "sex") if raw.get("sex") else info.sex
+    birth = c(raw, "birth_date", cells.date) if raw.get("birth_date") else info.birth_date
+    return info, name, sex, birth, (*info.warnings, *check_stated(info, sex=sex, birth_date=birth))
 
 
 class StagedImporter(Importer):
@@ -405,16 +423,9 @@ class ParticipantImporter(StagedImporter):
     def parse_row(self, raw: dict[str, str]) -> dict[str, Any]:
         """One row on its own: the person's data as this row states it (see ``parse``)."""
         c = self.cell
-        try:
-            info = parse_nik(raw["nik"], known_regencies=self.regencies, reference=self.today)
-        except NikError as exc:
-            raise CellError(str(exc), "nik") from None
-        name = raw["name"]
-        if not name:
-            raise CellError(bilingual("nama kosong", "name is empty"), "name")
-        sex = c(raw, "sex", cells.choice, SEXES, "sex") if raw.get("sex") else info.sex
-        birth = c(raw, "birth_date", cells.date) if raw.get("birth_date") else info.birth_date
-        warnings = (*info.warnings, *check_stated(info, sex=sex, birth_date=birth))
+        info, name, sex, birth, warnings = parse_identity(
+            self, raw, regencies=self.regencies, today=self.today
+        )
         segment = c(raw, "segment", cells.choice, SEGMENTS, "segment")
         npp = c(raw, "npp", cells.digits, None, "NPP") if raw.get("npp") else ""
         if npp and npp not in self.employers:

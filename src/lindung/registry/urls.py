@@ -1,19 +1,9 @@
-from django.urls import path, register_converter
+from django.urls import path
 
+from lindung.core.converters import register_choice_converter
 from lindung.registry import views
 
-
-class ExportFormatConverter:
-    regex = "csv|xlsx"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(ExportFormatConverter, "export_format")
+register_choice_converter("export_format", "csv", "xlsx")
 
 app_name = "registry"
 

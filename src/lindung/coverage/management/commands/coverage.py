@@ -22,12 +22,13 @@ from rich.table import Table
 
 from lindung.core.cli_output import print_results, write_reject_report
 from lindung.core.middleware import request_id_bound
+from lindung.core.months import month_end, month_ends
+from lindung.core.numbers import percent_text
 from lindung.core.scope import SYSTEM
 from lindung.coverage.check import check_month
 from lindung.coverage.dimensions import dimensions
-from lindung.coverage.facts import month_end, month_ends
 from lindung.coverage.models import CoverageMonth
-from lindung.coverage.presenters import child_dict, figure_dict, headline, percent_id
+from lindung.coverage.presenters import child_dict, figure_dict, headline
 from lindung.coverage.selectors import CoverageNotVisible, breakdown, children_on, figure_on
 from lindung.coverage.services import fact_months, load_coverage_reference, refresh
 
@@ -123,7 +124,7 @@ class Command(BaseCommand):
                     c.region.name,
                     f"{c.covered:,}",
                     "" if c.population is None else f"{c.population:,}",
-                    percent_id(c.coverage_pct),
+                    percent_text(c.coverage_pct),
                 )
             console.print(table)
         elif by:
@@ -131,7 +132,7 @@ class Command(BaseCommand):
             for column in (by, "terlindungi", "%"):
                 table.add_column(column, justify="left" if column == by else "right")
             for row in breakdown(figure, by):
-                table.add_row(row.label, f"{row.covered:,}", percent_id(row.share_pct))
+                table.add_row(row.label, f"{row.covered:,}", percent_text(row.share_pct))
             console.print(table)
 
     def _refresh(self, options: dict[str, Any]) -> None:
