@@ -5,6 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
+from lindung.core.imports.selectors import may_import
 from lindung.core.permissions import has_capability
 from lindung.core.roles import Capability
 
@@ -18,7 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "audit": has_capability(user, Capability.VIEW_AUDIT),
             "employers": has_capability(user, Capability.VIEW_EMPLOYERS),
             "persons": has_capability(user, Capability.VIEW_PERSONS),
-            "imports": has_capability(user, Capability.IMPORT_REGISTRY),
+            "imports": may_import(user),
             "coverage_internal": has_capability(user, Capability.VIEW_COVERAGE),
             "bills": has_capability(user, Capability.VIEW_BILLS),
         },

@@ -44,6 +44,16 @@ class Capability(models.TextChoices):
     VIEW_BILLS = "view_bills", _("See employers' contribution bills, payments and fines")
     VIEW_COVERAGE = "view_coverage", _("See coverage figures unsuppressed, down to the village")
     MANAGE_COVERAGE = "manage_coverage", _("Enter published coverage figures and refresh facts")
+    VIEW_PROGRAMMES = "view_programmes", _("See subsidy programmes, selections and outcomes")
+    MANAGE_PROGRAMMES = (
+        "manage_programmes",
+        _("Plan programmes, run and approve selections, export enrolments, record payments"),
+    )
+    REGISTER_CANDIDATES = "register_candidates", _("Register and import programme candidates")
+    ENROL_BENEFICIARIES = (
+        "enrol_beneficiaries",
+        _("Confirm enrolments, issue programme invoices, import claims (BPJS branch)"),
+    )
 
 
 # Registry (domain.md §9, UU 27/2022): region staff and the BPJS branch see persons masked, may
@@ -68,18 +78,38 @@ _REGISTRY_STAFF = frozenset(
 _REGION_FIGURES = frozenset({Capability.VIEW_COVERAGE, Capability.VIEW_BILLS})
 _PUBLISHERS = _REGION_FIGURES | {Capability.MANAGE_COVERAGE}
 
+# Subsidy programmes (issue 6): the province and regencies plan and pay for them; village
+# operators register candidates of their own village; the branch enrols beneficiaries, bills
+# the funder and reports claims; auditors read. Programme rows carry personal data only in
+# candidates and enrolments, masked like the registry.
+_PROGRAMME_PLANNERS = frozenset(
+    {Capability.VIEW_PROGRAMMES, Capability.MANAGE_PROGRAMMES, Capability.REGISTER_CANDIDATES}
+)
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
     Role.PROVINCE_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
     | _REGISTRY_STAFF
-    | _PUBLISHERS,
+    | _PUBLISHERS
+    | _PROGRAMME_PLANNERS,
     Role.REGENCY_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
     | _REGISTRY_STAFF
+    | _REGION_FIGURES
+    | _PROGRAMME_PLANNERS,
+    Role.VILLAGE_OPERATOR: frozenset(
+        {Capability.VIEW_REGIONS, Capability.VIEW_PROGRAMMES, Capability.REGISTER_CANDIDATES}
+    )
+    | _REGISTRY_STAFF
     | _REGION_FIGURES,
-    Role.VILLAGE_OPERATOR: frozenset({Capability.VIEW_REGIONS}) | _REGISTRY_STAFF | _REGION_FIGURES,
     # The branch is where BPJS extracts come from (DESIGN.md §1), so it imports them.
     Role.BPJS_BRANCH: frozenset(
-        {Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS, Capability.IMPORT_REGISTRY}
+        {
+            Capability.VIEW_REGIONS,
+            Capability.VIEW_ORGANISATIONS,
+            Capability.IMPORT_REGISTRY,
+            Capability.VIEW_PROGRAMMES,
+            Capability.ENROL_BENEFICIARIES,
+        }
     )
     | _REGISTRY_STAFF
     | _PUBLISHERS,
@@ -97,6 +127,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_PERSONS,
             Capability.VIEW_COVERAGE,
             Capability.VIEW_BILLS,
+            Capability.VIEW_PROGRAMMES,
         }
     ),
 }

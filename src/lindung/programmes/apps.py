@@ -9,6 +9,11 @@ class ProgrammesConfig(AppConfig):
 
     def ready(self) -> None:
         from lindung.core.imports.kinds import register
+        from lindung.core.roles import Capability
         from lindung.programmes.importers import CandidateImporter
 
-        register(CandidateImporter, _("Social-registry candidates (DTSEN/DTKS/P3KE list)"))
+        register(
+            CandidateImporter,
+            _("Social-registry candidates (DTSEN/DTKS/P3KE list)"),
+            Capability.REGISTER_CANDIDATES,
+        )

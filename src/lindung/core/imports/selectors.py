@@ -2,17 +2,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from lindung.core.imports import kinds
 from lindung.core.models import ImportJob
-from lindung.core.permissions import require_capability
-from lindung.core.roles import Capability
+
+
+def may_import(user: Any) -> bool:
+    """Whether the user may upload at least one kind of file."""
+    return bool(getattr(user, "is_authenticated", False) and kinds.choices_for(user))
 
 
 def import_jobs_for(user: Any) -> QuerySet[ImportJob]:
     """Jobs the user started (admins: all). Rejections hold no unmasked personal data."""
-    require_capability(user, Capability.IMPORT_REGISTRY)
+    if not may_import(user):
+        raise PermissionDenied
     return ImportJob.objects.for_actor(user)
 
 
