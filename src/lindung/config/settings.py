@@ -225,3 +225,8 @@ COVERAGE_PUBLIC_MIN_CELL = 10
 # Funding sources whose use for contributions is legally contested (domain.md §5.1): a programme
 # paid from them needs a legal reviewer's FundingSourceYear for its fiscal year.
 PROGRAMME_SOURCES_NEEDING_APPROVAL = ("dana_desa",)
+# Occupation → risk 1–5 for the "riskiest occupations first" priority rule: Lindung's default
+# ordering (no official table exists), replaceable per deployment.
+PROGRAMME_OCCUPATION_RISK_FILE = os.environ.get(
+    "LINDUNG_OCCUPATION_RISK_FILE", str(PACKAGE_DIR / "programmes" / "data" / "occupation_risk.csv")
+)

@@ -1,0 +1,64 @@
+"""Programme factories. Regions must exist first (the ``region_tree`` fixture); a candidate's
+region columns follow its village as the importer sets them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import factory
+
+from lindung.programmes.models import Candidate, FunderKind
+from lindung.programmes.services import create_funder, create_programme
+from tests.regions.factories import RegionFactory
+from tests.registry.factories import OWN_VILLAGE, nik_for
+
+
+class CandidateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Candidate
+        skip_postgeneration_save = True
+
+    nik = factory.Sequence(lambda n: nik_for(OWN_VILLAGE, n + 5000, dt.date(1985, 6, 1)))
+    kk = ""
+    name = factory.Sequence(lambda n: f"Calon Penerima {n}")
+    sex = "F"
+    birth_date = dt.date(1985, 6, 1)
+    village = factory.SubFactory(RegionFactory, code=OWN_VILLAGE)
+    occupation = "Petani"
+    welfare_decile = 2
+    source = "DTSEN 2025"
+
+    @factory.post_generation
+    def codes(obj, create, extracted, **kwargs):
+        obj.assign_region_codes(obj.village_id)
+        if create:
+            obj.save()
+
+
+def make_programme(
+    region: Any,
+    *,
+    actor: Any = None,
+    kind: str = FunderKind.APBD_PROVINCE,
+    funder_name: str = "Pemprov Lampung",
+    **fields: Any,
+):
+    """A draft programme of a funder in ``region`` (the funder is created when missing)."""
+    from lindung.programmes.models import Funder
+
+    funder = Funder.objects.filter(name=funder_name, kind=kind).first() or create_funder(
+        actor=actor, name=funder_name, kind=kind, region=region
+    )
+    plan = {
+        "name": "Perlindungan pekerja rentan",
+        "fiscal_year": 2025,
+        "budget": 100 * 5 * 16_800,
+        "start_month": dt.date(2025, 8, 1),
+        "funded_months": 5,
+        "target_count": 100,
+        **fields,
+    }
+    return create_programme(actor=actor, funder=funder, area=fields.pop("area", region), **{
+        k: v for k, v in plan.items() if k != "area"
+    })  # fmt: skip
