@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import atexit
+import csv
 import os
 import shutil
 import tempfile
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from pathlib import Path
+
+# table → ((column, DuckDB type), …): what a benchmark exports to its DuckDB reference.
+Spec = dict[str, tuple[tuple[str, str], ...]]
+NULL = r"\N"  # NULL in the exported CSV files; an empty quoted field stays an empty string
 
 
 def django_on_scratch_database() -> str:
@@ -77,3 +83,47 @@ def report(title: str, rows: list[tuple[str, str]], print_: Callable[[str], None
     print_(f"== {title}")
     for key, value in rows:
         print_(f"  {key.ljust(width)}  {value}")
+
+
+def export_tables(folder: Path, spec: Spec) -> dict[str, int]:
+    """Every table of ``spec`` (table → (column, DuckDB type)…) to ``folder/<table>.csv``;
+    returns the row counts. The reference engines read these files (export not timed)."""
+    from django.db import connection
+
+    counts = {}
+    for table, columns in spec.items():
+        select = f"SELECT {', '.join(c for c, _t in columns)} FROM {table}"
+        path = folder / f"{table}.csv"
+        with connection.cursor() as cur:
+            if connection.vendor == "postgresql":
+                copy = f"COPY ({select}) TO STDOUT (FORMAT csv, NULL '{NULL}')"
+                with open(path, "wb") as out, cur.cursor.copy(copy) as cp:
+                    for block in cp:
+                        out.write(block)
+                cur.execute(f"SELECT COUNT(*) FROM {table}")
+                counts[table] = cur.fetchone()[0]
+                continue
+            cur.execute(select)
+            counts[table] = 0
+            with open(path, "w", newline="", encoding="utf-8") as out:
+                writer = csv.writer(out)  # \N is written unquoted: DuckDB reads NULL
+                while rows := cur.fetchmany(10_000):
+                    writer.writerows([NULL if v is None else v for v in row] for row in rows)
+                    counts[table] += len(rows)
+    return counts
+
+
+def duckdb_from(folder: Path, spec: Spec):
+    """An in-memory DuckDB holding the exported tables with their declared types."""
+    import duckdb
+
+    db = duckdb.connect(":memory:")
+    for table, columns in spec.items():
+        types = ", ".join(f"'{c}': '{t}'" for c, t in columns)
+        db.execute(
+            f"CREATE TABLE {table} AS SELECT * FROM read_csv('{folder / (table + '.csv')}', "
+            f"auto_detect = false, header = false, delim = ',', quote = '\"', escape = '\"', "
+            f"columns = {{{types}}}, dateformat = '%Y-%m-%d', nullstr = '{NULL}', "
+            "allow_quoted_nulls = false)"
+        )
+    return db

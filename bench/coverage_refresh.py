@@ -22,7 +22,6 @@ Issue targets: refresh at most 10× DuckDB's time; dashboard p95 under 200 ms.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
 import math
 import os
@@ -36,11 +35,17 @@ from pathlib import Path
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import django_on_scratch_database, load_lampung_reference, report, timer
+from _setup import (
+    django_on_scratch_database,
+    duckdb_from,
+    export_tables,
+    load_lampung_reference,
+    report,
+    timer,
+)
 
 FIRST, LAST = dt.date(2021, 1, 1), dt.date(2025, 12, 31)
 DAY = "2023-12-31"
-NULL = r"\N"  # NULL in the exported CSV files; an empty quoted field stays an empty string
 
 # The columns spells.statements reads, with the types DuckDB gets.
 EXPORT = {
@@ -69,48 +74,6 @@ EXPORT = {
 class _Quiet(WSGIRequestHandler):
     def log_message(self, *args) -> None:
         return None
-
-
-def _export(folder: Path) -> dict[str, int]:
-    """Every table of ``EXPORT`` to ``folder/<table>.csv``; returns the row counts."""
-    from django.db import connection
-
-    counts = {}
-    for table, columns in EXPORT.items():
-        select = f"SELECT {', '.join(c for c, _t in columns)} FROM {table}"
-        path = folder / f"{table}.csv"
-        with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                copy = f"COPY ({select}) TO STDOUT (FORMAT csv, NULL '{NULL}')"
-                with open(path, "wb") as out, cur.cursor.copy(copy) as cp:
-                    for block in cp:
-                        out.write(block)
-                cur.execute(f"SELECT COUNT(*) FROM {table}")
-                counts[table] = cur.fetchone()[0]
-                continue
-            cur.execute(select)
-            counts[table] = 0
-            with open(path, "w", newline="", encoding="utf-8") as out:
-                writer = csv.writer(out)  # \N is written unquoted: DuckDB reads NULL
-                while rows := cur.fetchmany(10_000):
-                    writer.writerows([NULL if v is None else v for v in row] for row in rows)
-                    counts[table] += len(rows)
-    return counts
-
-
-def _duckdb(folder: Path):
-    import duckdb
-
-    db = duckdb.connect(":memory:")
-    for table, columns in EXPORT.items():
-        types = ", ".join(f"'{c}': '{t}'" for c, t in columns)
-        db.execute(
-            f"CREATE TABLE {table} AS SELECT * FROM read_csv('{folder / (table + '.csv')}', "
-            f"auto_detect = false, header = false, delim = ',', quote = '\"', escape = '\"', "
-            f"columns = {{{types}}}, dateformat = '%Y-%m-%d', nullstr = '{NULL}', "
-            "allow_quoted_nulls = false)"
-        )
-    return db
 
 
 def _duckdb_level(level: str) -> str:
@@ -237,9 +200,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="lindung-duck-") as tmp:
         folder = Path(tmp)
         with timer(t, "export"):
-            exported = _export(folder)
+            exported = export_tables(folder, EXPORT)
         with timer(t, "load"):
-            duck = _duckdb(folder)
+            duck = duckdb_from(folder, EXPORT)
     first, last = month_index(months[0]), month_index(months[-1])
     with timer(t, "duck"):
         with timer(t, "duck spells"):

@@ -20,6 +20,7 @@ from lindung.regions.models import MinimumWage, Region
 from tests.access import ANONYMOUS, ROLES, collect_routes, served_url_names
 from tests.accounts.factories import OrganisationFactory
 from tests.conftest import TREE
+from tests.programmes.factories import programme_world
 from tests.registry.factories import FOREIGN_VILLAGE, registry_world
 
 ROUTES = collect_routes()
@@ -70,6 +71,7 @@ def access_world(region_tree, users_by_role):
     world["own_audit"] = world["audit"]["18.71"]
     world["foreign_audit"] = world["audit"]["18.72"]
     world.update(registry_world(regions, users_by_role))
+    world.update(programme_world(regions))
     world["own_bill"] = bill_for(world["own_employer"])
     world["foreign_bill"] = bill_for(world["foreign_employer"])
     # Import jobs belong to whoever uploaded them: the branch's own, and one of the admin's.

@@ -14,16 +14,23 @@ ROUTES += [
     Route("api:api-root", {**dict.fromkeys(LOGGED_IN, 200), "anonymous": 401}),
 ]
 
-# Imports: the BPJS branch (and admins) upload extracts and see their own jobs only.
-IMPORTERS = {"admin", "bpjs_branch"}
+# Imports: the BPJS branch (and admins) upload extracts, region staff social-registry
+# candidate lists; each sees their own jobs only.
+IMPORTERS = {
+    "admin", "bpjs_branch", "province_officer", "regency_officer", "village_operator",
+}  # fmt: skip
 ROUTES += [
     Route("imports:index", for_roles(IMPORTERS)),
     # An empty form is refused with 400 for those allowed to import.
     Route("imports:upload", for_roles(IMPORTERS, ok=400), method="post"),
+    # The own job is the branch's: other importers get 404 for it, as for any job not theirs.
     *(
         Route(
             name,
-            for_roles(IMPORTERS),
+            {
+                **for_roles(IMPORTERS),
+                **dict.fromkeys(("province_officer", "regency_officer", "village_operator"), 404),
+            },
             kwargs=lambda w: {"job_id": w["own_import_job"].pk},
             foreign=lambda w: {"job_id": w["foreign_import_job"].pk},
         )

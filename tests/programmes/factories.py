@@ -62,3 +62,29 @@ def make_programme(
     return create_programme(actor=actor, funder=funder, area=fields.pop("area", region), **{
         k: v for k, v in plan.items() if k != "area"
     })  # fmt: skip
+
+
+def programme_world(regions: dict[str, Any]) -> dict[str, Any]:
+    """For the access matrix: a programme whose area is the village operator's village (so
+    every region viewer of 18.71 sees it) and one in 18.72, each with a first selection run."""
+    from lindung.programmes.selection import run_selection
+    from lindung.programmes.services import move
+
+    own_village, foreign_village = OWN_VILLAGE, "18.72.01.1001"
+    CandidateFactory(village=regions[own_village])
+    CandidateFactory(
+        nik=nik_for(foreign_village, 9001, dt.date(1985, 6, 1)), village=regions[foreign_village]
+    )
+    world: dict[str, Any] = {}
+    for side, funder_region, area in (
+        ("own", "18.71", own_village),
+        ("foreign", "18.72", foreign_village),
+    ):
+        programme = make_programme(
+            regions[funder_region], kind=FunderKind.APBD_REGENCY, funder_name=f"Pemkab {side}",
+            area=regions[area], target_count=10,
+        )  # fmt: skip
+        programme = move(actor=None, programme=programme, to="approved")
+        world[f"{side}_programme"] = programme
+        world[f"{side}_run"] = run_selection(actor=None, programme=programme)
+    return world

@@ -8,6 +8,7 @@ from lindung.contributions.api import CalculateView
 from lindung.contributions.bill_api import BillViewSet
 from lindung.core.views import healthz
 from lindung.coverage.api import CoverageView, PublicCoverageView, PublicTrendView, TrendView
+from lindung.programmes.api import ProgrammeViewSet
 from lindung.regions.api import MinimumWageViewSet, RegionViewSet, WorkerPopulationViewSet
 from lindung.registry.api import EmployerViewSet, MembershipViewSet, PersonViewSet
 
@@ -27,6 +28,7 @@ router.register("employers", EmployerViewSet, basename="employer")
 router.register("persons", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("bills", BillViewSet, basename="bill")
+router.register("programmes", ProgrammeViewSet, basename="programme")
 
 api_patterns = [
     path("", include(router.urls)),
@@ -52,6 +54,7 @@ urlpatterns = [
     path("simulasi-iuran/", include("lindung.contributions.urls")),
     path("cakupan/", include("lindung.coverage.urls")),
     path("tagihan/", include("lindung.contributions.bill_urls")),
+    path("program/", include("lindung.programmes.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),

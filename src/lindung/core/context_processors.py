@@ -22,6 +22,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "imports": may_import(user),
             "coverage_internal": has_capability(user, Capability.VIEW_COVERAGE),
             "bills": has_capability(user, Capability.VIEW_BILLS),
+            "programmes": has_capability(user, Capability.VIEW_PROGRAMMES),
+            "candidates": has_capability(user, Capability.REGISTER_CANDIDATES),
         },
         "lindung_demo": settings.LINDUNG_DEMO,
     }

@@ -21,7 +21,9 @@ from lindung.coverage.services import load_coverage_reference
 from lindung.coverage.services import refresh as refresh_coverage
 from lindung.demo.plan import make_plan
 from lindung.demo.populations import write_populations
+from lindung.demo.social_registry import build_social_registry
 from lindung.demo.synthetic import DEFAULT_SEED, Progress, build_registry
+from lindung.programmes.models import Candidate
 from lindung.regions import services as regions
 from lindung.regions.models import Region
 from lindung.registry.models import Employer, EmployerStatus, SizeClass
@@ -187,12 +189,20 @@ def build_demo(
         plan, seed=seed, actor=actor, rebuild=rebuild, progress=progress
     )
     link_demo_employer(actor=actor)
+    created = build_social_registry(SOCIAL_REGISTRY[scale], seed=seed)
+    results["candidates"] = LoadResult(
+        source=f"synthetic social registry ({scale})", sha256="", created=created,
+        unchanged=0 if created else Candidate.objects.count(),
+    )  # fmt: skip
     ensure_demo_programmes(actor=actor)
     results["coverage"] = load_coverage_reference(data_dir / "lampung_labour.csv", actor=actor)
     # A new registry makes every fact stale; a reused one keeps its facts (only missing months).
     refresh_coverage(force=not results["registry"].extra.get("reused"), actor=actor)
     return results
 
+
+# Candidates of the synthetic social registry (issue 6: "about 400,000"); 1 % at small scale.
+SOCIAL_REGISTRY = {"full": 400_000, "small": 4_000}
 
 # The province's subsidy programmes (domain.md §5.5): 2023, 14,700 vulnerable workers for
 # 10 months; 2024, DBH sawit, 22,100 plantation workers for 5 months (August–December). Budgets

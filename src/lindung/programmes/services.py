@@ -170,3 +170,30 @@ def move(*, actor: Any, programme: Programme, to: str, reason: str = "") -> Prog
             after={"status": to}, reason=reason,
         )  # fmt: skip
     return programme
+
+
+def register_candidate(*, actor: Any, raw: dict[str, str]) -> Any:
+    """A candidate entered by hand (a village operator for its own village): the same parsing
+    and checks as a registry list row, so a NIK is judged the same way everywhere."""
+    from lindung.core.imports.cells import CellError
+    from lindung.programmes.importers import CandidateImporter
+    from lindung.programmes.models import Candidate
+
+    importer = CandidateImporter()
+    importer.present = frozenset(raw)
+    importer.setup()
+    try:
+        row = importer.parse(raw)
+    except CellError as exc:
+        raise ProgrammeError(str(exc)) from exc
+    with transaction.atomic():
+        if Candidate.objects.filter(nik=row["nik"]).exists():
+            raise ProgrammeError(
+                bilingual("NIK ini sudah terdaftar", "this NIK is already registered")
+            )
+        candidate = Candidate.objects.create(**row)
+        record_audit(
+            actor=actor, action="programmes.candidate.register", target=candidate,
+            region_code=candidate.village_id,
+        )  # fmt: skip
+    return candidate

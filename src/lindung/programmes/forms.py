@@ -1,0 +1,81 @@
+"""Forms of the programme pages: a programme plan, a candidate registered by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lindung.core import regioncodes
+from lindung.core.scope import actor_scope
+from lindung.programmes.models import Candidate, Funder, PriorityRule, Programme
+from lindung.regions.models import Region
+
+
+def _region_in_scope(user: Any, code: str, level: str | None = None) -> Region:
+    """A region the user may act in, or a form error (Indonesian first)."""
+    code = code.strip()
+    region = Region.objects.filter(code=code).first()
+    if region is None or (level and region.level != level):
+        raise forms.ValidationError(_("Unknown region code."))
+    if not actor_scope(user).covers_region(code):
+        raise forms.ValidationError(_("This region is outside your area."))
+    return region
+
+
+class ProgrammeForm(forms.ModelForm):
+    funder = forms.ModelChoiceField(label=_("Funder"), queryset=Funder.objects.none())
+    area_code = forms.CharField(label=_("Target area (region code)"), max_length=13)
+    priority = forms.MultipleChoiceField(
+        label=_("Priority rules, in order"),
+        choices=PriorityRule.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "name", "fiscal_year", "budget", "start_month", "funded_months", "target_count",
+            "declared_income", "jkk", "jkm", "jht", "min_age", "max_age", "occupations",
+            "max_welfare_decile", "domicile_in_area", "exclude_active_participants",
+            "exclude_other_programmes", "village_quota",
+        ]  # fmt: skip
+        widgets = {"start_month": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, user: Any, funders: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["funder"].queryset = funders
+
+    def clean_area_code(self) -> Region:
+        return _region_in_scope(self.user, self.cleaned_data["area_code"])
+
+    def plan(self) -> dict[str, Any]:
+        """Keyword arguments for ``services.create_programme``."""
+        data = {f: self.cleaned_data[f] for f in self.Meta.fields}
+        data["priority_rules"] = ",".join(self.cleaned_data.get("priority") or [])
+        return data
+
+
+class CandidateForm(forms.ModelForm):
+    village_code = forms.CharField(label=_("Village code"), max_length=13)
+
+    class Meta:
+        model = Candidate
+        fields = ["nik", "kk", "name", "sex", "birth_date", "occupation", "welfare_decile"]
+        widgets = {
+            "birth_date": forms.DateInput(attrs={"type": "date"}),
+            "sex": forms.Select(choices=[("M", _("Male")), ("F", _("Female"))]),
+        }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        codes = actor_scope(user).region_codes
+        if len(codes) == 1 and regioncodes.level_of(codes[0]) == "village":
+            self.fields["village_code"].initial = codes[0]  # a village operator's own village
+
+    def clean_village_code(self) -> Region:
+        return _region_in_scope(self.user, self.cleaned_data["village_code"], "village")

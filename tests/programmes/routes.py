@@ -1,0 +1,71 @@
+from lindung.core.roles import Role
+from tests.access import REGION_VIEWERS, Route, for_roles
+
+# Programmes (issue 6): region staff, the branch and auditors read them; the province and
+# regencies plan, select and approve; village operators also register candidates (own village).
+MANAGERS = {Role.ADMIN, Role.PROVINCE_OFFICER, Role.REGENCY_OFFICER}
+REGISTRARS = MANAGERS | {Role.VILLAGE_OPERATOR}
+API_ANON = 401
+
+
+def _own(w):
+    return {"pk": w["own_programme"].pk}
+
+
+def _foreign(w):
+    return {"pk": w["foreign_programme"].pk}
+
+
+def _own_run(w):
+    return {"pk": w["own_programme"].pk, "version": w["own_run"].version}
+
+
+def _foreign_run(w):
+    return {"pk": w["foreign_programme"].pk, "version": w["foreign_run"].version}
+
+
+ROUTES = [
+    Route("programmes:list", for_roles(REGION_VIEWERS), scoped=True),
+    Route("programmes:create", for_roles(MANAGERS), scoped=True),
+    # An empty plan is refused with 400 for those allowed to plan.
+    Route("programmes:create", for_roles(MANAGERS, ok=400), method="post"),
+    Route("programmes:candidates", for_roles(REGISTRARS), scoped=True),
+    Route("programmes:candidates", for_roles(REGISTRARS, ok=400), method="post"),
+    Route(
+        "programmes:detail", for_roles(REGION_VIEWERS), kwargs=_own, scoped=True, foreign=_foreign
+    ),
+    Route(
+        "programmes:run",
+        for_roles(REGION_VIEWERS),
+        kwargs=_own_run,
+        scoped=True,
+        foreign=_foreign_run,
+    ),
+    # Writes answer with a redirect back to the page (a refusal is shown there as a message).
+    *(
+        Route(name, for_roles(MANAGERS, ok=302), kwargs=_own, method="post", foreign=_foreign)
+        for name in ("programmes:move", "programmes:select")
+    ),
+    Route(
+        "programmes:decide",
+        for_roles(MANAGERS, ok=302),
+        kwargs=_own_run,
+        method="post",
+        foreign=_foreign_run,
+    ),
+    Route("api:programme-list", for_roles(REGION_VIEWERS, anonymous=API_ANON), scoped=True),
+    Route(
+        "api:programme-detail",
+        for_roles(REGION_VIEWERS, anonymous=API_ANON),
+        kwargs=_own,
+        scoped=True,
+        foreign=_foreign,
+    ),
+    Route(
+        "api:programme-run",
+        for_roles(REGION_VIEWERS, anonymous=API_ANON),
+        kwargs=_own_run,
+        scoped=True,
+        foreign=_foreign_run,
+    ),
+]
