@@ -19,6 +19,7 @@ from lindung.core.scope import actor_scope
 from lindung.regions.models import MinimumWage, Region
 from tests.access import ANONYMOUS, ROLES, collect_routes, served_url_names
 from tests.accounts.factories import OrganisationFactory
+from tests.compliance.factories import compliance_world
 from tests.conftest import TREE
 from tests.programmes.factories import programme_world
 from tests.registry.factories import FOREIGN_VILLAGE, registry_world
@@ -72,6 +73,7 @@ def access_world(region_tree, users_by_role):
     world["foreign_audit"] = world["audit"]["18.72"]
     world.update(registry_world(regions, users_by_role))
     world.update(programme_world(regions))
+    world.update(compliance_world(regions, world))
     world["own_bill"] = bill_for(world["own_employer"])
     world["foreign_bill"] = bill_for(world["foreign_employer"])
     # Import jobs belong to whoever uploaded them: the branch's own, and one of the admin's.

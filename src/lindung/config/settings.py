@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "lindung.contributions",
     "lindung.coverage",
     "lindung.programmes",
+    "lindung.compliance",
     "lindung.demo",
 ]
 

@@ -55,6 +55,7 @@ urlpatterns = [
     path("cakupan/", include("lindung.coverage.urls")),
     path("tagihan/", include("lindung.contributions.bill_urls")),
     path("program/", include("lindung.programmes.urls")),
+    path("kepatuhan/", include("lindung.compliance.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),

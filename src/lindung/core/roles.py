@@ -49,6 +49,10 @@ class Capability(models.TextChoices):
         "manage_programmes",
         _("Plan programmes, run and approve selections, export enrolments, record payments"),
     )
+    VIEW_COMPLIANCE = "view_compliance", _("See compliance checks, worklists and cases")
+    MANAGE_COMPLIANCE = "manage_compliance", _(
+        "Work compliance cases: steps, notes, letters, business-registry imports"
+    )
     REGISTER_CANDIDATES = "register_candidates", _("Register and import programme candidates")
     ENROL_BENEFICIARIES = (
         "enrol_beneficiaries",
@@ -86,13 +90,21 @@ _PROGRAMME_PLANNERS = frozenset(
     {Capability.VIEW_PROGRAMMES, Capability.MANAGE_PROGRAMMES, Capability.REGISTER_CANDIDATES}
 )
 
+# Compliance (issue 8, domain.md §4): the branch's inspectors (wasrik) and the province's labour
+# inspectors (wasnaker), who take over unresolved cases, work cases and import business
+# registries; regencies and auditors follow them.
+_COMPLIANCE_WORKERS = frozenset({Capability.VIEW_COMPLIANCE, Capability.MANAGE_COMPLIANCE})
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
     Role.PROVINCE_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
     | _REGISTRY_STAFF
     | _PUBLISHERS
-    | _PROGRAMME_PLANNERS,
-    Role.REGENCY_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
+    | _PROGRAMME_PLANNERS
+    | _COMPLIANCE_WORKERS,
+    Role.REGENCY_OFFICER: frozenset(
+        {Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS, Capability.VIEW_COMPLIANCE}
+    )
     | _REGISTRY_STAFF
     | _REGION_FIGURES
     | _PROGRAMME_PLANNERS,
@@ -112,7 +124,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         }
     )
     | _REGISTRY_STAFF
-    | _PUBLISHERS,
+    | _PUBLISHERS
+    | _COMPLIANCE_WORKERS,
     # An employer sees its own employer rows and bills (owner scope).
     Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS, Capability.VIEW_BILLS}),
     Role.SPONSOR: frozenset(),
@@ -128,6 +141,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_COVERAGE,
             Capability.VIEW_BILLS,
             Capability.VIEW_PROGRAMMES,
+            Capability.VIEW_COMPLIANCE,
         }
     ),
 }
