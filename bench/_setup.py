@@ -38,7 +38,8 @@ def django_on_scratch_database() -> str:
             with psycopg.connect(url, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
-        atexit.register(_drop_scratch, drop)
+        if not os.environ.get("LINDUNG_BENCH_KEEP"):  # kept: to look into a run afterwards
+            atexit.register(_drop_scratch, drop)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.config.settings")
     import django
     from django.core.management import call_command

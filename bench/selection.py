@@ -127,8 +127,13 @@ def main() -> None:
     _progress("timing the selection")
 
     t: dict[str, float] = {}
+    # Twice: the first run reads tables the build left cold; the second is what an officer
+    # rerunning a selection sees. Both are printed; the ratio uses the better one, as DuckDB's.
+    with timer(t, "select first"):
+        run_selection(actor=None, programme=second)
     with timer(t, "select"):
         run = run_selection(actor=None, programme=second)
+    t["select"] = min(t["select"], t["select first"])
     with timer(t, "approve"):
         approve_run(actor=None, run=run)
     db_rows = set(
@@ -150,9 +155,12 @@ def main() -> None:
         with timer(t, "export"):
             exported = export_tables(folder, EXPORT)
         duck = duckdb_from(folder, EXPORT)
-    sql, params = selection_select(Rules(**{**run.rules, **_dates(run.rules)}), run.pk)
-    with timer(t, "duck"):
-        duck.execute(f"CREATE TABLE decisions AS {sql.replace('%s', '?')}", params)
+    sql, params = selection_select(Rules(**{**run.rules, **_dates(run.rules)}), run.pk, "duckdb")
+    for attempt in ("duck first", "duck"):
+        duck.execute("DROP TABLE IF EXISTS decisions")
+        with timer(t, attempt):
+            duck.execute(f"CREATE TABLE decisions AS {sql.replace('%s', '?')}", params)
+    t["duck"] = min(t["duck"], t["duck first"])
     duck_rows = {
         (cid, bool(sel), rank, reason, reasons_)
         for _run, cid, sel, rank, reason, reasons_ in duck.execute(
@@ -177,9 +185,10 @@ def main() -> None:
             ("funded months (both programmes)", f"{exported['programmes_fundedmonth']:,}"),
             ("selected / capacity", f"{run.selected:,} / {run.capacity:,}"),
             ("decisions by reason", ", ".join(f"{k} {v:,}" for k, v in sorted(reasons.items()))),
-            ("selection (run_selection)", f"{t['select']:.2f} s"),
+            ("selection, first run (run_selection)", f"{t['select first']:.2f} s"),
+            ("selection, best of two", f"{t['select']:.2f} s"),
             ("approval (funded months, enrolments)", f"{t['approve']:.2f} s, {funded:,} months"),
-            (f"DuckDB, same SELECT ({threads} threads)", f"{t['duck']:.3f} s"),
+            (f"DuckDB, same SELECT ({threads} threads), best of two", f"{t['duck']:.3f} s"),
             ("ratio selection / DuckDB (target ≤ 5)", f"{ratio:.1f}"),
             ("decisions equal DuckDB's", "yes"),
         ],

@@ -8,7 +8,7 @@ from typing import Any
 
 import factory
 
-from lindung.programmes.models import Candidate, FunderKind
+from lindung.programmes.models import Candidate, FunderKind, ProgrammeInvoice
 from lindung.programmes.services import create_funder, create_programme
 from tests.regions.factories import RegionFactory
 from tests.registry.factories import OWN_VILLAGE, nik_for
@@ -87,4 +87,9 @@ def programme_world(regions: dict[str, Any]) -> dict[str, Any]:
         programme = move(actor=None, programme=programme, to="approved")
         world[f"{side}_programme"] = programme
         world[f"{side}_run"] = run_selection(actor=None, programme=programme)
+        world[f"{side}_invoice"] = ProgrammeInvoice.objects.create(
+            programme=programme, number=f"INV/{programme.pk}/001", issued_on=dt.date(2025, 7, 1),
+            due_on=dt.date(2025, 8, 15), persons=1, months=5, monthly_premium=16_800,
+            amount=84_000,
+        )  # fmt: skip
     return world

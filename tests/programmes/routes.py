@@ -24,6 +24,17 @@ def _foreign_run(w):
     return {"pk": w["foreign_programme"].pk, "version": w["foreign_run"].version}
 
 
+def _own_invoice(w):
+    return {"pk": w["own_programme"].pk, "invoice_id": w["own_invoice"].pk}
+
+
+def _foreign_invoice(w):
+    return {"pk": w["foreign_programme"].pk, "invoice_id": w["foreign_invoice"].pk}
+
+
+# The branch enrols beneficiaries and bills the funder.
+ENROLLERS = {Role.ADMIN, Role.BPJS_BRANCH}
+
 ROUTES = [
     Route("programmes:list", for_roles(REGION_VIEWERS), scoped=True),
     Route("programmes:create", for_roles(MANAGERS), scoped=True),
@@ -52,6 +63,30 @@ ROUTES = [
         kwargs=_own_run,
         method="post",
         foreign=_foreign_run,
+    ),
+    Route(
+        "programmes:outcome", for_roles(REGION_VIEWERS), kwargs=_own, scoped=True, foreign=_foreign
+    ),
+    # The enrolment file holds full NIKs for the branch: only those who plan the programme.
+    Route(
+        "programmes:enrolment",
+        for_roles(MANAGERS),
+        kwargs=lambda w: {**_own(w), "fmt": "csv"},
+        foreign=lambda w: {**_foreign(w), "fmt": "csv"},
+    ),
+    Route(
+        "programmes:invoice",
+        for_roles(ENROLLERS, ok=302),
+        kwargs=_own,
+        method="post",
+        foreign=_foreign,
+    ),
+    Route(
+        "programmes:pay",
+        for_roles(MANAGERS, ok=302),
+        kwargs=_own_invoice,
+        method="post",
+        foreign=_foreign_invoice,
     ),
     Route("api:programme-list", for_roles(REGION_VIEWERS, anonymous=API_ANON), scoped=True),
     Route(

@@ -10,10 +10,22 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         from lindung.core.imports.kinds import register
         from lindung.core.roles import Capability
+        from lindung.programmes.claims_import import ClaimImporter
+        from lindung.programmes.enrolment import ConfirmationImporter
         from lindung.programmes.importers import CandidateImporter
 
         register(
             CandidateImporter,
             _("Social-registry candidates (DTSEN/DTKS/P3KE list)"),
             Capability.REGISTER_CANDIDATES,
+        )
+        register(
+            ConfirmationImporter,
+            _("Enrolment confirmations from the BPJS branch"),
+            Capability.ENROL_BENEFICIARIES,
+        )
+        register(
+            ClaimImporter,
+            _("Benefit claims paid (JKK, JKM, JHT) from the BPJS branch"),
+            Capability.ENROL_BENEFICIARIES,
         )

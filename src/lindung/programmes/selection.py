@@ -17,11 +17,10 @@ import time
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from lindung.core.audit import record_audit
-from lindung.core.db import refresh_planner_statistics
 from lindung.core.loading import bilingual
 from lindung.programmes.models import (
     Enrolment,
@@ -71,13 +70,26 @@ def run_selection(*, actor: Any, programme: Programme) -> SelectionRun:
             capacity=rules.capacity,
             created_by=actor if getattr(actor, "is_authenticated", False) and actor.pk else None,
         )
-        sql, params = selection_select(rules, run.pk)
+        sql, params = selection_select(rules, run.pk, connection.vendor)
+        insert = f"INSERT INTO programmes_decision ({DECISION_COLUMNS}) {sql}"
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO programmes_decision ({DECISION_COLUMNS}) {sql}", params)
-        counts = run.decisions.aggregate(
-            considered=Count("id"), selected=Count("id", filter=Q(selected=True))
-        )
-        run.considered, run.selected = counts["considered"], counts["selected"]
+            if connection.vendor == "postgresql":
+                # One big statement: its sorts fit in memory; JIT compiling and parallel
+                # workers (each building the same hash tables) cost more than they save
+                # (bench/selection.py). The counts come back with the rows written.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
+                cursor.execute("SET LOCAL jit = off")
+                cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+                cursor.execute(
+                    f"WITH written AS ({insert} RETURNING selected)"
+                    " SELECT COUNT(*), COUNT(*) FILTER (WHERE selected) FROM written",
+                    params,
+                )
+                run.considered, run.selected = cursor.fetchone()
+            else:
+                cursor.execute(insert, params)
+                run.considered = cursor.rowcount
+                run.selected = run.decisions.filter(selected=True).count()
         run.cost = run.selected * programme.funded_months * programme.monthly_premium
         run.seconds = time.perf_counter() - started
         run.save(update_fields=["considered", "selected", "cost", "seconds"])
@@ -87,7 +99,6 @@ def run_selection(*, actor: Any, programme: Programme) -> SelectionRun:
             after={"version": version, "considered": run.considered, "selected": run.selected,
                    "capacity": run.capacity, "cost": run.cost},
         )  # fmt: skip
-    refresh_planner_statistics(["programmes_decision"])
     return run
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from lindung.core.permissions import require_capability
@@ -15,8 +16,10 @@ from lindung.core.roles import Capability
 from lindung.programmes.models import (
     Candidate,
     Decision,
+    EnrolmentStatus,
     Funder,
     Programme,
+    ProgrammeInvoice,
     Reason,
     SelectionRun,
 )
@@ -63,7 +66,7 @@ def reason_counts(run: SelectionRun) -> list[ReasonCount]:
     counts = dict(
         run.decisions.order_by()
         .values_list("reason")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .values_list("reason", "n")
     )
     return [ReasonCount(value, label, counts.get(value, 0)) for value, label in Reason.choices]
@@ -109,3 +112,20 @@ def candidates_for(user: Any, query: str = "") -> QuerySet[Candidate]:
     if len(query) >= 3:  # by name only: a NIK never travels in a URL (server logs)
         rows = rows.filter(name__icontains=query)
     return rows.order_by("-updated_at", "nik")
+
+
+def enrolment_counts(programme: Programme) -> dict[str, int]:
+    """Beneficiaries of a (scoped) programme by the branch's answer."""
+    counts = dict(
+        programme.enrolments.order_by()
+        .values_list("status")
+        .annotate(n=Count("*"))
+        .values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in EnrolmentStatus.values}
+
+
+def invoices_with_paid(programme: Programme) -> QuerySet[ProgrammeInvoice]:
+    return programme.invoices.annotate(paid=Coalesce(Sum("payments__amount"), 0)).order_by(
+        "issued_on", "number"
+    )

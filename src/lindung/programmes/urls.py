@@ -1,7 +1,7 @@
 from django.urls import path
 
 from lindung.core.converters import register_choice_converter
-from lindung.programmes import views
+from lindung.programmes import views, views_money
 
 app_name = "programmes"
 register_choice_converter("enrolment_format", "csv", "xlsx")
@@ -16,4 +16,7 @@ urlpatterns = [
     path("<int:pk>/seleksi/<int:version>/", views.run_detail, name="run"),
     path("<int:pk>/seleksi/<int:version>/keputusan/", views.run_decide, name="decide"),
     path("<int:pk>/pendaftaran.<enrolment_format:fmt>", views.enrolment_file, name="enrolment"),
+    path("<int:pk>/tagihan/", views_money.invoice_issue, name="invoice"),
+    path("<int:pk>/tagihan/<int:invoice_id>/bayar/", views_money.invoice_pay, name="pay"),
+    path("<int:pk>/hasil/", views_money.outcome, name="outcome"),
 ]

@@ -11,14 +11,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from lindung.core.audit import record_audit
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
 from lindung.programmes import selectors
+from lindung.programmes.enrolment import write_enrolment_file
 from lindung.programmes.forms import CandidateForm, ProgrammeForm
 from lindung.programmes.models import ProgrammeStatus, Reason, RunStatus
+from lindung.programmes.money import budget_status
 from lindung.programmes.selection import approve_run, discard_run, run_selection
 from lindung.programmes.services import (
     TRANSITIONS,
@@ -72,6 +75,8 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     programme = selectors.programme_for(request.user, pk)
     user = request.user
+    approved_run = programme.runs.filter(status=RunStatus.APPROVED).first()
+    money = budget_status(user, programme, timezone.localdate()) if approved_run else None
     return render(
         request,
         "programmes/detail.html",
@@ -86,7 +91,10 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_manage": has_capability(user, Capability.MANAGE_PROGRAMMES),
             "can_enrol": has_capability(user, Capability.ENROL_BENEFICIARIES),
             "selectable": programme.status in (ProgrammeStatus.APPROVED, ProgrammeStatus.SELECTING),
-            "approved_run": programme.runs.filter(status=RunStatus.APPROVED).first(),
+            "approved_run": approved_run,
+            "money": money,
+            "enrolments": selectors.enrolment_counts(programme),
+            "invoices": selectors.invoices_with_paid(programme),
         },
     )
 
@@ -175,8 +183,6 @@ def enrolment_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The by-name-by-NIK list for the BPJS branch: full NIKs, so every download is audited."""
     require_capability(request.user, Capability.MANAGE_PROGRAMMES)
     programme = selectors.programme_for(request.user, pk)
-    from lindung.programmes.enrolment import write_enrolment_file
-
     buffer = io.BytesIO()
     rows = write_enrolment_file(programme, fmt, buffer)
     record_audit(

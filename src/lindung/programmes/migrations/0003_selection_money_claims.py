@@ -123,13 +123,13 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name='Decision',
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('pk', models.CompositePrimaryKey('run_id', 'candidate_id', blank=True, editable=False, primary_key=True, serialize=False)),
                 ('selected', models.BooleanField()),
                 ('rank', models.PositiveIntegerField(blank=True, null=True)),
                 ('reason', models.CharField(choices=[('selected', 'Selected'), ('outside_area', 'Lives outside the programme area'), ('too_young', 'Younger than the minimum age'), ('too_old', 'Older than the maximum age'), ('occupation', 'Occupation not targeted'), ('welfare_decile', 'Welfare decile above the limit or unknown'), ('active_participant', 'Already an active BPJS participant'), ('funded_elsewhere', 'Funded by another programme in these months'), ('village_quota', 'Village quota already filled'), ('no_capacity', 'Eligible, but the target or budget is used up')], max_length=20)),
                 ('reasons', models.CharField(blank=True, max_length=200)),
-                ('candidate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='programmes.candidate')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='programmes.selectionrun')),
+                ('candidate', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='decisions', to='programmes.candidate')),
+                ('run', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='programmes.selectionrun')),
             ],
             options={
                 'ordering': ['run_id', 'rank', 'candidate_id'],
@@ -162,13 +162,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='enrolment',
             constraint=models.UniqueConstraint(fields=('programme', 'nik'), name='uniq_enrolment'),
-        ),
-        migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['run', 'reason'], name='programmes_decision_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.UniqueConstraint(fields=('run', 'candidate'), name='uniq_decision'),
         ),
     ]

@@ -41,6 +41,14 @@ class Enrolment(models.Model):
         related_name="enrolment",
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The invoice that bills this beneficiary, so each accepted person is billed exactly once.
+    invoice = models.ForeignKey(
+        "programmes.ProgrammeInvoice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enrolments",
+    )
 
     scope_region_path = "candidate__"
     scope_owner_path = "programme__funder__organisation_id"
