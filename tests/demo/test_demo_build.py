@@ -116,7 +116,11 @@ def test_command_reports_each_step(built: dict) -> None:
     registry = built["registry"]
     assert registry["extra"]["reused"] is False
     assert registry["extra"]["active_persons"] == ACTIVE_SMALL
-    assert registry["created"] == Person.objects.count() + Membership.objects.count() + (
+    # The registry's own rows: the demo programme's enrolments add members (and new persons)
+    # through the branch's confirmation file afterwards.
+    registry_members = Membership.objects.filter(enrolment__isnull=True)
+    registry_persons = Person.objects.filter(memberships__in=registry_members).distinct()
+    assert registry["created"] == registry_persons.count() + registry_members.count() + (
         Employer.objects.count()
     )
 
@@ -252,7 +256,7 @@ def test_region_columns_follow_the_village_on_every_row(built: dict) -> None:
 
 
 def test_memberships_have_the_right_employer_funding_and_history(built: dict) -> None:
-    ms = Membership.objects
+    ms = Membership.objects.filter(enrolment__isnull=True)  # the registry's, not the programmes'
     assert not ms.filter(segment__in=["PU", "JAKON"], employer__isnull=True).exists()
     assert not ms.filter(segment="BPU", employer__isnull=False).exists()
     assert set(ms.filter(segment="PU").values_list("funding", flat=True)) == {"employer"}
@@ -316,16 +320,23 @@ def test_demo_population_rows_sum_exactly(built: dict) -> None:
 
 def test_demo_has_the_provinces_programmes_and_its_coverage_facts(built: dict) -> None:
     from lindung.coverage.models import CoverageFact
+    from lindung.demo.programmes import DEMO_PROGRAMMES
     from lindung.programmes.models import Programme
 
+    # Full scale: the published programmes (domain.md §5.5); small scale: 1 % of each.
+    published = {p.title: (p.year, p.persons, p.months) for p in DEMO_PROGRAMMES}
+    assert published["Perlindungan pekerja rentan 2023"] == (2023, 14_700, 10)
+    assert published["Pekerja perkebunan sawit 2024"] == (2024, 22_100, 5)
     plans = {
-        p.fiscal_year: (p.target_count, p.funded_months, p.monthly_premium, p.budget, p.status)
-        for p in Programme.objects.all()
+        p.name: (p.target_count, p.funded_months, p.monthly_premium, p.budget, p.status)
+        for p in Programme.objects.filter(name__in=published)
     }
     assert plans == {
-        2023: (14_700, 10, 16_800, 2_469_600_000, "closed"),
-        2024: (22_100, 5, 16_800, 1_856_400_000, "paying"),
+        "Perlindungan pekerja rentan 2023": (147, 10, 16_800, 147 * 10 * 16_800, "closed"),
+        "Pekerja perkebunan sawit 2024": (221, 5, 16_800, 221 * 5 * 16_800, "paying"),
+        "Mustahik pekerja Bandar Lampung": (5, 6, 16_800, 5 * 6 * 16_800, "selecting"),
     }
+    assert Programme.objects.filter(funder__kind="apbdes", status="selecting").count() == 1
     # The province's month-end fact on the published day equals the active persons.
     fact = CoverageFact.objects.get(region_id="18", month=DAY)
     assert fact.covered == ACTIVE_SMALL
@@ -338,16 +349,22 @@ def test_second_build_with_the_same_seed_reuses_everything(built: dict, data_dir
         assert (counts["created"], counts["updated"]) == (0, 0), step
     registry = again["registry"]
     assert registry["extra"]["reused"] is True
-    assert registry["unchanged"] == built["registry"]["created"]
+    # Unchanged: the registry's rows and the members its programmes enrolled since.
+    enrolled = Membership.objects.filter(enrolment__isnull=False).count()
+    assert enrolled > 0
+    assert built["registry"]["created"] < registry["unchanged"]
+    assert registry["unchanged"] <= built["registry"]["created"] + 2 * enrolled
     assert registry["sha256"] == built["registry"]["sha256"]
     assert nik_set() == niks
     assert AuditLog.objects.filter(action=AUDIT_ACTION).count() == audits
 
 
 def test_same_seed_same_rows_other_seed_other_rows(built: dict) -> None:
-    first = nik_set()
+    # The registry's own rows (a rebuild drops the demo programmes' enrolled members).
+    registry_members = Membership.objects.filter(enrolment__isnull=True)
+    first = set(registry_members.values_list("person__nik", flat=True))
     fields = ("person__nik", "segment", "kpj", "wage", "start_date", "end_date", "work_region_id")
-    first_rows = sorted(Membership.objects.values_list(*fields))
+    first_rows = sorted(registry_members.values_list(*fields))
     plan = make_plan("small", LABOUR)
 
     other = build_registry(plan, seed=SEED + 1)
@@ -364,7 +381,10 @@ def test_same_seed_same_rows_other_seed_other_rows(built: dict) -> None:
 
 def test_build_refuses_to_replace_rows_it_did_not_make(built: dict) -> None:
     village = Region.objects.filter(level="village").first()
+    # An explicit id: an earlier test's rebuild reset PostgreSQL's sequence, and sequences are
+    # not rolled back with that test's savepoint (the programmes' members sit above it).
     Person.objects.create(
+        id=Person.objects.order_by("-id").values_list("id", flat=True)[0] + 1,
         nik="1871010101900001", name="Bukan Demo", sex="M", birth_date=dt.date(1990, 1, 1),
         domicile=village, **regioncodes.level_codes(village.code),
     )  # fmt: skip
@@ -375,3 +395,35 @@ def test_build_refuses_to_replace_rows_it_did_not_make(built: dict) -> None:
     assert result.extra["reused"] is False
     assert not Person.objects.filter(name="Bukan Demo").exists()
     assert len(active_person_ids()) == ACTIVE_SMALL
+
+
+def test_demo_programmes_went_through_selection_enrolment_and_payment(built: dict) -> None:
+    from lindung.programmes.models import (
+        Claim,
+        Decision,
+        Enrolment,
+        Programme,
+        ProgrammeInvoice,
+        RunStatus,
+    )
+
+    by_name = {p.name: p for p in Programme.objects.all()}
+    assert by_name["Perlindungan pekerja rentan 2023"].status == "closed"
+    sawit = by_name["Pekerja perkebunan sawit 2024"]
+    assert sawit.status == "paying" and sawit.target_count == 221  # 1 % of 22,100
+    run = sawit.runs.get(status=RunStatus.APPROVED)
+    assert run.selected == Enrolment.objects.filter(programme=sawit).count() > 0
+    assert run.selected <= sawit.target_count
+    # Every decision has a reason; the plantation rule excluded other occupations.
+    assert not Decision.objects.filter(run=run, reason="").exists()
+    assert Decision.objects.filter(run=run, reason="occupation").exists()
+    accepted = Enrolment.objects.filter(programme=sawit, status="accepted")
+    assert accepted.count() >= run.selected * 0.9
+    assert Membership.objects.filter(enrolment__in=accepted, funding="programme").count() == (
+        accepted.count()
+    )
+    invoice = ProgrammeInvoice.objects.get(programme=sawit)
+    assert invoice.amount == accepted.count() * 5 * 16_800 <= sawit.budget
+    assert invoice.payments.get().amount == invoice.amount
+    assert Claim.objects.filter(nik__in=accepted.values("nik")).count() >= 2
+    assert {p.status for p in Programme.objects.filter(fiscal_year=2025)} == {"selecting"}

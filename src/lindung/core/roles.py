@@ -50,8 +50,9 @@ class Capability(models.TextChoices):
         _("Plan programmes, run and approve selections, export enrolments, record payments"),
     )
     VIEW_COMPLIANCE = "view_compliance", _("See compliance checks, worklists and cases")
-    MANAGE_COMPLIANCE = "manage_compliance", _(
-        "Work compliance cases: steps, notes, letters, business-registry imports"
+    MANAGE_COMPLIANCE = (
+        "manage_compliance",
+        _("Work compliance cases: steps, notes, letters, business-registry imports"),
     )
     REGISTER_CANDIDATES = "register_candidates", _("Register and import programme candidates")
     ENROL_BENEFICIARIES = (

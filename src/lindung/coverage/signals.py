@@ -11,7 +11,9 @@ from django.dispatch import receiver
 
 from lindung.core.models import ImportJob, ImportState
 
-REGISTRY_KINDS = frozenset({"participants", "employers"})
+# Imports that write memberships: the registry extracts and the branch's confirmations of
+# programme enrolments (issue 6).
+REGISTRY_KINDS = frozenset({"participants", "employers", "enrolment_confirmations"})
 
 
 @receiver(post_save, sender=ImportJob, dispatch_uid="coverage_refresh_after_import")

@@ -4,7 +4,6 @@ add programmes, sponsors, compliance cases and an award edition."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,8 +20,16 @@ from lindung.coverage.services import load_coverage_reference
 from lindung.coverage.services import refresh as refresh_coverage
 from lindung.demo.plan import make_plan
 from lindung.demo.populations import write_populations
+from lindung.demo.programmes import ensure_demo_programmes
 from lindung.demo.social_registry import build_social_registry
-from lindung.demo.synthetic import DEFAULT_SEED, Progress, build_registry
+from lindung.demo.synthetic import (
+    AUDIT_ACTION_PROGRAMMES,
+    DEFAULT_SEED,
+    Progress,
+    build_registry,
+    last_build,
+    registry_counts,
+)
 from lindung.programmes.models import Candidate
 from lindung.regions import services as regions
 from lindung.regions.models import Region
@@ -194,7 +201,16 @@ def build_demo(
         source=f"synthetic social registry ({scale})", sha256="", created=created,
         unchanged=0 if created else Candidate.objects.count(),
     )  # fmt: skip
-    ensure_demo_programmes(actor=actor)
+    results["programmes"] = LoadResult(
+        source="demo programmes", sha256="",
+        created=ensure_demo_programmes(scale=scale, seed=seed, actor=actor),
+    )  # fmt: skip
+    if results["programmes"].created:
+        # Enrolments added members: the reuse marker must know the counts they leave.
+        record_audit(
+            actor=actor, action=AUDIT_ACTION_PROGRAMMES, object_repr=f"demo {scale}",
+            after={**(last_build() or {}), "rows": registry_counts()},
+        )  # fmt: skip
     results["coverage"] = load_coverage_reference(data_dir / "lampung_labour.csv", actor=actor)
     # A new registry makes every fact stale; a reused one keeps its facts (only missing months).
     refresh_coverage(force=not results["registry"].extra.get("reused"), actor=actor)
@@ -203,35 +219,3 @@ def build_demo(
 
 # Candidates of the synthetic social registry (issue 6: "about 400,000"); 1 % at small scale.
 SOCIAL_REGISTRY = {"full": 400_000, "small": 4_000}
-
-# The province's subsidy programmes (domain.md §5.5): 2023, 14,700 vulnerable workers for
-# 10 months; 2024, DBH sawit, 22,100 plantation workers for 5 months (August–December). Budgets
-# are the plans' cost (persons × months × Rp 16,800): the sources give counts, not budgets.
-DEMO_PROGRAMMES = (
-    ("Pemprov Lampung (APBD)", "apbd_province", "Perlindungan pekerja rentan 2023",
-     2023, dt.date(2023, 3, 1), 10, 14_700, ("approved", "selecting", "enrolled", "paying",
-                                             "closed")),
-    ("Pemprov Lampung (DBH sawit)", "dbh_sawit", "Pekerja perkebunan sawit 2024",
-     2024, dt.date(2024, 8, 1), 5, 22_100, ("approved", "selecting", "enrolled", "paying")),
-)  # fmt: skip
-
-
-def ensure_demo_programmes(*, actor: Any = None) -> None:
-    """The demo's funders and programmes; a programme that exists already is left alone."""
-    from lindung.programmes.models import Funder, Programme
-    from lindung.programmes.services import create_funder, create_programme, move
-
-    province = Region.objects.get(code="18")
-    for name, kind, title, year, start, months, persons, steps in DEMO_PROGRAMMES:
-        funder = Funder.objects.filter(name=name, kind=kind).first() or create_funder(
-            actor=actor, name=name, kind=kind, region=province
-        )
-        if Programme.objects.filter(funder=funder, name=title, fiscal_year=year).exists():
-            continue
-        programme = create_programme(
-            actor=actor, funder=funder, area=province, name=title, fiscal_year=year,
-            budget=persons * months * 16_800, start_month=start, funded_months=months,
-            target_count=persons, max_welfare_decile=4, priority_rules="poorest_first",
-        )  # fmt: skip
-        for step in steps:
-            programme = move(actor=actor, programme=programme, to=step)

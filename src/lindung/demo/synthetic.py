@@ -52,6 +52,7 @@ from lindung.registry.models import Employer, Membership, Person
 
 DEFAULT_SEED = 20231231
 AUDIT_ACTION = "demo.build"
+AUDIT_ACTION_PROGRAMMES = "demo.build.programmes"
 CHUNK = 20_000  # persons per executemany round: bounds memory at any scale
 Progress = Callable[[int, int], None] | None
 
@@ -475,8 +476,13 @@ def registry_counts() -> dict[str, int]:
 
 
 def last_build() -> dict[str, Any] | None:
-    """What the latest demo build recorded in its audit row (the reuse marker)."""
-    entry = AuditLog.objects.filter(action=AUDIT_ACTION).order_by("-id").first()
+    """What the latest demo build recorded in its audit row (the reuse marker); the demo's
+    programmes, which add enrolled members afterwards, record the counts they leave."""
+    entry = (
+        AuditLog.objects.filter(action__in=(AUDIT_ACTION, AUDIT_ACTION_PROGRAMMES))
+        .order_by("-id")
+        .first()
+    )
     return entry.after if entry else None
 
 
@@ -517,6 +523,9 @@ def build_registry(
     with transaction.atomic(), connection.cursor() as cursor:
         cache = _bigger_sqlite_cache(cursor)
         with _sqlite_indexes_deferred(cursor, (Person, Membership)):
+            from lindung.demo.programmes import clear_programme_data
+
+            clear_programme_data()  # enrolments and claims point at the rows replaced here
             for model in (Membership, Person, Employer):  # children first
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -78,7 +78,7 @@ def decisions_for(user: Any, run: SelectionRun, reason: str = "") -> QuerySet[De
     rows = Decision.objects.filter(run=run, candidate__in=candidates)
     if reason in Reason.values:
         rows = rows.filter(reason=reason)
-    return rows.select_related("candidate").order_by("rank", "candidate__nik")
+    return rows.select_related("candidate").order_by(F("rank").asc(nulls_last=True), "reason", "candidate_id")
 
 
 @dataclass(frozen=True)
