@@ -52,6 +52,8 @@ bench: install
 	$(BIN)/python bench/demo_build.py $(BENCH_ARGS)
 	$(BIN)/python bench/bills.py $(BENCH_ARGS)
 	$(BIN)/python bench/coverage_refresh.py $(BENCH_ARGS)
+	$(BIN)/python bench/selection.py $(BENCH_ARGS)
+	$(BIN)/python bench/compliance.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

@@ -349,11 +349,9 @@ def test_second_build_with_the_same_seed_reuses_everything(built: dict, data_dir
         assert (counts["created"], counts["updated"]) == (0, 0), step
     registry = again["registry"]
     assert registry["extra"]["reused"] is True
-    # Unchanged: the registry's rows and the members its programmes enrolled since.
-    enrolled = Membership.objects.filter(enrolment__isnull=False).count()
-    assert enrolled > 0
-    assert built["registry"]["created"] < registry["unchanged"]
-    assert registry["unchanged"] <= built["registry"]["created"] + 2 * enrolled
+    # Reused: its own rows, though the demo programmes have enrolled members since.
+    assert Membership.objects.filter(enrolment__isnull=False).exists()
+    assert registry["unchanged"] == built["registry"]["created"]
     assert registry["sha256"] == built["registry"]["sha256"]
     assert nik_set() == niks
     assert AuditLog.objects.filter(action=AUDIT_ACTION).count() == audits

@@ -24,7 +24,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "bills": has_capability(user, Capability.VIEW_BILLS),
             "programmes": has_capability(user, Capability.VIEW_PROGRAMMES),
             "compliance": has_capability(user, Capability.VIEW_COMPLIANCE),
-            "candidates": has_capability(user, Capability.REGISTER_CANDIDATES),
         },
         "lindung_demo": settings.LINDUNG_DEMO,
     }

@@ -4,6 +4,7 @@ add programmes, sponsors, compliance cases and an award edition."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,8 @@ from django.db import transaction
 
 from lindung.accounts import services as accounts
 from lindung.accounts.models import Organisation, OrganisationKind, User
+from lindung.compliance.demo import ensure_demo_compliance
+from lindung.compliance.models import Case
 from lindung.contributions.services import load_rate_tables
 from lindung.core.audit import record_audit
 from lindung.core.loading import LoadResult
@@ -30,7 +33,7 @@ from lindung.demo.synthetic import (
     last_build,
     registry_counts,
 )
-from lindung.programmes.models import Candidate
+from lindung.programmes.models import Candidate, Programme
 from lindung.regions import services as regions
 from lindung.regions.models import Region
 from lindung.registry.models import Employer, EmployerStatus, SizeClass
@@ -201,21 +204,31 @@ def build_demo(
         source=f"synthetic social registry ({scale})", sha256="", created=created,
         unchanged=0 if created else Candidate.objects.count(),
     )  # fmt: skip
+    created = ensure_demo_programmes(scale=scale, seed=seed, actor=actor)
     results["programmes"] = LoadResult(
-        source="demo programmes", sha256="",
-        created=ensure_demo_programmes(scale=scale, seed=seed, actor=actor),
+        source="demo programmes", sha256="", created=created,
+        unchanged=Programme.objects.count() - created,
     )  # fmt: skip
     if results["programmes"].created:
         # Enrolments added members: the reuse marker must know the counts they leave.
         record_audit(
             actor=actor, action=AUDIT_ACTION_PROGRAMMES, object_repr=f"demo {scale}",
-            after={**(last_build() or {}), "rows": registry_counts()},
+            after={**(build := last_build() or {}), "rows": registry_counts(),
+                   "built_rows": build.get("built_rows", build.get("rows"))},
         )  # fmt: skip
+    compliance = ensure_demo_compliance(actor=actor, as_of=COMPLIANCE_AS_OF)
+    results["compliance"] = LoadResult(
+        source="demo compliance cases", sha256="", created=compliance["cases"],
+        unchanged=Case.objects.count() - compliance["cases"], extra=compliance,
+    )  # fmt: skip
     results["coverage"] = load_coverage_reference(data_dir / "lampung_labour.csv", actor=actor)
     # A new registry makes every fact stale; a reused one keeps its facts (only missing months).
     refresh_coverage(force=not results["registry"].extra.get("reused"), actor=actor)
     return results
 
+
+# The demo's compliance day: the last month-end of the registry's histories (deterministic).
+COMPLIANCE_AS_OF = dt.date(2025, 12, 31)
 
 # Candidates of the synthetic social registry (issue 6: "about 400,000"); 1 % at small scale.
 SOCIAL_REGISTRY = {"full": 400_000, "small": 4_000}

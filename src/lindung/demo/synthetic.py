@@ -506,7 +506,8 @@ def build_registry(
     untouched = previous is not None and previous.get("rows") == current
     same = untouched and (previous.get("scale"), previous.get("seed")) == (plan.scale, seed)
     if same and not rebuild:
-        total = sum(current.values())
+        # The rows this build made (the demo programmes' enrolled members are not its own).
+        total = sum(previous.get("built_rows", current).values())
         return LoadResult(
             source=source,
             sha256=previous.get("fingerprint", ""),

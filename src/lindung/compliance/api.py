@@ -1,0 +1,184 @@
+"""Compliance API (DRF, cursor pagination, drf-spectacular): the worklist of risk scores,
+findings with their evidence, cases (read, and one step forward through ``move``), the SLA
+table and the business registry. Rows come from the selectors (region scope); writes go
+through the services, so the API can skip no more steps than the pages."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lindung.compliance import selectors, services
+from lindung.compliance.models import BusinessEntry, Case, Finding, RiskScore, Step
+from lindung.core.api import CodeCursorPagination
+from lindung.core.permissions import HasCapability, require_capability
+from lindung.core.roles import Capability
+
+
+class ScoreCursor(CodeCursorPagination):
+    ordering = ("-score", "id")
+
+
+class RiskScoreSerializer(serializers.ModelSerializer):
+    npp = serializers.CharField(source="employer.npp", default=None)
+    nib = serializers.CharField(source="business.nib", default=None)
+
+    class Meta:
+        model = RiskScore
+        fields = ["id", "name", "npp", "nib", "score", "checks", "workers", "village_code",
+                  "regency_code", "run"]  # fmt: skip
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    npp = serializers.CharField(source="employer.npp", default=None)
+    nib = serializers.CharField(source="business.nib", default=None)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "kind", "npp", "nib", "severity", "amount", "evidence", "village_code",
+                  "regency_code", "run"]  # fmt: skip
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    npp = serializers.CharField(source="employer.npp", default=None)
+    nib = serializers.CharField(source="business.nib", default=None)
+    assignee = serializers.CharField(source="assignee.username", default=None)
+
+    class Meta:
+        model = Case
+        fields = ["id", "number", "subject_name", "npp", "nib", "checks", "risk_score", "step",
+                  "opened_on", "step_since", "due_date", "closed_on", "referral", "assignee",
+                  "village_code", "regency_code"]  # fmt: skip
+
+
+class CaseDetailSerializer(CaseSerializer):
+    evidence = serializers.JSONField()
+    events = serializers.SerializerMethodField()
+    letters = serializers.SerializerMethodField()
+
+    class Meta(CaseSerializer.Meta):
+        fields = [*CaseSerializer.Meta.fields, "evidence", "events", "letters"]
+
+    def get_events(self, case: Case) -> list[dict]:
+        return [
+            {"on": e.on, "kind": e.kind, "from_step": e.from_step, "to_step": e.to_step,
+             "text": e.text}
+            for e in case.events.all()
+        ]  # fmt: skip
+
+    def get_letters(self, case: Case) -> list[dict]:
+        return [
+            {"id": letter.pk, "kind": letter.kind, "number": letter.number,
+             "issued_on": letter.issued_on}
+            for letter in case.letters.all()
+        ]  # fmt: skip
+
+
+class MoveSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Step.choices)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    referral = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class BusinessSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = BusinessEntry
+        fields = ["id", "nib", "name", "kbli", "village", "reported_workers",
+                  "reported_avg_wage", "source", "year"]  # fmt: skip
+
+
+_VIEW = [HasCapability.of(Capability.VIEW_COMPLIANCE)]
+
+
+class RiskScoreViewSet(viewsets.ReadOnlyModelViewSet):
+    """The prioritised worklist: current risk scores, highest first; ``?region=&check=``."""
+
+    permission_classes = _VIEW
+    pagination_class = ScoreCursor
+    serializer_class = RiskScoreSerializer
+    queryset = RiskScore.objects.none()  # for the schema only; rows come from the selector
+
+    def get_queryset(self) -> QuerySet[RiskScore]:
+        p = self.request.query_params
+        return selectors.scores_for(
+            self.request.user, region=p.get("region", ""), check=p.get("check", "")
+        )
+
+
+class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+    """Current findings with their evidence; ``?check=``."""
+
+    permission_classes = _VIEW
+    serializer_class = FindingSerializer
+    queryset = Finding.objects.none()
+
+    def get_queryset(self) -> QuerySet[Finding]:
+        return selectors.findings_for(
+            self.request.user, check=self.request.query_params.get("check", "")
+        )
+
+
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    """Cases; ``?step=open|<step>&mine=1&overdue=1``. ``POST …/move/`` takes one step."""
+
+    permission_classes = _VIEW
+    queryset = Case.objects.none()
+
+    def get_queryset(self) -> QuerySet[Case]:
+        p = self.request.query_params
+        return selectors.cases_for(
+            self.request.user,
+            step=p.get("step", ""),
+            assignee=self.request.user if p.get("mine") == "1" else None,
+            overdue=p.get("overdue") == "1",
+        )
+
+    def get_serializer_class(self) -> type[serializers.Serializer]:
+        return CaseDetailSerializer if self.action == "retrieve" else CaseSerializer
+
+    @extend_schema(request=MoveSerializer, responses=CaseDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request: Request, pk: str | None = None) -> Response:
+        require_capability(request.user, Capability.MANAGE_COMPLIANCE)
+        case = self.get_object()
+        data = MoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        try:
+            case = services.move_case(actor=request.user, case=case, **data.validated_data)
+        except services.ComplianceError as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        return Response(CaseDetailSerializer(case).data)
+
+
+class BusinessViewSet(viewsets.ReadOnlyModelViewSet):
+    """The business registry (OSS/WLKP) in the caller's scope."""
+
+    permission_classes = _VIEW
+    serializer_class = BusinessSerializer
+    queryset = BusinessEntry.objects.none()
+
+    def get_queryset(self) -> QuerySet[BusinessEntry]:
+        return selectors.businesses_for(self.request.user)
+
+
+class SlaRowSerializer(serializers.Serializer):
+    step = serializers.CharField()
+    label = serializers.CharField()
+    open = serializers.IntegerField()
+    overdue = serializers.IntegerField()
+    oldest_due = serializers.DateField(allow_null=True)
+
+
+class SlaView(APIView):
+    """Open cases per step and how many are past their due date."""
+
+    permission_classes = _VIEW
+
+    @extend_schema(responses=SlaRowSerializer(many=True))
+    def get(self, request: Request) -> Response:
+        return Response(SlaRowSerializer(selectors.sla(request.user), many=True).data)

@@ -1,0 +1,211 @@
+"""Case letters: formal Indonesian text from editable templates, rendered to PDF by WeasyPrint.
+
+A template's body is Django template text rendered by a bare engine (no loaders, autoescape on)
+on a context of plain values only — no model instances, so a template cannot reach anything the
+letter does not show. The page around it (letterhead, number, addressee, signature) is
+``compliance/letter.html``. The HTML is kept on the ``Letter`` row at issue; the PDF is rendered
+from it on download, so a later edit of the template never changes an issued letter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.template import Context, Engine, TemplateSyntaxError
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from lindung.compliance import conf
+from lindung.compliance.models import Case, Check, Letter, LetterTemplate
+from lindung.core.loading import bilingual
+from lindung.regions.models import Region
+
+MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+             "September", "Oktober", "November", "Desember")  # fmt: skip
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+CODES = {"reminder": "IMB", "warning_1": "TEG-I", "warning_2": "TEG-II", "attorney": "SKK",
+         "tmp2t": "TMP2T"}  # fmt: skip
+
+_ENGINE = Engine(autoescape=True, debug=False, loaders=[], libraries={})
+
+
+def date_id(day: dt.date | None) -> str:
+    """``25 November 2026``: formal letters write the month in Indonesian."""
+    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}" if day else "-"
+
+
+def rupiah(value: int | None) -> str:
+    return "Rp " + f"{value or 0:,}".replace(",", ".")
+
+
+def letter_number(pk: int, kind: str, on: dt.date) -> str:
+    """``000012/TEG-I/KEP/XI/2026``: sequence / letter code / compliance / month / year."""
+    return f"{pk:06d}/{CODES.get(kind, kind.upper())}/KEP/{ROMAN[on.month - 1]}/{on.year}"
+
+
+def finding_texts(evidence: dict[str, dict[str, Any]]) -> list[dict[str, str]]:
+    """One Indonesian sentence per finding of the case, with its numbers."""
+    out = []
+    for kind in Check.values:
+        e = evidence.get(kind)
+        if e is None:
+            continue
+        if kind == Check.UNREGISTERED:
+            text = (
+                f"Usaha Saudara tercatat pada {e.get('source')} tahun {e.get('year')} dengan "
+                f"{e.get('reported_workers')} tenaga kerja, tetapi belum terdaftar sebagai "
+                "pemberi kerja peserta BPJS Ketenagakerjaan."
+            )
+        elif kind == Check.PDS_WORKERS:
+            text = (
+                f"Jumlah tenaga kerja yang dilaporkan pada {e.get('source')} tahun "
+                f"{e.get('year')} sebanyak {e.get('reported_workers')} orang, sedangkan yang "
+                f"terdaftar aktif sebanyak {e.get('registered_workers')} orang (selisih "
+                f"{e.get('unregistered_workers')} orang)."
+            )
+        elif kind == Check.PDS_WAGE:
+            wage = e.get("minimum_wage") or {}
+            text = (
+                f"Sebanyak {e.get('members_below_minimum')} dari {e.get('members')} pekerja "
+                f"dilaporkan dengan upah di bawah {wage.get('kind', 'upah minimum')} "
+                f"{wage.get('year', '')} sebesar {rupiah(wage.get('amount'))}; rata-rata upah "
+                "yang dilaporkan kepada BPJS Ketenagakerjaan "
+                f"{rupiah(e.get('registered_avg_wage'))}"
+                + (
+                    f", sedangkan rata-rata upah yang dilaporkan kepada instansi lain "
+                    f"{rupiah(e.get('declared_avg_wage'))}."
+                    if e.get("declared_avg_wage")
+                    else "."
+                )
+            )
+        elif kind == Check.PDS_PROGRAMME:
+            missing = ", ".join(f"{p} {n} orang" for p, n in e.get("missing", {}).items() if n)
+            text = (
+                f"Sebanyak {e.get('members_missing_a_programme')} dari {e.get('members')} "
+                f"pekerja belum diikutsertakan pada seluruh program wajib ({missing})."
+            )
+        else:
+            text = (
+                f"Terdapat tunggakan iuran sebesar {rupiah(e.get('unpaid'))} dari "
+                f"{e.get('bills')} tagihan, dengan jatuh tempo terlama "
+                f"{date_id(_date(e.get('oldest_due')))} ({e.get('months_late')} bulan), serta "
+                f"denda keterlambatan {rupiah(e.get('fine'))}."
+            )
+        out.append({"kind": kind, "title": TITLES_ID[kind], "text": text})
+    return out
+
+
+TITLES_ID = {
+    Check.UNREGISTERED: "Perusahaan wajib belum daftar",
+    Check.PDS_WORKERS: "Perusahaan daftar sebagian tenaga kerja (PDS TK)",
+    Check.PDS_WAGE: "Perusahaan daftar sebagian upah (PDS Upah)",
+    Check.PDS_PROGRAMME: "Perusahaan daftar sebagian program (PDS Program)",
+    Check.ARREARS: "Tunggakan iuran",
+}
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+def context_for(case: Case, letter: Letter | None) -> dict[str, Any]:
+    """Plain values only (see the module docstring)."""
+    names = dict(
+        Region.objects.filter(
+            code__in=[case.village_code, case.district_code, case.regency_code, case.province_code]
+        ).values_list("code", "name")
+    )
+    employer = case.employer
+    previous = []
+    if letter is not None:
+        previous = [
+            {"number": n, "date": date_id(d)}
+            for n, d in case.letters.exclude(pk=letter.pk)
+            .order_by("issued_on", "id")
+            .values_list("number", "issued_on")
+        ]
+    arrears = case.evidence.get(Check.ARREARS)
+    return {
+        "letter": {
+            "number": letter.number if letter else "000000/CONTOH/KEP/I/2026",
+            "date": date_id(letter.issued_on if letter else dt.date.today()),
+        },
+        "case": {
+            "number": case.number,
+            "opened_on": date_id(case.opened_on),
+            "due_date": date_id(case.due_date),
+            "deadline_days": conf.step_days().get(case.step, 14),
+        },
+        "subject": {
+            "name": case.subject_name,
+            "npp": employer.npp if employer else "",
+            "nib": (employer.nib if employer else "")
+            or (case.business.nib if case.business else ""),
+            "village": names.get(case.village_code, ""),
+            "district": names.get(case.district_code, ""),
+            "regency": names.get(case.regency_code, ""),
+            "province": names.get(case.province_code, ""),
+        },
+        "findings": finding_texts(case.evidence),
+        "arrears": {
+            "unpaid": rupiah(arrears.get("unpaid")),
+            "fine": rupiah(arrears.get("fine")),
+            "months": arrears.get("months_late"),
+        }
+        if arrears
+        else None,
+        "sender": {
+            "office": getattr(
+                settings, "COMPLIANCE_LETTER_OFFICE", "BPJS Ketenagakerjaan Kantor Cabang"
+            ),
+            "city": names.get(case.regency_code, ""),
+            "signatory": getattr(settings, "COMPLIANCE_LETTER_SIGNATORY", "Kepala Kantor Cabang"),
+        },
+        "previous_letters": previous,
+    }
+
+
+def check_template(body: str) -> None:
+    """Refuse a template that does not compile (bilingual message)."""
+    try:
+        _ENGINE.from_string(body)
+    except (TemplateSyntaxError, ValueError) as exc:
+        raise ValueError(
+            bilingual(f"templat tidak valid: {exc}", f"invalid template: {exc}")
+        ) from None
+
+
+def render_body(body: str, context: dict[str, Any]) -> str:
+    return _ENGINE.from_string(body).render(Context(context, autoescape=True))
+
+
+def render_letter(template: LetterTemplate, case: Case, letter: Letter | None = None) -> str:
+    """The letter's full HTML page."""
+    context = context_for(case, letter)
+    subject = context["subject"]
+    if template.kind == "attorney":
+        addressee = [f"Kepala Kejaksaan Negeri {subject['regency']}"]
+    elif template.kind == "tmp2t":
+        addressee = [
+            "Kepala Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu",
+            subject["regency"],
+        ]
+    else:
+        addressee = [f"Pimpinan {subject['name']}", subject["village"], subject["district"]]
+    return render_to_string(
+        "compliance/letter.html",
+        {
+            **context,
+            "addressee": [line for line in addressee if line],
+            "title": template.title,
+            "body": mark_safe(render_body(template.body, context)),  # noqa: S308 (autoescaped)
+        },
+    )
+
+
+def pdf_bytes(html: str) -> bytes:
+    from weasyprint import HTML  # imported late: it loads Pango
+
+    return HTML(string=html).write_pdf()
