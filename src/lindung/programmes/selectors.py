@@ -78,7 +78,9 @@ def decisions_for(user: Any, run: SelectionRun, reason: str = "") -> QuerySet[De
     rows = Decision.objects.filter(run=run, candidate__in=candidates)
     if reason in Reason.values:
         rows = rows.filter(reason=reason)
-    return rows.select_related("candidate").order_by(F("rank").asc(nulls_last=True), "reason", "candidate_id")
+    return rows.select_related("candidate").order_by(
+        F("rank").asc(nulls_last=True), "reason", "candidate_id"
+    )
 
 
 @dataclass(frozen=True)
