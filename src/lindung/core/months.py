@@ -25,3 +25,9 @@ def month_of_index(index: int) -> dt.date:
     """Month-end day of a month index."""
     year, month = divmod(index, 12)
     return month_end(dt.date(year, month + 1, 1))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The first day of the month ``months`` after (or before, when negative) ``day``'s."""
+    year, month = divmod(month_index(day) + months, 12)
+    return dt.date(year, month + 1, 1)

@@ -34,7 +34,7 @@ from lindung.core.imports.pipeline import (
 from lindung.core.imports.reader import Table
 from lindung.core.loading import bilingual
 from lindung.core.models import ImportJob, ImportRejection
-from lindung.core.months import month_index
+from lindung.core.months import add_months
 from lindung.core.nik import mask_nik
 from lindung.programmes.models import Enrolment, EnrolmentStatus, Programme, ProgrammeStatus
 from lindung.registry.models import Funding, Membership, Person, Segment
@@ -47,12 +47,6 @@ ENROLMENT_COLUMNS = (
 SEX_LETTERS = {"M": "L", "F": "P"}  # laki-laki / perempuan, as Indonesian forms write it
 END_REASON = "subsidi berakhir"
 CHUNK_SIZE = 2000
-
-
-def add_months(first_day: dt.date, months: int) -> dt.date:
-    """The first day of the month ``months`` after ``first_day``'s month."""
-    year, month = divmod(month_index(first_day) + months, 12)
-    return dt.date(year, month + 1, 1)
 
 
 def funded_end(programme: Programme) -> dt.date:

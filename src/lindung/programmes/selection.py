@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from lindung.core.audit import record_audit
 from lindung.core.loading import bilingual
+from lindung.core.months import add_months
 from lindung.programmes.models import (
     Enrolment,
     EnrolmentStatus,
@@ -34,7 +35,6 @@ from lindung.programmes.models import (
 from lindung.programmes.selection_sql import (
     DECISION_COLUMNS,
     Rules,
-    add_months,
     selection_select,
 )
 from lindung.programmes.services import ProgrammeError, move

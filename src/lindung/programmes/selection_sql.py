@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 
 from lindung.core import regioncodes
+from lindung.core.months import add_months
 from lindung.programmes.models import PriorityRule, Programme, Reason
 
 # A quota this large never binds: stands in for "no village quota" as a plain parameter.
@@ -44,11 +45,6 @@ def years_before(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year - years)
     except ValueError:
         return day.replace(year=day.year - years, day=28)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 @dataclass(frozen=True)
