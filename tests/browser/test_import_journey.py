@@ -69,11 +69,22 @@ def test_branch_imports_extracts_and_reads_the_reject_report(
     assert Membership.objects.count() == 2
 
 
-def test_regency_officer_cannot_open_imports(
-    page: Page, live_server: Any, regency_officer: Any
+def test_regency_officer_may_upload_candidate_lists_only(
+    page: Page, live_server: Any, regency_officer: Any, make_officer: MakeOfficer
 ) -> None:
     page.goto("/masuk/")
     page.fill("#id_username", regency_officer.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.click("#nav-imports")
+    # BPJS extracts are the branch's; a regency imports social-registry lists.
+    options = page.locator("#id_kind option").evaluate_all("els => els.map(e => e.value)")
+    assert options == ["candidates"]
+
+    make_officer("pemeriksa", Role.AUDITOR, ["18.71"])
+    page.context.clear_cookies()
+    page.goto("/masuk/")
+    page.fill("#id_username", "pemeriksa")
     page.fill("#id_password", PASSWORD)
     page.click("#login-form button[type=submit]")
     expect(page.locator("#nav-imports")).to_have_count(0)
