@@ -124,7 +124,7 @@ def _order_by(rules: Rules, risks: dict[str, int], vendor: str) -> tuple[str, li
         elif rule == PriorityRule.OCCUPATIONAL_RISK:
             terms.append("risk DESC")
         # PriorityRule.VILLAGE_QUOTA caps rather than orders: see the village_quota column.
-    terms.append(_binary("nik", vendor))
+    terms.append("CAST(nik AS BIGINT)")  # 16 digits, no leading zero: same order as text
     return ", ".join(terms), params
 
 
