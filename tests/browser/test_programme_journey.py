@@ -1,6 +1,7 @@
 """A subsidy programme end to end in the browser: the province plans it, imports a social
 registry list, runs and approves the selection and downloads the enrolment file; the BPJS branch
-imports its confirmation and issues the invoice; the outcome page shows who is protected."""
+imports its confirmation and issues the invoice; the province pays it; the outcome page shows
+who is protected and what was spent."""
 
 from __future__ import annotations
 
@@ -142,10 +143,18 @@ def test_programme_from_plan_to_outcome(
     expect(page.locator("#message")).to_contain_text("168.000")  # 2 × 5 × Rp 16,800
     expect(page.locator("#invoices")).to_contain_text("168.000")
 
-    # 6. The outcome page as of September 2025.
+    # 6. The province pays the invoice; the outcome page as of September 2025.
+    login(page, "provinsi")
+    page.goto(programme_url)
+    page.fill(".pay-form input[name=paid_on]", "2025-08-10")
+    page.click(".pay-form button")
+    expect(page.locator("#budget-paid")).to_contain_text("168.000")
+    expect(page.locator("#budget-left")).to_contain_text("84.000")  # the rejected one's share
     page.click("#outcome-link")
     page.fill("#tanggal", "2025-09-30")
     page.click("#outcome-date button")
     expect(page.locator("#persons-protected")).to_have_text("2")
+    expect(page.locator("#months-paid")).to_have_text("10")
+    expect(page.locator("#premium-spent")).to_contain_text("168.000")
     expect(page.locator("#lapse-active")).to_have_text("2")
     screenshot(page, "programme-outcome")
