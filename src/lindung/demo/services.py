@@ -227,8 +227,10 @@ def build_demo(
     return results
 
 
-# The demo's compliance day: the last month-end of the registry's histories (deterministic).
-COMPLIANCE_AS_OF = dt.date(2025, 12, 31)
+# The demo's compliance day: its coverage reference day, whose reported wages the synthetic
+# registry draws against that year's UMP (a few percent below it on purpose). Later days would
+# compare 2023 wages with the 2025 UMK and flag nearly every employer.
+COMPLIANCE_AS_OF = dt.date(2023, 12, 31)
 
 # Candidates of the synthetic social registry (issue 6: "about 400,000"); 1 % at small scale.
 SOCIAL_REGISTRY = {"full": 400_000, "small": 4_000}
