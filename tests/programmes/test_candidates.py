@@ -58,3 +58,29 @@ def test_candidates_import_keeps_good_rows_and_reports_bad_ones(region_tree, tmp
     again = run(tmp_path / "dtsen.csv")
     assert (again["rows_imported"], again["rows_unchanged"]) == (0, 2)
     assert Candidate.objects.count() == 2
+
+
+def test_a_village_operator_registers_candidates_of_its_own_village_only(region_tree, make_user,
+                                                                         client):  # fmt: skip
+    from lindung.core.models import AuditLog
+    from lindung.programmes.models import Candidate
+    from tests.registry.factories import nik_for
+
+    operator = make_user("village_operator")  # scope: 18.71.01.1003
+    client.force_login(operator)
+    form = {"nik": nik_for("18.71.01.1003", 7, dt.date(1984, 3, 2)), "name": "Siti Aminah",
+            "sex": "M", "birth_date": "1984-03-02", "occupation": "Petani", "welfare_decile": "2",
+            "village_code": "18.71.01.1003"}  # fmt: skip
+    response = client.post("/program/calon/", form)
+    assert response.status_code == 302
+    candidate = Candidate.objects.get()
+    assert (candidate.village_id, candidate.welfare_decile) == ("18.71.01.1003", 2)
+    assert AuditLog.objects.filter(action="programmes.candidate.register", actor=operator).exists()
+
+    other = {**form, "nik": nik_for("18.72.01.1001", 8, dt.date(1984, 3, 2)),
+             "village_code": "18.72.01.1001"}  # fmt: skip
+    response = client.post("/program/calon/", other)
+    assert response.status_code == 400
+    assert "di luar cakupan" in response.content.decode()  # "outside your area", Indonesian
+    again = client.post("/program/calon/", form)  # the same NIK twice
+    assert again.status_code == 400 and Candidate.objects.count() == 1
