@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python bench/coverage_refresh.py $(BENCH_ARGS)
 	$(BIN)/python bench/selection.py $(BENCH_ARGS)
 	$(BIN)/python bench/compliance.py $(BENCH_ARGS)
+	$(BIN)/python bench/sponsorship.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

@@ -23,6 +23,7 @@ from tests.compliance.factories import compliance_world
 from tests.conftest import TREE
 from tests.programmes.factories import programme_world
 from tests.registry.factories import FOREIGN_VILLAGE, registry_world
+from tests.sponsorship.factories import sponsorship_world
 
 ROUTES = collect_routes()
 
@@ -74,6 +75,7 @@ def access_world(region_tree, users_by_role):
     world.update(registry_world(regions, users_by_role))
     world.update(programme_world(regions))
     world.update(compliance_world(regions, world))
+    world.update(sponsorship_world(regions, world))
     world["own_bill"] = bill_for(world["own_employer"])
     world["foreign_bill"] = bill_for(world["foreign_employer"])
     # Import jobs belong to whoever uploaded them: the branch's own, and one of the admin's.

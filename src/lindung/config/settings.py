@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "lindung.coverage",
     "lindung.programmes",
     "lindung.compliance",
+    "lindung.sponsorship",
     "lindung.demo",
 ]
 

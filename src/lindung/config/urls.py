@@ -56,6 +56,7 @@ urlpatterns = [
     path("tagihan/", include("lindung.contributions.bill_urls")),
     path("program/", include("lindung.programmes.urls")),
     path("kepatuhan/", include("lindung.compliance.urls")),
+    path("csr/", include("lindung.sponsorship.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),

@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "bills": has_capability(user, Capability.VIEW_BILLS),
             "programmes": has_capability(user, Capability.VIEW_PROGRAMMES),
             "compliance": has_capability(user, Capability.VIEW_COMPLIANCE),
+            "sponsorship": has_capability(user, Capability.VIEW_SPONSORSHIP),
         },
         "lindung_demo": settings.LINDUNG_DEMO,
     }

@@ -59,6 +59,9 @@ class Capability(models.TextChoices):
         "enrol_beneficiaries",
         _("Confirm enrolments, issue programme invoices, import claims (BPJS branch)"),
     )
+    VIEW_SPONSORSHIP = "view_sponsorship", _("See CSR sponsors, pledges and matched workers")
+    MANAGE_PLEDGES = "manage_pledges", _("Make pledges (a sponsor, for itself)")
+    MATCH_PLEDGES = "match_pledges", _("Match pledges to workers and accept the matching")
 
 
 # Registry (domain.md §9, UU 27/2022): region staff and the BPJS branch see persons masked, may
@@ -96,19 +99,26 @@ _PROGRAMME_PLANNERS = frozenset(
 # registries; regencies and auditors follow them.
 _COMPLIANCE_WORKERS = frozenset({Capability.VIEW_COMPLIANCE, Capability.MANAGE_COMPLIANCE})
 
+# CSR sponsorship (issue 7): a sponsor pledges and follows its own pledges and workers (owner
+# scope); the province matches pledges to workers; regencies, the branch and auditors read.
+_SPONSOR_READERS = frozenset({Capability.VIEW_SPONSORSHIP})
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
     Role.PROVINCE_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
     | _REGISTRY_STAFF
     | _PUBLISHERS
     | _PROGRAMME_PLANNERS
-    | _COMPLIANCE_WORKERS,
+    | _COMPLIANCE_WORKERS
+    | _SPONSOR_READERS
+    | {Capability.MATCH_PLEDGES},
     Role.REGENCY_OFFICER: frozenset(
         {Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS, Capability.VIEW_COMPLIANCE}
     )
     | _REGISTRY_STAFF
     | _REGION_FIGURES
-    | _PROGRAMME_PLANNERS,
+    | _PROGRAMME_PLANNERS
+    | _SPONSOR_READERS,
     Role.VILLAGE_OPERATOR: frozenset(
         {Capability.VIEW_REGIONS, Capability.VIEW_PROGRAMMES, Capability.REGISTER_CANDIDATES}
     )
@@ -126,10 +136,11 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     )
     | _REGISTRY_STAFF
     | _PUBLISHERS
-    | _COMPLIANCE_WORKERS,
+    | _COMPLIANCE_WORKERS
+    | _SPONSOR_READERS,
     # An employer sees its own employer rows and bills (owner scope).
     Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS, Capability.VIEW_BILLS}),
-    Role.SPONSOR: frozenset(),
+    Role.SPONSOR: _SPONSOR_READERS | {Capability.MANAGE_PLEDGES},
     Role.AWARD_VERIFIER: frozenset(),
     Role.AWARD_JURY: frozenset(),
     Role.AUDITOR: frozenset(
@@ -143,6 +154,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_BILLS,
             Capability.VIEW_PROGRAMMES,
             Capability.VIEW_COMPLIANCE,
+            Capability.VIEW_SPONSORSHIP,
         }
     ),
 }
