@@ -102,14 +102,18 @@ def ensure_demo_programmes(*, scale: str = "full", seed: int = 2024, actor: Any 
 
 
 def clear_programme_data() -> None:
-    """Every programme row and candidate, children first: a registry rebuild replaces the
-    persons and memberships that enrolments and claims point at."""
+    """Every programme row, candidate and CSR pledge, children first: a registry rebuild
+    replaces the persons, memberships and employers they point at."""
     from django.db import connection
 
     from lindung.programmes import models as m
+    from lindung.sponsorship import models as csr
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM programmes_decision")  # millions of rows: no ORM collector
+    # CSR pledges are carried by programmes (and sponsors may point at registry employers).
+    for model in (csr.Assignment, csr.MatchRun, csr.Pledge, csr.SponsorSite, csr.Sponsor):
+        model.objects.all().delete()
     for model in (m.ProgrammePayment, m.Claim, m.Enrolment, m.ProgrammeInvoice, m.FundedMonth,
                   m.SelectionRun, m.Programme, m.Funder, m.Candidate):  # fmt: skip
         model.objects.all().delete()

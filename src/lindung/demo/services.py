@@ -37,6 +37,8 @@ from lindung.programmes.models import Candidate, Programme
 from lindung.regions import services as regions
 from lindung.regions.models import Region
 from lindung.registry.models import Employer, EmployerStatus, SizeClass
+from lindung.sponsorship.demo import ensure_demo_sponsorship
+from lindung.sponsorship.models import Sponsor
 
 DEMO_PASSWORD = "lindung-demo"  # noqa: S105 - printed on the demo login page on purpose
 
@@ -207,7 +209,9 @@ def build_demo(
     created = ensure_demo_programmes(scale=scale, seed=seed, actor=actor)
     results["programmes"] = LoadResult(
         source="demo programmes", sha256="", created=created,
-        unchanged=Programme.objects.count() - created,
+        # CSR pledges are carried by programmes too; they are the sponsorship step's.
+        unchanged=Programme.objects.exclude(funder__kind__in=("csr", "individual")).count()
+        - created,
     )  # fmt: skip
     if results["programmes"].created:
         # Enrolments added members: the reuse marker must know the counts they leave.
@@ -216,6 +220,11 @@ def build_demo(
             after={**(build := last_build() or {}), "rows": registry_counts(),
                    "built_rows": build.get("built_rows", build.get("rows"))},
         )  # fmt: skip
+    created = ensure_demo_sponsorship(actor=actor)
+    results["sponsorship"] = LoadResult(
+        source="demo CSR sponsors", sha256="", created=created,
+        unchanged=Sponsor.objects.count() - created,
+    )  # fmt: skip
     compliance = ensure_demo_compliance(actor=actor, as_of=COMPLIANCE_AS_OF)
     results["compliance"] = LoadResult(
         source="demo compliance cases", sha256="", created=compliance["cases"],

@@ -1,0 +1,197 @@
+"""Sponsorship pages: the sponsor portal (its pledges, workers, invoices, impact, certificate),
+the province/branch overview, and matching runs. Thin: selectors read, services write; every
+bilingual refusal is shown as a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from lindung.core.permissions import has_capability, require_capability
+from lindung.core.roles import Capability
+from lindung.programmes.services import ProgrammeError
+from lindung.regions.models import Region
+from lindung.sponsorship import matching, selectors
+from lindung.sponsorship import overview as ov
+from lindung.sponsorship.forms import PledgeForm
+from lindung.sponsorship.services import SponsorshipError, create_pledge
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    pledges = selectors.pledges_for(user)
+    return render(
+        request,
+        "sponsorship/home.html",
+        {
+            "pledges": pledges,
+            "impact": selectors.impact_for(user, pledges, timezone.localdate()),
+            "can_pledge": has_capability(user, Capability.MANAGE_PLEDGES),
+            "can_match": has_capability(user, Capability.MATCH_PLEDGES),
+            "can_overview": selectors.can_see_region_overview(user),
+        },
+    )
+
+
+@login_required
+def pledge_create(request: HttpRequest) -> HttpResponse:
+    require_capability(request.user, Capability.MANAGE_PLEDGES)
+    form = PledgeForm(request.POST or None, sites=selectors.sites_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pledge = create_pledge(actor=request.user, **data)
+        except (SponsorshipError, ProgrammeError) as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("sponsorship:pledge", pk=pledge.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "sponsorship/pledge_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_GET
+def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    pledge = selectors.pledge_for(request.user, pk)
+    return render(
+        request,
+        "sponsorship/pledge.html",
+        {
+            "pledge": pledge,
+            "workers": selectors.workers_for(request.user, pledge),
+            "invoices": selectors.invoices_for(request.user, pledge),
+        },
+    )
+
+
+def _impact_context(request: HttpRequest, pk: int) -> dict:
+    pledge = selectors.pledge_for(request.user, pk)
+    on = timezone.localdate()
+    one = selectors.pledges_for(request.user).filter(pk=pledge.pk)
+    return {
+        "pledge": pledge,
+        "on": on,
+        "impact": selectors.impact_for(request.user, one, on),
+        "workers": selectors.workers_for(request.user, pledge),
+    }
+
+
+@login_required
+@require_GET
+def impact(request: HttpRequest, pk: int) -> HttpResponse:
+    return render(request, "sponsorship/impact.html", _impact_context(request, pk))
+
+
+@login_required
+@require_GET
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Certificate of participation (Indonesian), PDF by WeasyPrint."""
+    from weasyprint import HTML  # imported late: it loads Pango
+
+    context = _impact_context(request, pk)
+    html = render_to_string("sponsorship/certificate.html", context)
+    reply = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    reply["Content-Disposition"] = f'attachment; filename="sertifikat-csr-{pk}.pdf"'
+    return reply
+
+
+@login_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.can_see_region_overview(user):
+        raise PermissionDenied("sponsorship overview")
+    on = timezone.localdate()
+    return render(
+        request,
+        "sponsorship/overview.html",
+        {
+            "by_region": selectors.pledges_by_regency(user),
+            "sites": ov.sites_reach(user, on),
+            "employers": ov.employers_to_approach(user, on),
+            "map": ov.sites_map(user, _("Sponsor sites and funded workers")),
+            "near_km": ov.NEAR_KM,
+        },
+    )
+
+
+@login_required
+def match_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    require_capability(user, Capability.MATCH_PLEDGES)
+    if request.method == "POST":
+        code = request.POST.get("region") or selectors.scope_root(user)
+        region = Region.objects.for_actor(user).filter(code=code).first()
+        if region is None:
+            messages.error(request, _("Unknown region"))
+            return redirect("sponsorship:matches")
+        try:
+            run = matching.run_matching(actor=user, region=region)
+        except SponsorshipError as exc:
+            messages.error(request, str(exc))
+            return redirect("sponsorship:matches")
+        return redirect("sponsorship:match", pk=run.pk)
+    return render(
+        request,
+        "sponsorship/matches.html",
+        {"runs": selectors.runs_for(user), "root": selectors.scope_root(user)},
+    )
+
+
+@login_required
+@require_GET
+def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require_capability(user, Capability.MATCH_PLEDGES)
+    run = selectors.run_for(user, pk)
+    rows = run.assignments.for_actor(user).select_related("pledge")
+    return render(
+        request,
+        "sponsorship/match.html",
+        {"run": run, "rows": selectors.present_assignments(rows[:500])},
+    )
+
+
+@login_required
+@require_POST
+def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    require_capability(user, Capability.MATCH_PLEDGES)
+    run = selectors.run_for(user, pk)
+    try:
+        if request.POST.get("decision") == "discard":
+            matching.discard_run(actor=user, run=run)
+        else:
+            matching.accept_run(actor=user, run=run)
+            messages.success(request, _("Matching accepted: the workers are reserved."))
+    except SponsorshipError as exc:
+        messages.error(request, str(exc))
+    return redirect("sponsorship:match", pk=run.pk)
+
+
+@login_required
+@require_GET
+def pledge_api(request: HttpRequest) -> JsonResponse:
+    """The pledges the user may see, without personal data."""
+    rows = selectors.pledges_for(request.user).values(
+        "id",
+        "title",
+        "sponsor__name",
+        "budget",
+        "worker_count",
+        "start_month",
+        "months",
+        "radius_km",
+        "status",
+        "village_code",
+    )
+    return JsonResponse({"results": list(rows)}, json_dumps_params={"default": str})
