@@ -230,6 +230,19 @@ def bill_fine(bill: dict[str, Any], as_of: dt.date, rules: dict[dt.date, list]) 
     return fine, unconfirmed
 
 
+def empty_arrears() -> dict[str, Any]:
+    """An employer's arrears before its first unpaid bill is added (shared with the naive
+    reference, so both build the same shape)."""
+    return {
+        "unpaid": 0,
+        "buckets": {name: 0 for name, _low, _high in BUCKETS},
+        "fine": 0,
+        "fine_unconfirmed": False,
+        "bills": 0,
+        "oldest_due": None,
+    }
+
+
 def arrears_by_employer(as_of: dt.date, region: str = "") -> dict[int, dict[str, Any]]:
     """Per employer: unpaid amounts in the ageing buckets of ``contributions.arrears`` (days
     overdue = ``as_of - due_date``), accrued fines and the oldest due date — from the one bill
@@ -237,17 +250,7 @@ def arrears_by_employer(as_of: dt.date, region: str = "") -> dict[int, dict[str,
     out: dict[int, dict[str, Any]] = {}
     rules: dict[dt.date, list] = {}
     for bill in unpaid_bills(as_of, region):
-        entry = out.setdefault(
-            bill["employer_id"],
-            {
-                "unpaid": 0,
-                "buckets": {name: 0 for name, _low, _high in BUCKETS},
-                "fine": 0,
-                "fine_unconfirmed": False,
-                "bills": 0,
-                "oldest_due": None,
-            },
-        )
+        entry = out.setdefault(bill["employer_id"], empty_arrears())
         days = (as_of - bill["due_date"]).days
         for name, low, high in BUCKETS:
             if days >= low and (high is None or days <= high):

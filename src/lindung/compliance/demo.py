@@ -36,6 +36,7 @@ from lindung.compliance.models import (
     Step,
 )
 from lindung.core.audit import record_audit
+from lindung.core.months import add_months
 from lindung.demo.wordlists import EMPLOYER_WORDS
 from lindung.registry.models import Employer, EmployerStatus, Membership, Segment
 from lindung.registry.selectors import active_on
@@ -54,12 +55,8 @@ def _bucket(text: str) -> int:
 
 
 def _months_before(day: dt.date, count: int) -> list[dt.date]:
-    first = day.replace(day=1)
-    months = []
-    for _ in range(count):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-        months.append(first)
-    return sorted(months)
+    """The first days of the ``count`` months before ``day``'s month, oldest first."""
+    return [add_months(day, -n) for n in range(count, 0, -1)]
 
 
 def ensure_demo_bills(*, as_of: dt.date, actor: Any = None) -> int:

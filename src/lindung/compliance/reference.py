@@ -52,14 +52,7 @@ def employer_aggregate(
 
 
 def employer_arrears(employer_id: int, as_of: dt.date) -> dict[str, Any] | None:
-    entry: dict[str, Any] = {
-        "unpaid": 0,
-        "buckets": {name: 0 for name, _low, _high in BUCKETS},
-        "fine": 0,
-        "fine_unconfirmed": False,
-        "bills": 0,
-        "oldest_due": None,
-    }
+    entry = checks.empty_arrears()
     for bill in Bill.objects.filter(employer_id=employer_id, due_date__lt=as_of):
         fine = late_fine(bill, as_of)
         if fine.unpaid <= 0:

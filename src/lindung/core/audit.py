@@ -36,6 +36,14 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return data
 
 
+def acting_user(actor: Any) -> Any:
+    """The user row behind ``actor`` for "who" columns: None for anonymous callers and for the
+    trusted system actor of the CLI and background jobs (``scope.SYSTEM``, which has no row)."""
+    if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) is not None:
+        return actor
+    return None
+
+
 def record_audit(
     *,
     actor: Any,
@@ -53,7 +61,7 @@ def record_audit(
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)
         object_repr = object_repr or str(target)[:200]
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = acting_user(actor)
     entry = AuditLog(
         actor=user,
         actor_label=user.get_username() if user else "system",

@@ -36,6 +36,7 @@ from lindung.core.loading import bilingual
 from lindung.core.models import ImportJob, ImportRejection
 from lindung.core.months import add_months
 from lindung.core.nik import mask_nik
+from lindung.core.spreadsheets import LineEcho, safe_cell
 from lindung.programmes.models import Enrolment, EnrolmentStatus, Programme, ProgrammeStatus
 from lindung.registry.models import Funding, Membership, Person, Segment
 
@@ -98,18 +99,6 @@ def enrolment_rows(
         }
 
 
-def _cell(value: Any) -> Any:
-    """Text starting with = + - @ would run as a formula in a spreadsheet (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def write_enrolment_file(
     programme: Programme,
     fmt: Literal["csv", "xlsx"],
@@ -125,10 +114,10 @@ def write_enrolment_file(
     rows = enrolment_rows(programme, statuses=statuses)
     count = 0
     if fmt == "csv":
-        writer = csv.writer(_Echo())
+        writer = csv.writer(LineEcho())
         stream.write(("\ufeff" + writer.writerow(ENROLMENT_COLUMNS)).encode("utf-8"))
         for row in rows:
-            line = writer.writerow([_cell(row[c]) for c in ENROLMENT_COLUMNS])
+            line = writer.writerow([safe_cell(row[c]) for c in ENROLMENT_COLUMNS])
             stream.write(line.encode("utf-8"))
             count += 1
         return count
@@ -138,7 +127,7 @@ def write_enrolment_file(
     sheet = workbook.create_sheet("peserta")
     sheet.append(list(ENROLMENT_COLUMNS))
     for row in rows:
-        sheet.append([_cell(row[c]) for c in ENROLMENT_COLUMNS])
+        sheet.append([safe_cell(row[c]) for c in ENROLMENT_COLUMNS])
         count += 1
     workbook.save(stream)
     return count

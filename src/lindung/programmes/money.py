@@ -19,13 +19,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
-from django.http import Http404
 
 from lindung.core.audit import record_audit
 from lindung.core.loading import bilingual
 from lindung.core.months import month_end, month_index
-from lindung.core.permissions import require_capability
-from lindung.core.roles import Capability
 from lindung.programmes.models import (
     Enrolment,
     EnrolmentStatus,
@@ -34,6 +31,7 @@ from lindung.programmes.models import (
     ProgrammePayment,
     ProgrammeStatus,
 )
+from lindung.programmes.selectors import programme_for
 from lindung.programmes.services import ProgrammeError, move, price_package
 
 PAYMENT_DAYS = 15  # days to pay an invoice issued after the first funded month's due date
@@ -183,23 +181,13 @@ class BudgetStatus:
     forecast: list[ForecastMonth]
 
 
-def visible_programme(user: Any, programme: Programme | int) -> Programme:
-    """The programme if the user may see it (404 otherwise, so its existence stays hidden)."""
-    require_capability(user, Capability.VIEW_PROGRAMMES)
-    pk = programme.pk if isinstance(programme, Programme) else programme
-    try:
-        return Programme.objects.for_actor(user).get(pk=pk)
-    except Programme.DoesNotExist:
-        raise Http404("programme") from None
-
-
 def budget_status(user: Any, programme: Programme, on: dt.date) -> BudgetStatus:
     """Where the budget stands on ``on``: what is paid, invoiced and unpaid, and committed by the
     approved list but not yet invoiced (pending or accepted persons × months × premium), with a
     month-by-month forecast of cumulative spend. Expected dates: an unpaid invoice is paid on
     its due date (or the day after ``on`` when overdue); the committed rest is invoiced the day
     after ``on`` and paid on that invoice's due date."""
-    programme = visible_programme(user, programme)
+    programme = programme_for(user, programme.pk)
     invoices = list(
         ProgrammeInvoice.objects.for_actor(user)
         .filter(programme=programme, issued_on__lte=on)

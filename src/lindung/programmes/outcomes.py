@@ -41,7 +41,7 @@ from lindung.programmes.models import (
     ProgrammeInvoice,
     ProgrammePayment,
 )
-from lindung.programmes.money import visible_programme
+from lindung.programmes.selectors import programme_for
 from lindung.registry.models import Membership
 from lindung.registry.selectors import active_on
 
@@ -79,7 +79,7 @@ class LapseCounts:
 
 def lapse_counts(user: Any, programme: Programme, on: dt.date) -> LapseCounts:
     """The programme's beneficiaries by state on ``on`` (module docstring); one query."""
-    programme = visible_programme(user, programme)
+    programme = programme_for(user, programme.pk)
     cutoff = months_before(on, GRACE_MONTHS)
     funded = active_on(on, "membership__")
     alone = Q(other=False)
@@ -122,7 +122,7 @@ def _continuation(programmes: QuerySet[Programme], on: dt.date) -> Continuation:
 
 def continuation_rate(user: Any, programme: Programme, on: dt.date) -> Continuation:
     """Continuation after the subsidy (module docstring); ``.rate`` is the share."""
-    programme = visible_programme(user, programme)
+    programme = programme_for(user, programme.pk)
     return _continuation(Programme.objects.filter(pk=programme.pk), on)
 
 
@@ -147,7 +147,9 @@ class Outcome:
     continuation: Continuation
 
 
-def _outcome(programmes: QuerySet[Programme], on: dt.date) -> Outcome:
+def outcome_of(programmes: QuerySet[Programme], on: dt.date) -> Outcome:
+    """The outcome of ``programmes`` together; the caller has already scoped them to its actor
+    (the functions below for officers, the sponsor portal for a sponsor's own pledges)."""
     persons = _beneficiaries(programmes, on).filter(membership__start_date__lte=on)
     protected = persons.aggregate(n=Count("nik", distinct=True))["n"]
     paid_invoices = (
@@ -196,8 +198,8 @@ def _outcome(programmes: QuerySet[Programme], on: dt.date) -> Outcome:
 
 
 def programme_outcome(user: Any, programme: Programme, on: dt.date) -> Outcome:
-    programme = visible_programme(user, programme)
-    return _outcome(Programme.objects.filter(pk=programme.pk), on)
+    programme = programme_for(user, programme.pk)
+    return outcome_of(Programme.objects.filter(pk=programme.pk), on)
 
 
 def funder_outcome(user: Any, funder: Funder, on: dt.date) -> Outcome:
@@ -205,4 +207,4 @@ def funder_outcome(user: Any, funder: Funder, on: dt.date) -> Outcome:
     require_capability(user, Capability.VIEW_PROGRAMMES)
     if not Funder.objects.for_actor(user).filter(pk=funder.pk).exists():
         raise Http404("funder")
-    return _outcome(Programme.objects.for_actor(user).filter(funder=funder), on)
+    return outcome_of(Programme.objects.for_actor(user).filter(funder=funder), on)

@@ -20,7 +20,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from lindung.core.audit import record_audit
+from lindung.core.audit import acting_user, record_audit
 from lindung.core.loading import bilingual
 from lindung.core.months import add_months
 from lindung.programmes.models import (
@@ -68,7 +68,7 @@ def run_selection(*, actor: Any, programme: Programme) -> SelectionRun:
             version=version,
             rules=rules.as_json(),
             capacity=rules.capacity,
-            created_by=actor if getattr(actor, "is_authenticated", False) and actor.pk else None,
+            created_by=acting_user(actor),
         )
         sql, params = selection_select(rules, run.pk, connection.vendor)
         insert = f"INSERT INTO programmes_decision ({DECISION_COLUMNS}) {sql}"
@@ -167,7 +167,7 @@ def approve_run(
                 [programme.pk, run.pk, EnrolmentStatus.PENDING, run.pk],
             )
         run.status, run.approved_at = RunStatus.APPROVED, timezone.now()
-        run.approved_by = actor if getattr(actor, "is_authenticated", False) and actor.pk else None
+        run.approved_by = acting_user(actor)
         run.save(update_fields=["status", "approved_at", "approved_by"])
         record_audit(
             actor=actor, action="programmes.selection.approve", target=run,

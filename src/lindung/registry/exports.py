@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django_filters import FilterSet
 from openpyxl import Workbook
 
+from lindung.core.spreadsheets import LineEcho, safe_cell
 from lindung.registry import masking, selectors, services
 from lindung.registry.filters import EmployerFilter, MembershipFilter, PersonFilter, is_nik
 from lindung.registry.models import PROGRAMMES, Employer, Membership, Person
@@ -119,27 +120,13 @@ def safe_filters(filterset: FilterSet) -> dict[str, str]:
     return applied
 
 
-def _cell(value: Any) -> Any:
-    """Text starting with = + - @ would run as a formula in a spreadsheet (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-class _Echo:
-    """A write-only "file" whose write returns the line, for csv.writer inside a generator."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def _records(queryset: QuerySet, columns: list[Column]) -> Iterator[list[Any]]:
     for obj in queryset.iterator(chunk_size=CHUNK_SIZE):
-        yield [_cell(column.value(obj)) for column in columns]
+        yield [safe_cell(column.value(obj)) for column in columns]
 
 
 def _csv_lines(headers: list[str], records: Iterable[list[Any]], language: str) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+    writer = csv.writer(LineEcho())
     with translation.override(language):  # streamed after the view returned
         yield "\ufeff"  # BOM: Excel opens UTF-8 CSV correctly
         yield writer.writerow(headers)

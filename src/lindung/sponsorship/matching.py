@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
-from lindung.core.audit import record_audit
+from lindung.core.audit import acting_user, record_audit
 from lindung.core.loading import bilingual
 from lindung.core.months import add_months
 from lindung.core.scope import region_q
@@ -157,7 +157,7 @@ def run_matching(*, actor: Any, region: Region) -> MatchRun:
             cost=best.cost,
             greedy_assigned=greedy.assigned,
             greedy_cost=greedy.cost,
-            created_by=actor if getattr(actor, "is_authenticated", False) and actor.pk else None,
+            created_by=acting_user(actor),
         )
         run.assign_region_codes(region.code)
         run.save()

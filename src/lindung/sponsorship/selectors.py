@@ -15,7 +15,7 @@ from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
 from lindung.core.scope import actor_scope
 from lindung.programmes.models import Programme, ProgrammeInvoice
-from lindung.programmes.outcomes import Outcome, _outcome
+from lindung.programmes.outcomes import Outcome, outcome_of
 from lindung.registry.masking import mask_name, mask_nik
 from lindung.sponsorship.models import (
     Assignment,
@@ -108,7 +108,7 @@ def impact_for(user: Any, pledges: QuerySet[Pledge], on: dt.date) -> Outcome:
     outcomes over the pledges' programmes; persons counted once)."""
     require_capability(user, Capability.VIEW_SPONSORSHIP)
     ids = pledges.for_actor(user).values_list("programme_id", flat=True)
-    return _outcome(Programme.objects.filter(pk__in=list(ids)), on)
+    return outcome_of(Programme.objects.filter(pk__in=list(ids)), on)
 
 
 @dataclass(frozen=True)
