@@ -19,6 +19,7 @@ from lindung.core.scope import actor_scope
 from lindung.regions.models import MinimumWage, Region
 from tests.access import ANONYMOUS, ROLES, collect_routes, served_url_names
 from tests.accounts.factories import OrganisationFactory
+from tests.award.factories import award_world
 from tests.compliance.factories import compliance_world
 from tests.conftest import TREE
 from tests.programmes.factories import programme_world
@@ -76,6 +77,7 @@ def access_world(region_tree, users_by_role):
     world.update(programme_world(regions))
     world.update(compliance_world(regions, world))
     world.update(sponsorship_world(regions, world))
+    world.update(award_world(regions, world))
     world["own_bill"] = bill_for(world["own_employer"])
     world["foreign_bill"] = bill_for(world["foreign_employer"])
     # Import jobs belong to whoever uploaded them: the branch's own, and one of the admin's.

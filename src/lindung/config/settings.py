@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "lindung.programmes",
     "lindung.compliance",
     "lindung.sponsorship",
+    "lindung.award",
     "lindung.demo",
 ]
 

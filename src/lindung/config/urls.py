@@ -57,6 +57,7 @@ urlpatterns = [
     path("program/", include("lindung.programmes.urls")),
     path("kepatuhan/", include("lindung.compliance.urls")),
     path("csr/", include("lindung.sponsorship.urls")),
+    path("penghargaan/", include("lindung.award.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),

@@ -62,6 +62,14 @@ class Capability(models.TextChoices):
     VIEW_SPONSORSHIP = "view_sponsorship", _("See CSR sponsors, pledges and matched workers")
     MANAGE_PLEDGES = "manage_pledges", _("Make pledges (a sponsor, for itself)")
     MATCH_PLEDGES = "match_pledges", _("Match pledges to workers and accept the matching")
+    VIEW_AWARD = "view_award", _("See Paritrana Award entries in scope")
+    MANAGE_AWARD = (
+        "manage_award",
+        _("Organise award editions: criteria, entries, assignments, scoring, results"),
+    )
+    ENTER_AWARD = "enter_award", _("Fill in one's own award entry")
+    VERIFY_AWARD = "verify_award", _("Verify the answers of assigned award entries")
+    JUDGE_AWARD = "judge_award", _("Score assigned award entries as a juror")
 
 
 # Registry (domain.md §9, UU 27/2022): region staff and the BPJS branch see persons masked, may
@@ -103,6 +111,11 @@ _COMPLIANCE_WORKERS = frozenset({Capability.VIEW_COMPLIANCE, Capability.MANAGE_C
 # scope); the province matches pledges to workers; regencies, the branch and auditors read.
 _SPONSOR_READERS = frozenset({Capability.VIEW_SPONSORSHIP})
 
+# Paritrana Award (issue 9, domain.md §6): the province organises the provincial round; regency
+# and village offices and employers fill in their own entry; verifiers and jurors work on the
+# entries assigned to them; the branch (co-organiser) and auditors read. Rows: award.models.
+_AWARD_ENTRANT = frozenset({Capability.VIEW_AWARD, Capability.ENTER_AWARD})
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
     Role.PROVINCE_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
@@ -111,19 +124,21 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _PROGRAMME_PLANNERS
     | _COMPLIANCE_WORKERS
     | _SPONSOR_READERS
-    | {Capability.MATCH_PLEDGES},
+    | {Capability.MATCH_PLEDGES, Capability.VIEW_AWARD, Capability.MANAGE_AWARD},
     Role.REGENCY_OFFICER: frozenset(
         {Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS, Capability.VIEW_COMPLIANCE}
     )
     | _REGISTRY_STAFF
     | _REGION_FIGURES
     | _PROGRAMME_PLANNERS
-    | _SPONSOR_READERS,
+    | _SPONSOR_READERS
+    | _AWARD_ENTRANT,
     Role.VILLAGE_OPERATOR: frozenset(
         {Capability.VIEW_REGIONS, Capability.VIEW_PROGRAMMES, Capability.REGISTER_CANDIDATES}
     )
     | _REGISTRY_STAFF
-    | _REGION_FIGURES,
+    | _REGION_FIGURES
+    | _AWARD_ENTRANT,
     # The branch is where BPJS extracts come from (DESIGN.md §1), so it imports them.
     Role.BPJS_BRANCH: frozenset(
         {
@@ -132,6 +147,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.IMPORT_REGISTRY,
             Capability.VIEW_PROGRAMMES,
             Capability.ENROL_BENEFICIARIES,
+            Capability.VIEW_AWARD,
         }
     )
     | _REGISTRY_STAFF
@@ -139,10 +155,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _COMPLIANCE_WORKERS
     | _SPONSOR_READERS,
     # An employer sees its own employer rows and bills (owner scope).
-    Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS, Capability.VIEW_BILLS}),
+    Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS, Capability.VIEW_BILLS}) | _AWARD_ENTRANT,
     Role.SPONSOR: _SPONSOR_READERS | {Capability.MANAGE_PLEDGES},
-    Role.AWARD_VERIFIER: frozenset(),
-    Role.AWARD_JURY: frozenset(),
+    Role.AWARD_VERIFIER: frozenset({Capability.VIEW_AWARD, Capability.VERIFY_AWARD}),
+    Role.AWARD_JURY: frozenset({Capability.VIEW_AWARD, Capability.JUDGE_AWARD}),
     Role.AUDITOR: frozenset(
         {
             Capability.VIEW_REGIONS,
@@ -155,6 +171,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_PROGRAMMES,
             Capability.VIEW_COMPLIANCE,
             Capability.VIEW_SPONSORSHIP,
+            Capability.VIEW_AWARD,
         }
     ),
 }

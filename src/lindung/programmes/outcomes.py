@@ -31,6 +31,7 @@ from django.http import Http404
 from lindung.core.months import month_index
 from lindung.core.permissions import require_capability
 from lindung.core.roles import Capability
+from lindung.core.scope import region_q
 from lindung.programmes.models import (
     Claim,
     ClaimType,
@@ -147,11 +148,24 @@ class Outcome:
     continuation: Continuation
 
 
+def persons_protected(programmes: QuerySet[Programme], on: dt.date, region: str = "") -> int:
+    """Distinct beneficiaries of ``programmes`` whose funded period has started by ``on``; with
+    ``region``, only those whose candidate row (their village) lies inside it."""
+    persons = Enrolment.objects.filter(
+        programme__in=programmes,
+        status=EnrolmentStatus.ACCEPTED,
+        membership__isnull=False,
+        membership__start_date__lte=on,
+    )
+    if region:
+        persons = persons.filter(region_q("candidate__", [region]))
+    return persons.order_by().aggregate(n=Count("nik", distinct=True))["n"]
+
+
 def outcome_of(programmes: QuerySet[Programme], on: dt.date) -> Outcome:
     """The outcome of ``programmes`` together; the caller has already scoped them to its actor
     (the functions below for officers, the sponsor portal for a sponsor's own pledges)."""
-    persons = _beneficiaries(programmes, on).filter(membership__start_date__lte=on)
-    protected = persons.aggregate(n=Count("nik", distinct=True))["n"]
+    protected = persons_protected(programmes, on)
     paid_invoices = (
         ProgrammeInvoice.objects.filter(programme__in=programmes)
         .annotate(paid=Coalesce(Sum("payments__amount", filter=Q(payments__paid_on__lte=on)), 0))

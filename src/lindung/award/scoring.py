@@ -1,0 +1,207 @@
+"""The award's formula, as pure functions over frozen inputs (docs/award.md "Scoring").
+
+Inputs are plain JSON (``inputs`` of a ``ScoringRun``): per category its criteria (kind, weight,
+direction, maximum) and per entry the raw value of every criterion. Nothing here reads the
+database, so recomputing a run from its stored inputs must give the same ranking, and a test
+checks that it does.
+
+Formula version 1:
+
+* **Normalisation within a category** to 0–100. Automatic indicators: min–max over the category's
+  entries, ``(v − min) / (max − min) × 100`` (reversed when lower is better); when every entry
+  has the same value, all get 100; a missing value gets 0. Questionnaire items (verified value)
+  and jury scores (mean of the jurors without a conflict): ``v / maximum × 100``, clipped to
+  0–100, because they already sit on an absolute scale.
+* **Weighted total**: ``Σ weight × normalised / Σ weight`` over the category's criteria, so it is
+  0–100 whatever the weights add up to. Every step is rounded half-up to 4 decimals.
+* **Ranking** by total, then by the indicator subtotal (measured performance first), then the
+  jury subtotal, then the questionnaire subtotal; entries still equal share a rank (1, 1, 3).
+* **Sensitivity**: every criterion's weight multiplied by 0.9 and by 1.1 in turn (the others
+  unchanged, the total re-divided by the new weight sum); each change reports the entries whose
+  rank moves and whether the winners change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+FORMULA_VERSION = "1"
+PLACES = Decimal("0.0001")
+HUNDRED = Decimal(100)
+SENSITIVITY_FACTORS = (Decimal("0.9"), Decimal("1.1"))
+KINDS = ("indicator", "questionnaire", "jury")
+TIE_BREAK_ORDER = ("indicator", "jury", "questionnaire")
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(PLACES, ROUND_HALF_UP)
+
+
+def _decimal(value: Any) -> Decimal | None:
+    return None if value is None or value == "" else Decimal(str(value))
+
+
+@dataclass(frozen=True)
+class CriterionInput:
+    id: int
+    code: str
+    kind: str
+    weight: Decimal
+    direction: str = "higher"
+    max_points: int = 100
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> CriterionInput:
+        return cls(
+            id=int(data["id"]),
+            code=data["code"],
+            kind=data["kind"],
+            weight=Decimal(str(data["weight"])),
+            direction=data.get("direction", "higher"),
+            max_points=int(data.get("max_points", 100)),
+        )
+
+
+@dataclass
+class EntryScore:
+    entry_id: int
+    normalised: dict[int, Decimal]
+    points: dict[int, Decimal]
+    subtotals: dict[str, Decimal]
+    total: Decimal
+    rank: int = 0
+
+    def key(self) -> tuple[Decimal, ...]:
+        return (self.total, *(self.subtotals[k] for k in TIE_BREAK_ORDER))
+
+
+def normalise(criterion: CriterionInput, raw: dict[int, Decimal | None]) -> dict[int, Decimal]:
+    """Normalised 0–100 value of every entry for one criterion (see the module text)."""
+    if criterion.kind != "indicator":
+        top = Decimal(criterion.max_points or 1)
+        return {
+            e: _q(min(max(v / top * HUNDRED, Decimal(0)), HUNDRED)) if v is not None else Decimal(0)
+            for e, v in raw.items()
+        }
+    present = [v for v in raw.values() if v is not None]
+    if not present:
+        return dict.fromkeys(raw, _q(Decimal(0)))
+    low, high = min(present), max(present)
+    out: dict[int, Decimal] = {}
+    for entry, value in raw.items():
+        if value is None:
+            out[entry] = _q(Decimal(0))
+        elif high == low:
+            out[entry] = _q(HUNDRED)
+        else:
+            share = (value - low) / (high - low)
+            if criterion.direction == "lower":
+                share = 1 - share
+            out[entry] = _q(share * HUNDRED)
+    return out
+
+
+def _score(
+    criteria: list[CriterionInput],
+    normalised: dict[int, dict[int, Decimal]],
+    entries: list[int],
+    weights: dict[int, Decimal],
+) -> list[EntryScore]:
+    weight_sum = sum(weights.values()) or Decimal(1)
+    scores = []
+    for entry in entries:
+        points = {c.id: _q(weights[c.id] * normalised[c.id][entry] / weight_sum) for c in criteria}
+        subtotals = {
+            k: sum((points[c.id] for c in criteria if c.kind == k), Decimal(0)) for k in KINDS
+        }
+        scores.append(
+            EntryScore(
+                entry_id=entry,
+                normalised={c.id: normalised[c.id][entry] for c in criteria},
+                points=points,
+                subtotals=subtotals,
+                total=sum(points.values(), Decimal(0)),
+            )
+        )
+    return rank(scores)
+
+
+def rank(scores: list[EntryScore]) -> list[EntryScore]:
+    """Order by total and the tie-breaks; equal keys share a rank (standard competition)."""
+    ordered = sorted(scores, key=lambda s: (tuple(-v for v in s.key()), s.entry_id))
+    previous: tuple[Decimal, ...] | None = None
+    for position, score in enumerate(ordered, start=1):
+        if score.key() != previous:
+            score.rank = position
+            previous = score.key()
+        else:
+            score.rank = ordered[position - 2].rank
+    return ordered
+
+
+@dataclass
+class CategoryResult:
+    category_id: int
+    scores: list[EntryScore]
+    sensitivity: list[dict[str, Any]] = field(default_factory=list)
+
+    def ranking(self) -> list[tuple[int, int]]:
+        return [(s.entry_id, s.rank) for s in self.scores]
+
+
+def score_category(data: dict[str, Any]) -> CategoryResult:
+    """Scores, ranks and the ±10 % weight sensitivity of one category's frozen inputs."""
+    criteria = [CriterionInput.from_json(c) for c in data["criteria"]]
+    entries = [int(e["id"]) for e in data["entries"]]
+    raw = {
+        c.id: {int(e["id"]): _decimal(e["values"].get(str(c.id))) for e in data["entries"]}
+        for c in criteria
+    }
+    normalised = {c.id: normalise(c, raw[c.id]) for c in criteria}
+    weights = {c.id: c.weight for c in criteria}
+    base = _score(criteria, normalised, entries, weights)
+    result = CategoryResult(int(data["id"]), base)
+    winners = int(data.get("winners", 3))
+    base_rank = {s.entry_id: s.rank for s in base}
+    top = {s.entry_id for s in base if s.rank <= winners}
+    for criterion in criteria:
+        for factor in SENSITIVITY_FACTORS:
+            changed = {**weights, criterion.id: criterion.weight * factor}
+            again = _score(criteria, normalised, entries, changed)
+            moved = [
+                {"entry": s.entry_id, "from": base_rank[s.entry_id], "to": s.rank}
+                for s in again
+                if s.rank != base_rank[s.entry_id]
+            ]
+            result.sensitivity.append(
+                {
+                    "criterion": criterion.id,
+                    "code": criterion.code,
+                    "factor": str(factor),
+                    "moved": moved,
+                    "winners_changed": {s.entry_id for s in again if s.rank <= winners} != top,
+                }
+            )
+    return result
+
+
+def compute(inputs: dict[str, Any]) -> dict[int, CategoryResult]:
+    """Every category of a run's frozen inputs."""
+    return {int(c["id"]): score_category(c) for c in inputs["categories"]}
+
+
+def canonical(inputs: dict[str, Any]) -> str:
+    return json.dumps(inputs, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def inputs_hash(inputs: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(inputs).encode()).hexdigest()
+
+
+def stable(result: CategoryResult) -> bool:
+    """No ±10 % change of one weight moves anyone among the winners."""
+    return not any(s["winners_changed"] for s in result.sensitivity)

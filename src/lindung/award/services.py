@@ -1,0 +1,607 @@
+"""Writes of the award: editions with their default criteria, entries, answers and evidence,
+verification, assignments, conflicts, jury scores, frozen indicators and scoring runs.
+
+Every write checks what the actor may do to *this* row (an entrant its own entry, a verifier or
+juror an assigned one, during the right stage) and leaves an audit row. Messages are Indonesian
+first, English second.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from lindung.award import indicators, scoring
+from lindung.award.models import (
+    STAGE_ORDER,
+    Answer,
+    Assignment,
+    AssignmentKind,
+    Category,
+    CategoryKind,
+    Criterion,
+    CriterionKind,
+    CriterionScore,
+    Edition,
+    Entry,
+    EntryOrigin,
+    EntryStatus,
+    Evidence,
+    IndicatorValue,
+    JuryScore,
+    Result,
+    ScoringRun,
+    SectorGroup,
+    Stage,
+    StageKind,
+    Verdict,
+)
+from lindung.core.audit import acting_user, record_audit, snapshot
+from lindung.core.loading import bilingual
+from lindung.core.permissions import has_capability
+from lindung.core.roles import Capability, Role
+from lindung.regions.models import Region
+from lindung.registry.models import Employer
+
+DEFAULT_CRITERIA = Path(__file__).resolve().parent / "data" / "default_criteria.csv"
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_TYPES = (".pdf", ".jpg", ".jpeg", ".png", ".xlsx", ".docx", ".csv")
+LEVEL_OF_KIND = {
+    CategoryKind.PROVINCE: "province",
+    CategoryKind.REGENCY: "regency",
+    CategoryKind.VILLAGE: "village",
+}
+
+
+class AwardError(ValueError):
+    """A write the rules refuse; the message is shown to the user as is."""
+
+
+def _refuse(indonesian: str, english: str) -> AwardError:
+    return AwardError(bilingual(indonesian, english))
+
+
+def _require_stage(edition: Edition, *stages: str) -> None:
+    if edition.stage not in stages:
+        raise _refuse(
+            f"tahap {edition.get_stage_display()} tidak mengizinkan ini",
+            f"the {edition.stage} stage does not allow this",
+        )
+
+
+def default_criteria(kind: str) -> list[dict[str, str]]:
+    with DEFAULT_CRITERIA.open(encoding="utf-8") as handle:
+        return [row for row in csv.DictReader(handle) if row["category_kind"] == kind]
+
+
+# --- editions ------------------------------------------------------------------------------------
+
+
+def create_edition(
+    *,
+    actor: Any,
+    name: str,
+    region: Region,
+    assessment_year: int,
+    ceremony_year: int,
+    cutoff_date: dt.date,
+    categories: list[tuple[str, str]] | None = None,
+    stages: dict[str, tuple[dt.date, dt.date]] | None = None,
+) -> Edition:
+    """An edition with its categories (``(kind, sector_group)``; default: the 2023 Lampung
+    round's) and each category's default criteria and weights."""
+    if categories is None:
+        categories = [
+            (CategoryKind.REGENCY, ""),
+            (CategoryKind.VILLAGE, ""),
+            (CategoryKind.BUSINESS_SMALL, ""),
+            *((CategoryKind.BUSINESS_LARGE, g) for g in SectorGroup.values if g),
+        ]
+    with transaction.atomic():
+        edition = Edition(
+            name=name,
+            region=region,
+            assessment_year=assessment_year,
+            ceremony_year=ceremony_year,
+            cutoff_date=cutoff_date,
+        )
+        edition.assign_region_codes(region.code)
+        edition.save()
+        for kind, group in categories:
+            add_category(edition, kind, group)
+        for kind, (starts, ends) in (stages or {}).items():
+            Stage.objects.create(edition=edition, kind=kind, starts_on=starts, ends_on=ends)
+        record_audit(
+            actor=actor,
+            action="award.edition.create",
+            target=edition,
+            region_code=region.code,
+            after=snapshot(edition, ["name", "assessment_year", "ceremony_year", "cutoff_date"]),
+        )
+    return edition
+
+
+def add_category(edition: Edition, kind: str, sector_group: str = "") -> Category:
+    name = str(CategoryKind(kind).label)
+    if sector_group:
+        name = f"{name}: {SectorGroup(sector_group).label}"
+    category = Category.objects.create(
+        edition=edition, kind=kind, sector_group=sector_group, name=name
+    )
+    for position, row in enumerate(default_criteria(kind)):
+        Criterion.objects.create(
+            category=category,
+            code=row["code"],
+            kind=row["kind"],
+            indicator=row["indicator"],
+            name=row["name_id"],
+            name_en=row["name_en"],
+            weight=Decimal(row["weight"]),
+            direction=row["direction"],
+            max_points=int(row["max_points"]),
+            position=position,
+        )
+    return category
+
+
+def set_weight(*, actor: Any, criterion: Criterion, weight: Any, reason: str) -> Criterion:
+    """Change a criterion's weight before results are published (audited with a reason)."""
+    edition = criterion.category.edition
+    if edition.published:
+        raise _refuse("hasil sudah diumumkan", "the results are published")
+    if not reason.strip():
+        raise _refuse("alasan wajib diisi", "a reason is required")
+    try:
+        value = Decimal(str(weight)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise _refuse("bobot bukan angka", "the weight is not a number") from None
+    if value < 0 or value > 1000:
+        raise _refuse("bobot harus 0–1000", "the weight must be 0–1000")
+    before = snapshot(criterion, ["weight"])
+    criterion.weight = value
+    criterion.save(update_fields=["weight"])
+    record_audit(
+        actor=actor,
+        action="award.criterion.weight",
+        target=criterion,
+        region_code=edition.region_id,
+        before=before,
+        after=snapshot(criterion, ["weight"]),
+        reason=reason,
+    )
+    return criterion
+
+
+def advance_stage(*, actor: Any, edition: Edition) -> Edition:
+    """Move the edition to its next stage; stages never go back."""
+    position = STAGE_ORDER.index(edition.stage)
+    if position + 1 >= len(STAGE_ORDER):
+        raise _refuse("tahap terakhir sudah tercapai", "the last stage is reached")
+    target = STAGE_ORDER[position + 1]
+    if target == StageKind.PUBLISHED and not edition.runs.filter(final=True).exists():
+        raise _refuse("tetapkan dulu perhitungan final", "choose the final scoring run first")
+    before = edition.stage
+    edition.stage = target
+    edition.save(update_fields=["stage"])
+    record_audit(
+        actor=actor,
+        action="award.edition.stage",
+        target=edition,
+        region_code=edition.region_id,
+        before={"stage": before},
+        after={"stage": target},
+    )
+    return edition
+
+
+# --- entries -------------------------------------------------------------------------------------
+
+
+def add_entry(
+    *,
+    actor: Any,
+    category: Category,
+    region: Region | None = None,
+    employer: Employer | None = None,
+    origin: str = EntryOrigin.NOMINATED,
+) -> Entry:
+    """Nominate (or, ``origin=applied``, register the application of) a region or a company."""
+    edition = category.edition
+    if category.for_regions:
+        if region is None or employer is not None:
+            raise _refuse("kategori ini untuk wilayah", "this category is for regions")
+        if region.level != LEVEL_OF_KIND[category.kind] or not region.code.startswith(
+            edition.region_id
+        ):
+            raise _refuse(
+                "wilayah tidak sesuai kategori atau edisi",
+                "the region does not fit the category or edition",
+            )
+        entry = Entry(edition=edition, category=category, subject_region=region, name=region.name)
+        entry.assign_region_codes(region.code)
+    else:
+        if employer is None or region is not None:
+            raise _refuse("kategori ini untuk perusahaan", "this category is for companies")
+        if not employer.village_id.startswith(edition.region_id):
+            raise _refuse("perusahaan di luar wilayah edisi", "the company is outside the edition")
+        entry = Entry(
+            edition=edition,
+            category=category,
+            employer=employer,
+            entrant=employer.owner,
+            name=employer.name,
+        )
+        entry.assign_region_codes(employer.village_id)
+    entry.origin = origin
+    if Entry.objects.filter(edition=edition, subject_region=region, employer=employer).exists():
+        raise _refuse("sudah terdaftar di edisi ini", "already entered in this edition")
+    with transaction.atomic():
+        entry.save()
+        record_audit(
+            actor=actor,
+            action="award.entry.add",
+            target=entry,
+            region_code=entry.village_code or entry.regency_code or entry.province_code,
+            after=snapshot(entry, ["category", "name", "origin"]),
+        )
+    return entry
+
+
+def is_entrant(actor: Any, entry: Entry) -> bool:
+    """The actor fills in this entry: an admin, the office of exactly its region, or the
+    company's own staff."""
+    if getattr(actor, "is_superuser", False) or getattr(actor, "role", None) == Role.ADMIN:
+        return True
+    if not has_capability(actor, Capability.ENTER_AWARD):
+        return False
+    return Entry.objects.for_actor(actor).filter(pk=entry.pk).exists()
+
+
+def _require_entrant(actor: Any, entry: Entry) -> None:
+    if not is_entrant(actor, entry):
+        raise _refuse("bukan peserta ini", "not this entry's entrant")
+    _require_stage(entry.edition, StageKind.SELF_ASSESSMENT)
+    if entry.status != EntryStatus.DRAFT:
+        raise _refuse("isian sudah dikirim", "the entry is submitted already")
+
+
+def answer(*, actor: Any, entry: Entry, criterion: Criterion, value: int, text: str = "") -> Answer:
+    _require_entrant(actor, entry)
+    if criterion.category_id != entry.category_id or criterion.kind != CriterionKind.QUESTIONNAIRE:
+        raise _refuse("butir kuesioner tidak dikenal", "unknown questionnaire item")
+    if not 0 <= int(value) <= criterion.max_points:
+        raise _refuse(
+            f"nilai harus 0–{criterion.max_points}", f"the value must be 0–{criterion.max_points}"
+        )
+    row, _created = Answer.objects.update_or_create(
+        entry=entry,
+        criterion=criterion,
+        defaults={"value": int(value), "text": text.strip(), "answered_by": acting_user(actor)},
+    )
+    return row
+
+
+def add_evidence(*, actor: Any, answer: Answer, upload: UploadedFile) -> Evidence:
+    _require_entrant(actor, answer.entry)
+    name = Path(upload.name or "").name
+    if not name.lower().endswith(EVIDENCE_TYPES):
+        raise _refuse(
+            "jenis berkas tidak diterima (PDF, gambar, XLSX, DOCX, CSV)",
+            "file type not accepted (PDF, image, XLSX, DOCX, CSV)",
+        )
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise _refuse("berkas lebih dari 10 MB", "the file is larger than 10 MB")
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return Evidence.objects.create(
+        answer=answer,
+        file=upload,
+        name=name[:200],
+        sha256=digest.hexdigest(),
+        size=upload.size,
+        uploaded_by=acting_user(actor),
+    )
+
+
+def submit_entry(*, actor: Any, entry: Entry) -> Entry:
+    _require_entrant(actor, entry)
+    items = entry.category.criteria.filter(kind=CriterionKind.QUESTIONNAIRE).count()
+    if entry.answers.count() < items:
+        raise _refuse("jawab semua butir kuesioner", "answer every questionnaire item")
+    entry.status = EntryStatus.SUBMITTED
+    entry.submitted_at = timezone.now()
+    entry.save(update_fields=["status", "submitted_at"])
+    record_audit(actor=actor, action="award.entry.submit", target=entry, region_code=_region(entry))
+    return entry
+
+
+def _region(entry: Entry) -> str:
+    return entry.village_code or entry.district_code or entry.regency_code or entry.province_code
+
+
+# --- verification, assignments, jury ------------------------------------------------------------
+
+
+def assign(*, actor: Any, entry: Entry, user: Any, kind: str) -> Assignment:
+    wanted = {AssignmentKind.VERIFIER: Role.AWARD_VERIFIER, AssignmentKind.JUROR: Role.AWARD_JURY}
+    if user.role != wanted[kind]:
+        raise _refuse("peran pengguna tidak sesuai", "the user's role does not fit")
+    assignment, created = Assignment.objects.get_or_create(entry=entry, user=user, kind=kind)
+    if created:
+        record_audit(
+            actor=actor,
+            action=f"award.assign.{kind}",
+            target=entry,
+            region_code=_region(entry),
+            after={"user": user.pk},
+        )
+    return assignment
+
+
+def _assignment(actor: Any, entry: Entry, kind: str) -> Assignment:
+    found = Assignment.objects.filter(entry=entry, user_id=getattr(actor, "pk", None), kind=kind)
+    if not found.exists():
+        raise _refuse("isian ini tidak ditugaskan kepada Anda", "this entry is not assigned to you")
+    return found.get()
+
+
+def verify_answer(
+    *, actor: Any, answer: Answer, verdict: str, value: int | None = None, reason: str = ""
+) -> Answer:
+    """Accept an answer as is, adjust its value (with a reason) or reject it (with a reason)."""
+    entry = answer.entry
+    _assignment(actor, entry, AssignmentKind.VERIFIER)
+    _require_stage(entry.edition, StageKind.VERIFICATION)
+    if entry.status == EntryStatus.DRAFT:
+        raise _refuse("isian belum dikirim", "the entry is not submitted")
+    if verdict not in (Verdict.ACCEPTED, Verdict.ADJUSTED, Verdict.REJECTED):
+        raise _refuse("putusan tidak dikenal", "unknown verdict")
+    if verdict != Verdict.ACCEPTED and not reason.strip():
+        raise _refuse("alasan wajib diisi", "a reason is required")
+    if verdict == Verdict.ADJUSTED:
+        top = answer.criterion.max_points
+        if value is None or not 0 <= int(value) <= top:
+            raise _refuse(f"nilai harus 0–{top}", f"the value must be 0–{top}")
+    before = snapshot(answer, ["verdict", "value", "verified_value"])
+    answer.verdict = verdict
+    answer.verified_value = {
+        Verdict.ACCEPTED: answer.value,
+        Verdict.ADJUSTED: int(value or 0),
+        Verdict.REJECTED: 0,
+    }[verdict]
+    answer.verdict_reason = reason.strip()
+    answer.verified_by = acting_user(actor)
+    answer.verified_at = timezone.now()
+    with transaction.atomic():
+        answer.save()
+        if not entry.answers.filter(verdict=Verdict.PENDING).exists():
+            entry.status = EntryStatus.VERIFIED
+            entry.save(update_fields=["status"])
+        record_audit(
+            actor=actor,
+            action=f"award.answer.{verdict}",
+            target=entry,
+            region_code=_region(entry),
+            before=before,
+            after=snapshot(answer, ["verdict", "value", "verified_value"]),
+            reason=reason,
+        )
+    return answer
+
+
+def declare_conflict(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
+    if assignment.user_id != getattr(actor, "pk", None):
+        raise _refuse("bukan penugasan Anda", "not your assignment")
+    if not reason.strip():
+        raise _refuse("jelaskan konflik kepentingan", "describe the conflict of interest")
+    with transaction.atomic():
+        assignment.conflict = True
+        assignment.conflict_reason = reason.strip()
+        assignment.conflict_declared_at = timezone.now()
+        assignment.save()
+        assignment.scores.all().delete()  # scores given before the declaration never count
+        record_audit(
+            actor=actor,
+            action="award.conflict",
+            target=assignment.entry,
+            region_code=_region(assignment.entry),
+            reason=reason,
+        )
+    return assignment
+
+
+def score(
+    *, actor: Any, entry: Entry, criterion: Criterion, value: Any, comment: str = ""
+) -> JuryScore:
+    assignment = _assignment(actor, entry, AssignmentKind.JUROR)
+    _require_stage(entry.edition, StageKind.INTERVIEW, StageKind.JURY_DECISION)
+    if assignment.conflict:
+        raise _refuse("Anda menyatakan konflik kepentingan", "you declared a conflict of interest")
+    if criterion.category_id != entry.category_id or criterion.kind != CriterionKind.JURY:
+        raise _refuse("kriteria juri tidak dikenal", "unknown jury criterion")
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise _refuse("nilai bukan angka", "the score is not a number") from None
+    if not 0 <= number <= 100:
+        raise _refuse("nilai harus 0–100", "the score must be 0–100")
+    with transaction.atomic():
+        row, _ = JuryScore.objects.update_or_create(
+            assignment=assignment,
+            criterion=criterion,
+            defaults={"score": number, "comment": comment.strip()},
+        )
+        record_audit(
+            actor=actor,
+            action="award.jury.score",
+            target=entry,
+            region_code=_region(entry),
+            after={"criterion": criterion.code, "score": str(number)},
+        )
+    return row
+
+
+# --- indicators and scoring ----------------------------------------------------------------------
+
+
+def freeze_indicators(*, actor: Any, edition: Edition) -> int:
+    """Compute every automatic indicator of every entry as of the cut-off date and store it;
+    refused once results are published. Returns the number of values written."""
+    if edition.published:
+        raise _refuse("hasil sudah diumumkan", "the results are published")
+    ctx = indicators.Context(edition.region_id, edition.cutoff_date)
+    rows = []
+    entries = list(edition.entries.exclude(status=EntryStatus.WITHDRAWN).select_related("category"))
+    criteria = Criterion.objects.filter(
+        category__edition=edition, kind=CriterionKind.INDICATOR
+    ).exclude(indicator="")
+    by_category: dict[int, list[Criterion]] = {}
+    for criterion in criteria:
+        by_category.setdefault(criterion.category_id, []).append(criterion)
+    for entry in entries:
+        for criterion in by_category.get(entry.category_id, []):
+            value, details = indicators.compute(ctx, criterion.indicator, entry)
+            rows.append(
+                IndicatorValue(
+                    entry=entry,
+                    criterion=criterion,
+                    value=value,
+                    details=details,
+                    as_of=edition.cutoff_date,
+                )
+            )
+    with transaction.atomic():
+        IndicatorValue.objects.filter(entry__edition=edition).delete()
+        IndicatorValue.objects.bulk_create(rows, batch_size=1000)
+        record_audit(
+            actor=actor,
+            action="award.indicators.freeze",
+            target=edition,
+            region_code=edition.region_id,
+            after={"values": len(rows), "as_of": edition.cutoff_date},
+        )
+    return len(rows)
+
+
+def compute_run(*, actor: Any, edition: Edition) -> ScoringRun:
+    """Snapshot every input (frozen indicators, verified answers, jury means), score, rank and
+    test the ranking's sensitivity; store it all as a new numbered run."""
+    from lindung.award.inputs import collect_inputs
+
+    if edition.published:
+        raise _refuse("hasil sudah diumumkan", "the results are published")
+    inputs, sources = collect_inputs(edition)
+    computed = scoring.compute(inputs)
+    with transaction.atomic():
+        Edition.objects.select_for_update().get(pk=edition.pk)  # one numbering at a time
+        number = (edition.runs.aggregate(n=Max("number"))["n"] or 0) + 1
+        run = ScoringRun.objects.create(
+            edition=edition,
+            number=number,
+            formula_version=scoring.FORMULA_VERSION,
+            inputs=inputs,
+            inputs_sha256=scoring.inputs_hash(inputs),
+            sensitivity={
+                str(cid): {"stable": scoring.stable(r), "changes": r.sensitivity}
+                for cid, r in computed.items()
+            },
+            computed_by=acting_user(actor),
+        )
+        _store_results(run, computed, sources)
+        record_audit(
+            actor=actor,
+            action="award.run.compute",
+            target=edition,
+            region_code=edition.region_id,
+            after={"run": number, "inputs_sha256": run.inputs_sha256},
+        )
+    return run
+
+
+def _store_results(
+    run: ScoringRun, computed: dict[int, scoring.CategoryResult], sources: dict[tuple, Any]
+) -> None:
+    weight: dict[int, Decimal] = {}
+    raw: dict[tuple[int, int], str | None] = {}
+    for category in run.inputs["categories"]:
+        for c in category["criteria"]:
+            weight[int(c["id"])] = Decimal(c["weight"])
+        for e in category["entries"]:
+            for cid, value in e["values"].items():
+                raw[(int(e["id"]), int(cid))] = value
+    for category_id, result in computed.items():
+        for s in result.scores:
+            row = Result.objects.create(
+                run=run,
+                entry_id=s.entry_id,
+                category_id=category_id,
+                total=s.total,
+                indicator_score=s.subtotals["indicator"],
+                questionnaire_score=s.subtotals["questionnaire"],
+                jury_score=s.subtotals["jury"],
+                rank=s.rank,
+            )
+            CriterionScore.objects.bulk_create(
+                CriterionScore(
+                    result=row,
+                    criterion_id=cid,
+                    raw=raw[(s.entry_id, cid)],
+                    normalised=s.normalised[cid],
+                    weight=weight[cid],
+                    points=s.points[cid],
+                    source=sources.get((s.entry_id, cid), {}),
+                )
+                for cid in s.points
+            )
+
+
+def recompute(run: ScoringRun) -> dict[int, list[tuple[int, int]]]:
+    """The ranking the formula gives from the run's stored inputs, per category."""
+    if scoring.inputs_hash(run.inputs) != run.inputs_sha256:
+        raise _refuse("masukan beku telah berubah", "the frozen inputs were altered")
+    return {cid: r.ranking() for cid, r in scoring.compute(run.inputs).items()}
+
+
+def stored_ranking(run: ScoringRun) -> dict[int, list[tuple[int, int]]]:
+    out: dict[int, list[tuple[int, int]]] = {}
+    for category_id, entry_id, rank in run.results.order_by(
+        "category_id", "rank", "entry_id"
+    ).values_list("category_id", "entry_id", "rank"):
+        out.setdefault(category_id, []).append((entry_id, rank))
+    return out
+
+
+def verify_run(run: ScoringRun) -> bool:
+    """Recomputing from the frozen inputs gives the stored ranking."""
+    again = {c: sorted(r, key=lambda x: (x[1], x[0])) for c, r in recompute(run).items()}
+    stored = {c: sorted(r, key=lambda x: (x[1], x[0])) for c, r in stored_ranking(run).items()}
+    return again == stored
+
+
+def finalise(*, actor: Any, run: ScoringRun) -> ScoringRun:
+    """Choose the run whose ranking is published (during the jury-decision stage)."""
+    edition = run.edition
+    _require_stage(edition, StageKind.JURY_DECISION)
+    with transaction.atomic():
+        edition.runs.filter(final=True).update(final=False)
+        run.final = True
+        run.save(update_fields=["final"])
+        record_audit(
+            actor=actor,
+            action="award.run.final",
+            target=edition,
+            region_code=edition.region_id,
+            after={"run": run.number, "inputs_sha256": run.inputs_sha256},
+        )
+    return run
