@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.core.roles import Role
 from lindung.core.scope import RegionCodes, ScopedManager, ScopedQuerySet, actor_scope, region_q
+from lindung.core.storage import PrivateStorage
 
 
 class Level(models.TextChoices):
@@ -346,9 +347,20 @@ class Answer(models.Model):
         return self.verified_value if self.verdict != Verdict.PENDING and self.verified_value else 0
 
 
+class AwardStorage(PrivateStorage):
+    """Evidence files under ``AWARD_FILES_DIR`` (default VAR_DIR/award)."""
+
+    setting = "AWARD_FILES_DIR"
+    folder = "award"
+
+
+def evidence_storage() -> AwardStorage:
+    return AwardStorage()
+
+
 class Evidence(models.Model):
     answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(upload_to="award/evidence/%Y/")
+    file = models.FileField(upload_to="evidence/%Y/", storage=evidence_storage)
     name = models.CharField(max_length=200)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()

@@ -7,8 +7,6 @@ village, so ``for_actor`` scopes findings, scores and cases with no join (DESIGN
 
 from __future__ import annotations
 
-import os
-
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -16,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.scope import RegionCodes, ScopedManager
+from lindung.core.storage import PrivateStorage
 
 
 class Check(models.TextChoices):
@@ -276,18 +275,11 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.kind} {self.on}"
 
 
-class ComplianceStorage(FileSystemStorage):
-    """Files under ``COMPLIANCE_FILES_DIR`` (default VAR_DIR/compliance), read from the
-    settings on every access so tests and deployments can move it."""
+class ComplianceStorage(PrivateStorage):
+    """Files under ``COMPLIANCE_FILES_DIR`` (default VAR_DIR/compliance)."""
 
-    @property
-    def base_location(self) -> str:  # type: ignore[override]
-        root = getattr(settings, "COMPLIANCE_FILES_DIR", None) or settings.VAR_DIR / "compliance"
-        return str(root)
-
-    @property
-    def location(self) -> str:  # type: ignore[override]
-        return os.path.abspath(self.base_location)
+    setting = "COMPLIANCE_FILES_DIR"
+    folder = "compliance"
 
 
 def attachment_storage() -> FileSystemStorage:
