@@ -13,7 +13,9 @@ Formula version 1:
   and jury scores (mean of the jurors without a conflict): ``v / maximum × 100``, clipped to
   0–100, because they already sit on an absolute scale.
 * **Weighted total**: ``Σ weight × normalised / Σ weight`` over the category's criteria, so it is
-  0–100 whatever the weights add up to. Every step is rounded half-up to 4 decimals.
+  0–100 whatever the weights add up to. Normalised values and the total are rounded half-up to
+  4 decimals; each criterion's points are rounded so that they add up to the total exactly
+  (largest remainder).
 * **Ranking** by total, then by the indicator subtotal (measured performance first), then the
   jury subtotal, then the questionnaire subtotal; entries still equal share a rank (1, 1, 3).
 * **Sensitivity**: every criterion's weight multiplied by 0.9 and by 1.1 in turn (the others
@@ -26,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Any
 
 FORMULA_VERSION = "1"
@@ -114,7 +116,9 @@ def _score(
     weight_sum = sum(weights.values()) or Decimal(1)
     scores = []
     for entry in entries:
-        points = {c.id: _q(weights[c.id] * normalised[c.id][entry] / weight_sum) for c in criteria}
+        points = _rounded_points(
+            {c.id: weights[c.id] * normalised[c.id][entry] / weight_sum for c in criteria}
+        )
         subtotals = {
             k: sum((points[c.id] for c in criteria if c.kind == k), Decimal(0)) for k in KINDS
         }
@@ -128,6 +132,18 @@ def _score(
             )
         )
     return rank(scores)
+
+
+def _rounded_points(exact: dict[int, Decimal]) -> dict[int, Decimal]:
+    """Points rounded to 4 decimals so that they add up to the rounded exact total (largest
+    remainder): rounding each alone could push a perfect total to 100.0001."""
+    total = _q(sum(exact.values(), Decimal(0)))
+    floors = {k: v.quantize(PLACES, ROUND_FLOOR) for k, v in exact.items()}
+    left = int((total - sum(floors.values(), Decimal(0))) / PLACES)
+    by_remainder = sorted(exact, key=lambda k: (-(exact[k] - floors[k]), k))
+    for k in by_remainder[:left]:
+        floors[k] += PLACES
+    return floors
 
 
 def rank(scores: list[EntryScore]) -> list[EntryScore]:
