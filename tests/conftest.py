@@ -82,6 +82,14 @@ def users_by_role(region_tree, make_user):
 
 
 @pytest.fixture(autouse=True)
+def _private_files(settings, tmp_path_factory):
+    # Uploaded evidence and case attachments of any test go to a throwaway folder, not var/.
+    root = tmp_path_factory.mktemp("private-files")
+    settings.AWARD_FILES_DIR = root / "award"
+    settings.COMPLIANCE_FILES_DIR = root / "compliance"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2 on purpose costs ~0.3 s a password; tests create hundreds of users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lindung.accounts.models import OrganisationKind
+from lindung.award.models import Entry
 from lindung.contributions.models import Bill, BillLine
 from lindung.core.audit import record_audit
 from lindung.core.models import ImportJob
@@ -20,6 +21,8 @@ from lindung.regions.models import MinimumWage, Region
 from tests.access import ANONYMOUS, ROLES, collect_routes, served_url_names
 from tests.accounts.factories import OrganisationFactory
 from tests.award.factories import award_world
+from tests.award.portal_world import portal_world
+from tests.award.published import published_world
 from tests.compliance.factories import compliance_world
 from tests.conftest import TREE
 from tests.programmes.factories import programme_world
@@ -78,6 +81,8 @@ def access_world(region_tree, users_by_role):
     world.update(compliance_world(regions, world))
     world.update(sponsorship_world(regions, world))
     world.update(award_world(regions, world))
+    world.update(portal_world(regions, world))
+    world.update(published_world(regions, world))
     world["own_bill"] = bill_for(world["own_employer"])
     world["foreign_bill"] = bill_for(world["foreign_employer"])
     # Import jobs belong to whoever uploaded them: the branch's own, and one of the admin's.
@@ -115,6 +120,14 @@ def bill_for(employer) -> Bill:
     return bill
 
 
+def entry_regions(user) -> set[str]:
+    """The deepest region code of every award entry ``user`` sees."""
+    rows = Entry.objects.for_actor(user).values_list(
+        "village_code", "district_code", "regency_code", "province_code"
+    )
+    return {next(c for c in row if c) for row in rows}
+
+
 def forbidden_names(user) -> list[str]:
     """Names of test regions the user must not see: outside the scope and not an ancestor
     (ancestors appear as plain breadcrumb text)."""
@@ -125,6 +138,11 @@ def forbidden_names(user) -> list[str]:
     for code in TREE:
         for s in scope.region_codes:
             if code == s or code.startswith(s + ".") or s.startswith(code + "."):
+                visible.add(code)
+        # Roles without a region scope may see the regions of the award entries they own or
+        # are assigned (and their ancestors), nothing below or beside them.
+        for e in [] if scope.region_codes else entry_regions(user):
+            if code == e or e.startswith(code + "."):
                 visible.add(code)
     hidden = [TREE[c] for c in TREE if c not in visible]
     shown = [TREE[c] for c in visible]

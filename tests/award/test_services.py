@@ -108,8 +108,14 @@ def test_evidence_types_and_checksum(world):
         services.add_evidence(
             actor=officer, answer=answer, upload=SimpleUploadedFile("x.exe", b"MZ", "x")
         )
+    with pytest.raises(AwardError, match="content does not match"):
+        services.add_evidence(
+            actor=officer, answer=answer, upload=SimpleUploadedFile("x.pdf", b"MZ\x90", "x")
+        )
     with pytest.raises(AwardError, match="not this entry's entrant"):
         services.add_evidence(actor=world["users"]["employer"], answer=answer, upload=pdf)
+    with pytest.raises(AwardError, match="must be 0–4"):
+        services.answer(actor=officer, entry=answer.entry, criterion=answer.criterion, value="x")
 
 
 def test_verification_by_the_assigned_verifier_in_its_stage(world, make_user):
@@ -162,7 +168,7 @@ def test_jury_scores_and_conflicts(world):
     with pytest.raises(AwardError, match="not assigned to you"):
         services.score(actor=juror, entry=world["foreign_entry"], criterion=interview, value=50)
     assignment = entry.assignments.get(kind=AssignmentKind.JUROR)
-    with pytest.raises(AwardError, match="not your assignment"):
+    with pytest.raises(AwardError, match="not your juror assignment"):
         services.declare_conflict(actor=users["award_verifier"], assignment=assignment, reason="x")
     services.declare_conflict(actor=juror, assignment=assignment, reason="my brother is Sekda")
     assert not JuryScore.objects.filter(assignment=assignment).exists()

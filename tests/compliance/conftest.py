@@ -10,11 +10,6 @@ from lindung.regions.models import MinimumWage
 AS_OF = dt.date(2025, 6, 30)
 
 
-@pytest.fixture(autouse=True)
-def _files_in_tmp(settings: Any, tmp_path: Any) -> None:
-    settings.COMPLIANCE_FILES_DIR = tmp_path / "compliance-files"
-
-
 def minimum_wage(region: Any, kind: str, amount: int, year: int = 2025) -> MinimumWage:
     wage = MinimumWage(
         region=region,

@@ -164,7 +164,7 @@ class Direction(models.TextChoices):
 class Criterion(models.Model):
     """One scored item of a category. Weights are the edition's own (no official weights are
     public, domain.md §6): the defaults come from ``data/default_criteria.csv`` and the organiser
-    may change them until the first scoring run."""
+    may change them until the results are published (each run freezes the weights it used)."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="criteria")
     code = models.SlugField(max_length=40)

@@ -129,3 +129,191 @@ def winner_result(edition: Edition, pk: int) -> Result:
     if result.rank > result.category.winners:
         raise Http404
     return result
+
+
+# --- the portal (entrants, verifiers, jurors) ----------------------------------------------------
+# Appended for the portal (views_portal.py); imports are local so the block stays self-contained.
+
+
+def answer_for(user: Any, pk: int) -> Answer:
+    """An answer of a visible entry (404 outside)."""
+    try:
+        return Answer.objects.select_related("entry", "entry__edition", "criterion").get(
+            pk=pk, entry__in=entries_for(user)
+        )
+    except Answer.DoesNotExist:
+        raise Http404 from None
+
+
+def evidence_for(user: Any, pk: int) -> Any:
+    """An evidence file of a visible entry (404 outside): the only way to download one."""
+    from lindung.award.models import Evidence
+
+    try:
+        return Evidence.objects.get(pk=pk, answer__entry__in=entries_for(user))
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+
+
+def own_assignment(user: Any, pk: int, kind: str) -> Assignment:
+    """One of the user's own assignments (404 for anybody else's)."""
+    try:
+        return assignments_for(user, kind).get(pk=pk)
+    except Assignment.DoesNotExist:
+        raise Http404 from None
+
+
+def indicators_of(entry: Entry) -> QuerySet:
+    """The entry's frozen automatic indicators, in the criteria's order."""
+    return entry.indicators.select_related("criterion").order_by(
+        "criterion__position", "criterion_id"
+    )
+
+
+def _organiser(user: Any) -> bool:
+    from lindung.award.models import ORGANISER_ROLES
+
+    scope = actor_scope(user)
+    return scope.unrestricted or scope.role in ORGANISER_ROLES
+
+
+def jury_scores_visible(user: Any, entry: Entry) -> QuerySet:
+    """Jury scores of an entry the user may read: organisers (who see entries by region) every
+    juror's; a juror only its own; entrants and verifiers none."""
+    from lindung.award.models import JuryScore
+
+    scores = JuryScore.objects.filter(
+        assignment__entry=entry, assignment__kind=AssignmentKind.JUROR
+    ).select_related("assignment__user", "criterion")
+    if _organiser(user):
+        return scores.order_by("assignment__user__username", "criterion__position")
+    if has_capability(user, Capability.JUDGE_AWARD):
+        return scores.filter(assignment__user_id=user.pk)
+    return scores.none()
+
+
+def juror_assignments_of(user: Any, entry: Entry) -> QuerySet[Assignment]:
+    """The entry's juror assignments with their conflicts, for organisers only."""
+    if _organiser(user):
+        return entry.assignments.filter(kind=AssignmentKind.JUROR).select_related("user")
+    return entry.assignments.none()
+
+
+def worklist_for(user: Any, kind: str) -> QuerySet[Assignment]:
+    """A verifier's or juror's own assignments with counts taken in subqueries (so they do not
+    multiply each other): answers, answers still pending, and the category's jury criteria."""
+    from django.db.models import IntegerField, OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    from lindung.award.models import CriterionKind, Verdict
+
+    def count(queryset: QuerySet, group: str) -> Coalesce:
+        counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]
+        return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+    answers = Answer.objects.filter(entry=OuterRef("entry"))
+    jury = Criterion.objects.filter(category=OuterRef("entry__category"), kind=CriterionKind.JURY)
+    return (
+        assignments_for(user, kind)
+        .annotate(
+            answers_total=count(answers, "entry"),
+            answers_pending=count(answers.filter(verdict=Verdict.PENDING), "entry"),
+            jury_criteria=count(jury, "category"),
+        )
+        .order_by("entry__edition", "entry__category", "entry__name")
+    )
+
+
+# --- organiser pages (views.py): who reads what beyond the entries -----------------------------
+
+
+def organises(user: Any) -> bool:
+    """Reads whole scoring runs and the assignments of the entries it sees: the organisers
+    (MANAGE_AWARD) and the read-only co-organisers, the BPJS branch and auditors. Rows stay
+    region-scoped: results are cut to the entries the user sees (``visible_results``)."""
+    if not has_capability(user, Capability.VIEW_AWARD):
+        return False
+    return has_capability(user, Capability.MANAGE_AWARD) or actor_scope(user).role in (
+        "bpjs_branch",
+        "auditor",
+    )
+
+
+def overview_allowed(user: Any) -> bool:
+    """An edition's overview page (stages, criteria and weights, the entries the user sees) is
+    open to everyone who may view awards: the rules of a round are no secret to its entrants,
+    verifiers and jurors. Which editions: ``editions_for``."""
+    return has_capability(user, Capability.VIEW_AWARD)
+
+
+def overview_edition(user: Any, pk: int) -> Edition:
+    from django.core.exceptions import PermissionDenied
+
+    require_capability(user, Capability.VIEW_AWARD)
+    if not overview_allowed(user):
+        raise PermissionDenied("award edition overview")
+    return edition_for(user, pk)
+
+
+def manages(user: Any, edition: Edition) -> bool:
+    return (
+        has_capability(user, Capability.MANAGE_AWARD)
+        and Edition.objects.for_actor(user).filter(pk=edition.pk).exists()
+    )
+
+
+def edition_entries(user: Any, edition: Edition) -> QuerySet[Entry]:
+    return (
+        entries_for(user, edition)
+        .select_related("category")
+        .prefetch_related("assignments__user")
+        .order_by("category_id", "name")
+    )
+
+
+def run_for(user: Any, pk: int, number: int) -> ScoringRun:
+    from django.core.exceptions import PermissionDenied
+
+    require_capability(user, Capability.VIEW_AWARD)
+    if not organises(user):
+        raise PermissionDenied("award scoring run")
+    edition = edition_for(user, pk)
+    try:
+        return runs_of(edition).select_related("edition").get(number=number)
+    except ScoringRun.DoesNotExist:
+        raise Http404 from None
+
+
+def visible_results(user: Any, run: ScoringRun) -> QuerySet[Result]:
+    """A run's results of the entries the user sees (ranks stay those of the whole category)."""
+    return run_results(run).filter(entry__in=Entry.objects.for_actor(user).values("pk"))
+
+
+def assignable_users(user: Any) -> QuerySet[Any]:
+    """Users an organiser may assign: active verifiers and jurors."""
+    from django.contrib.auth import get_user_model
+
+    require_capability(user, Capability.MANAGE_AWARD)
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, role__in=("award_verifier", "award_jury"))
+        .order_by("role", "username")
+    )
+
+
+def user_names(ids: set[int]) -> dict[int, str]:
+    """Usernames for the audit of a run (verifiers and jurors named in its sources)."""
+    from django.contrib.auth import get_user_model
+
+    rows = get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
+    return dict(rows)
+
+
+def frozen_indicators(edition: Edition) -> dict[str, Any]:
+    from django.db.models import Max
+
+    from lindung.award.models import IndicatorValue
+
+    return IndicatorValue.objects.filter(entry__edition=edition).aggregate(
+        values=Count("pk"), at=Max("computed_at")
+    )

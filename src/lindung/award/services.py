@@ -18,7 +18,7 @@ from typing import Any
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from lindung.award import indicators, scoring
 from lindung.award.models import (
@@ -131,9 +131,10 @@ def create_edition(
 
 
 def add_category(edition: Edition, kind: str, sector_group: str = "") -> Category:
-    name = str(CategoryKind(kind).label)
-    if sector_group:
-        name = f"{name}: {SectorGroup(sector_group).label}"
+    with translation.override("id"):  # stored names are Indonesian, like the criteria's
+        name = str(CategoryKind(kind).label)
+        if sector_group:
+            name = f"{name}: {SectorGroup(sector_group).label}"
     category = Category.objects.create(
         edition=edition, kind=kind, sector_group=sector_group, name=name
     )
@@ -274,18 +275,26 @@ def _require_entrant(actor: Any, entry: Entry) -> None:
         raise _refuse("isian sudah dikirim", "the entry is submitted already")
 
 
-def answer(*, actor: Any, entry: Entry, criterion: Criterion, value: int, text: str = "") -> Answer:
+def _points(value: Any, top: int) -> int:
+    """A whole number from 0 to ``top``, or a refusal (never a ValueError)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        number = -1
+    if not 0 <= number <= top:
+        raise _refuse(f"nilai harus 0–{top}", f"the value must be 0–{top}")
+    return number
+
+
+def answer(*, actor: Any, entry: Entry, criterion: Criterion, value: Any, text: str = "") -> Answer:
     _require_entrant(actor, entry)
     if criterion.category_id != entry.category_id or criterion.kind != CriterionKind.QUESTIONNAIRE:
         raise _refuse("butir kuesioner tidak dikenal", "unknown questionnaire item")
-    if not 0 <= int(value) <= criterion.max_points:
-        raise _refuse(
-            f"nilai harus 0–{criterion.max_points}", f"the value must be 0–{criterion.max_points}"
-        )
+    points = _points(value, criterion.max_points)
     row, _created = Answer.objects.update_or_create(
         entry=entry,
         criterion=criterion,
-        defaults={"value": int(value), "text": text.strip(), "answered_by": acting_user(actor)},
+        defaults={"value": points, "text": text.strip(), "answered_by": acting_user(actor)},
     )
     return row
 
@@ -300,6 +309,12 @@ def add_evidence(*, actor: Any, answer: Answer, upload: UploadedFile) -> Evidenc
         )
     if upload.size > EVIDENCE_MAX_BYTES:
         raise _refuse("berkas lebih dari 10 MB", "the file is larger than 10 MB")
+    head = upload.read(8)
+    upload.seek(0)
+    if not _looks_like(name, head):
+        raise _refuse(
+            "isi berkas tidak sesuai jenisnya", "the file's content does not match its type"
+        )
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -312,6 +327,24 @@ def add_evidence(*, actor: Any, answer: Answer, upload: UploadedFile) -> Evidenc
         size=upload.size,
         uploaded_by=acting_user(actor),
     )
+
+
+# The first bytes of each accepted type (CSV is text: anything without a NUL byte).
+SIGNATURES = {
+    ".pdf": (b"%PDF",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".docx": (b"PK\x03\x04",),
+}
+
+
+def _looks_like(name: str, head: bytes) -> bool:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".csv":
+        return b"\x00" not in head
+    return head.startswith(SIGNATURES.get(suffix, (b"",)))
 
 
 def submit_entry(*, actor: Any, entry: Entry) -> Entry:
@@ -335,6 +368,8 @@ def _region(entry: Entry) -> str:
 
 def assign(*, actor: Any, entry: Entry, user: Any, kind: str) -> Assignment:
     wanted = {AssignmentKind.VERIFIER: Role.AWARD_VERIFIER, AssignmentKind.JUROR: Role.AWARD_JURY}
+    if entry.edition.published or entry.status == EntryStatus.WITHDRAWN:
+        raise _refuse("edisi diumumkan atau entri ditarik", "published edition or withdrawn entry")
     if user.role != wanted[kind]:
         raise _refuse("peran pengguna tidak sesuai", "the user's role does not fit")
     assignment, created = Assignment.objects.get_or_create(entry=entry, user=user, kind=kind)
@@ -363,21 +398,18 @@ def verify_answer(
     entry = answer.entry
     _assignment(actor, entry, AssignmentKind.VERIFIER)
     _require_stage(entry.edition, StageKind.VERIFICATION)
-    if entry.status == EntryStatus.DRAFT:
-        raise _refuse("isian belum dikirim", "the entry is not submitted")
+    if entry.status in (EntryStatus.DRAFT, EntryStatus.WITHDRAWN):
+        raise _refuse("isian belum dikirim atau ditarik", "the entry is not submitted or withdrawn")
     if verdict not in (Verdict.ACCEPTED, Verdict.ADJUSTED, Verdict.REJECTED):
         raise _refuse("putusan tidak dikenal", "unknown verdict")
     if verdict != Verdict.ACCEPTED and not reason.strip():
         raise _refuse("alasan wajib diisi", "a reason is required")
-    if verdict == Verdict.ADJUSTED:
-        top = answer.criterion.max_points
-        if value is None or not 0 <= int(value) <= top:
-            raise _refuse(f"nilai harus 0–{top}", f"the value must be 0–{top}")
+    adjusted = _points(value, answer.criterion.max_points) if verdict == Verdict.ADJUSTED else 0
     before = snapshot(answer, ["verdict", "value", "verified_value"])
     answer.verdict = verdict
     answer.verified_value = {
         Verdict.ACCEPTED: answer.value,
-        Verdict.ADJUSTED: int(value or 0),
+        Verdict.ADJUSTED: adjusted,
         Verdict.REJECTED: 0,
     }[verdict]
     answer.verdict_reason = reason.strip()
@@ -401,8 +433,10 @@ def verify_answer(
 
 
 def declare_conflict(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
-    if assignment.user_id != getattr(actor, "pk", None):
-        raise _refuse("bukan penugasan Anda", "not your assignment")
+    if assignment.user_id != getattr(actor, "pk", None) or assignment.kind != AssignmentKind.JUROR:
+        raise _refuse("bukan penugasan juri Anda", "not your juror assignment")
+    if assignment.entry.edition.published:
+        raise _refuse("hasil sudah diumumkan", "the results are published")
     if not reason.strip():
         raise _refuse("jelaskan konflik kepentingan", "describe the conflict of interest")
     with transaction.atomic():
@@ -583,8 +617,13 @@ def stored_ranking(run: ScoringRun) -> dict[int, list[tuple[int, int]]]:
 
 
 def verify_run(run: ScoringRun) -> bool:
-    """Recomputing from the frozen inputs gives the stored ranking."""
-    again = {c: sorted(r, key=lambda x: (x[1], x[0])) for c, r in recompute(run).items()}
+    """Recomputing from the frozen inputs gives the stored ranking (False, too, when the
+    inputs no longer match their hash)."""
+    try:
+        recomputed = recompute(run)
+    except AwardError:
+        return False
+    again = {c: sorted(r, key=lambda x: (x[1], x[0])) for c, r in recomputed.items()}
     stored = {c: sorted(r, key=lambda x: (x[1], x[0])) for c, r in stored_ranking(run).items()}
     return again == stored
 

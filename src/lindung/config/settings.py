@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet
+from django.contrib.messages import constants as message_levels
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -63,6 +64,9 @@ INSTALLED_APPS = [
     "lindung.award",
     "lindung.demo",
 ]
+
+# Bootstrap names the error style "danger".
+MESSAGE_TAGS = {message_levels.ERROR: "danger"}
 
 MIDDLEWARE = [
     "lindung.core.middleware.RequestIdMiddleware",

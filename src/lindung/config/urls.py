@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from lindung.accounts.api import AuditLogViewSet, MeView, OrganisationViewSet
+from lindung.award.api import EditionResults, EntryList
 from lindung.contributions.api import CalculateView
 from lindung.contributions.bill_api import BillViewSet
 from lindung.core.views import healthz
@@ -43,6 +44,8 @@ api_patterns = [
     ),
     path("coverage/<str:code>/", CoverageView.as_view(), name="coverage-detail"),
     path("coverage/<str:code>/trend/", TrendView.as_view(), name="coverage-trend"),
+    path("award/entries/", EntryList.as_view(), name="award-entries"),
+    path("award/editions/<int:pk>/results/", EditionResults.as_view(), name="award-results"),
 ]
 
 urlpatterns = [

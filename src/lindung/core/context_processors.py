@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "programmes": has_capability(user, Capability.VIEW_PROGRAMMES),
             "compliance": has_capability(user, Capability.VIEW_COMPLIANCE),
             "sponsorship": has_capability(user, Capability.VIEW_SPONSORSHIP),
+            "award": has_capability(user, Capability.VIEW_AWARD),
         },
         "lindung_demo": settings.LINDUNG_DEMO,
     }

@@ -102,12 +102,15 @@ def ensure_demo_programmes(*, scale: str = "full", seed: int = 2024, actor: Any 
 
 
 def clear_programme_data() -> None:
-    """Every programme row, candidate and CSR pledge, children first: a registry rebuild
-    replaces the persons, memberships and employers they point at."""
+    """Every programme row, candidate, CSR pledge and award edition, children first: a registry
+    rebuild replaces the persons, memberships and employers they point at."""
     from django.db import connection
 
+    from lindung.award.models import Edition
     from lindung.programmes import models as m
     from lindung.sponsorship import models as csr
+
+    Edition.objects.all().delete()  # entries point at employers; indicators at their figures
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM programmes_decision")  # millions of rows: no ORM collector

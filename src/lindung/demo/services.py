@@ -1,6 +1,6 @@
 """The deterministic Lampung demo (DESIGN.md §7): reference data, one account per role, and the
-synthetic registry (employers, persons, membership histories; ``demo.synthetic``). Later parts
-add programmes, sponsors, compliance cases and an award edition."""
+synthetic registry (employers, persons, membership histories; ``demo.synthetic``), then
+programmes, sponsors, compliance cases and the Paritrana Award round (``award.demo``)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.db import transaction
 
 from lindung.accounts import services as accounts
 from lindung.accounts.models import Organisation, OrganisationKind, User
+from lindung.award.demo import demo_edition, ensure_demo_award
 from lindung.compliance.demo import ensure_demo_compliance
 from lindung.compliance.models import Case
 from lindung.contributions.services import load_rate_tables
@@ -107,11 +108,24 @@ def demo_accounts() -> list[DemoAccount]:
             (),
             ("Yayasan CSR Contoh (demo)", OrganisationKind.SPONSOR, "18.71"),
         ),
-        DemoAccount(
-            "juri",
-            Role.AWARD_JURY,
-            (),
-            ("Dewan Juri Paritrana Lampung", OrganisationKind.AWARD_JURY, "18"),
+        # The Paritrana Award round (award.demo): two verifiers and three jurors.
+        *(
+            DemoAccount(
+                name,
+                Role.AWARD_VERIFIER,
+                (),
+                ("Tim Verifikasi Paritrana Lampung", OrganisationKind.OTHER, "18"),
+            )
+            for name in ("verifikator", "verifikator2")
+        ),
+        *(
+            DemoAccount(
+                name,
+                Role.AWARD_JURY,
+                (),
+                ("Dewan Juri Paritrana Lampung", OrganisationKind.AWARD_JURY, "18"),
+            )
+            for name in ("juri", "juri2", "juri3")
         ),
     ]
 
@@ -233,6 +247,13 @@ def build_demo(
     results["coverage"] = load_coverage_reference(data_dir / "lampung_labour.csv", actor=actor)
     # A new registry makes every fact stale; a reused one keeps its facts (only missing months).
     refresh_coverage(force=not results["registry"].extra.get("reused"), actor=actor)
+    # After the facts: the award's indicators read coverage at the edition's cut-off.
+    created = ensure_demo_award(actor=actor)
+    edition = demo_edition()
+    results["award"] = LoadResult(
+        source="demo Paritrana Award", sha256="", created=created,
+        unchanged=(edition.entries.count() if edition else 0) - created,
+    )  # fmt: skip
     return results
 
 

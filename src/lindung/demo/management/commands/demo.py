@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from lindung.core.cli_output import print_results
 from lindung.core.middleware import request_id_bound
 from lindung.demo.plan import SCALES
-from lindung.demo.services import DEMO_PASSWORD, build_demo
+from lindung.demo.services import DEMO_PASSWORD, build_demo, demo_accounts
 from lindung.demo.synthetic import DEFAULT_SEED, DemoError
 
 
@@ -70,7 +70,7 @@ class Command(BaseCommand):
                 f"{registry.get('persons', 0):,} persons, "
                 f"{registry.get('memberships', 0):,} memberships, "
                 f"{registry.get('employers', 0):,} employers.\n"
-                f"Demo siap / demo ready. Akun demo / demo accounts: provinsi, bandarlampung, "
-                f"metro, desa, bpjs, auditor, perusahaan, sponsor, juri, admin — "
+                f"Demo siap / demo ready. Akun demo / demo accounts: "
+                f"{', '.join(a.username for a in demo_accounts())} — "
                 f"password {DEMO_PASSWORD}\n"
             )
