@@ -12,7 +12,7 @@ month-ends the indicators read). Timed:
 
 * ``award.demo.ensure_demo_award``: the whole demo round (nominations, answers with evidence,
   verification, freeze, two scoring runs, jury, publication);
-* ``services.freeze_indicators`` of a copy of the demo round's entries (best of two): one shared
+* ``runs.freeze_indicators`` of a copy of the demo round's entries (best of two): one shared
   ``indicators.Context`` (the compliance checks run once for the province, coverage figures
   cached) — against the naive way, a fresh context per entry (the checks run again for every
   entry that needs them), on a sample per category extrapolated to every entry; the sample's
@@ -340,7 +340,7 @@ def main() -> None:
 
     from django.conf import settings
 
-    from lindung.award import services
+    from lindung.award import runs
     from lindung.award.demo import demo_edition, ensure_demo_award
     from lindung.award.models import Entry
     from lindung.registry.models import Employer, Membership
@@ -356,7 +356,7 @@ def main() -> None:
     best = float("inf")
     for _ in range(2):
         start = time.perf_counter()
-        values = services.freeze_indicators(actor=None, edition=copy)
+        values = runs.freeze_indicators(actor=None, edition=copy)
         best = min(best, time.perf_counter() - start)
     naive, sampled, same = naive_freeze(copy, args.naive_per_category)
     assert same, "the naive per-entry indicators differ from the frozen ones"

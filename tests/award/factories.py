@@ -76,6 +76,20 @@ def answer_all(entry: Entry, user: Any, value: int = 3, submit: bool = True) -> 
         services.submit_entry(actor=user, entry=entry)
 
 
+def play_round(world: dict[str, Any]) -> None:
+    """Both regencies answer; the own one is verified, then scored by the jury (60)."""
+    users, edition = world["users"], world["award_edition"]
+    own, foreign = world["own_entry"], world["foreign_entry"]
+    services.submit_entry(actor=users["regency_officer"], entry=own)
+    answer_all(foreign, users["admin"], value=1)
+    move_to(edition, StageKind.VERIFICATION)
+    for answer in own.answers.all():
+        services.verify_answer(actor=users["award_verifier"], answer=answer, verdict="accepted")
+    move_to(edition, StageKind.INTERVIEW)
+    interview = own.category.criteria.get(kind=CriterionKind.JURY)
+    services.score(actor=users["award_jury"], entry=own, criterion=interview, value=60)
+
+
 def award_world(regions: dict[str, Any], world: dict[str, Any]) -> dict[str, Any]:
     """For the access matrix: an edition of Lampung with, on each side of the regency officer's
     border, a regency entry, a village entry and a company entry. The own regency entry and the

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from lindung.award import services
+from lindung.award import runs, services
 from lindung.award.models import CategoryKind, StageKind
 from tests.award.factories import category, make_edition, move_to
 
@@ -31,12 +31,12 @@ def published_world(regions: dict[str, Any], world: dict[str, Any]) -> dict[str,
         region=regions["18.72.01.1001"],
     )
     move_to(edition, StageKind.JURY_DECISION)
-    run = services.compute_run(actor=None, edition=edition)
-    services.finalise(actor=None, run=run)
+    run = runs.compute_run(actor=None, edition=edition)
+    runs.finalise(actor=None, run=run)
     services.advance_stage(actor=None, edition=edition)
     return {
         "published_edition": edition,
         "published_run": run,
         "published_result": run.results.get(entry=regency),
-        "award_run": services.compute_run(actor=None, edition=world["award_edition"]),
+        "award_run": runs.compute_run(actor=None, edition=world["award_edition"]),
     }

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lindung.award import services
+from lindung.award import runs, services
 from lindung.award.models import CategoryKind, StageKind
 from tests.award.factories import award_world, category, make_edition, move_to
 from tests.registry.factories import registry_world
@@ -91,9 +91,9 @@ def test_results_are_public_once_published(client, world):
     url = reverse("api:award-results", args=[edition.pk])
     client.force_login(world["users"]["admin"])
     assert client.get(url).status_code == 404
-    run = services.compute_run(actor=None, edition=edition)
+    run = runs.compute_run(actor=None, edition=edition)
     move_to(edition, StageKind.JURY_DECISION)
-    services.finalise(actor=None, run=run)
+    runs.finalise(actor=None, run=run)
     assert client.get(url).status_code == 404  # final, not yet published
     services.advance_stage(actor=None, edition=edition)
     client.logout()

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.test import override_settings
 
-from lindung.award import selectors, services
+from lindung.award import runs, selectors
 from lindung.award.demo import (
     APPLIED_VILLAGES,
     CUTOFF,
@@ -177,7 +177,7 @@ def test_final_run_recomputes_and_results_are_published(built) -> None:
         (1, False), (2, True),
     ]  # fmt: skip
     final = edition.runs.get(final=True)
-    assert services.verify_run(final) and services.verify_run(edition.runs.get(number=1))
+    assert runs.verify_run(final) and runs.verify_run(edition.runs.get(number=1))
     assert selectors.published_editions().filter(pk=edition.pk).exists()
     results = selectors.final_results(edition)
     assert results.count() == edition.entries.count()

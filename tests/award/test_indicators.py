@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from lindung.award import services
+from lindung.award import runs, services
 from lindung.award.indicators import SPONSOR_KINDS, own_programmes
 from lindung.award.models import CategoryKind, IndicatorValue
 from lindung.compliance.rates import compliance_rate, employer_compliance
@@ -92,7 +92,7 @@ def world(region_tree, rates, tmp_path):
         services.add_entry(actor=None, category=cats["village"], region=r[code])
     for employer in (a, b, c):
         services.add_entry(actor=None, category=cats["business_large"], employer=employer)
-    services.freeze_indicators(actor=None, edition=edition)
+    runs.freeze_indicators(actor=None, edition=edition)
     return {"edition": edition, "a": a, "b": b, "c": c, "invoice": invoice}
 
 

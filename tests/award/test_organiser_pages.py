@@ -12,20 +12,25 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from lindung.award import services
+from lindung.award import runs, services
 from lindung.award.models import (
     Assignment,
     AssignmentKind,
     CategoryKind,
     Criterion,
-    CriterionKind,
     Entry,
     IndicatorValue,
     ScoringRun,
     StageKind,
 )
 from lindung.core.models import AuditLog
-from tests.award.factories import answer_all, award_world, category, make_edition, move_to
+from tests.award.factories import (
+    award_world,
+    category,
+    make_edition,
+    move_to,
+    play_round,
+)
 from tests.registry.factories import EmployerFactory, registry_world
 
 
@@ -51,25 +56,11 @@ def shown(response) -> list[str]:
     return [str(m) for m in get_messages(response.wsgi_request)]
 
 
-def full_round(world) -> None:
-    """Both regencies answer; the own one is verified and scored by the jury (60)."""
-    users, edition = world["users"], world["award_edition"]
-    own, foreign = world["own_entry"], world["foreign_entry"]
-    services.submit_entry(actor=users["regency_officer"], entry=own)
-    answer_all(foreign, users["admin"], value=1)
-    move_to(edition, StageKind.VERIFICATION)
-    for answer in own.answers.all():
-        services.verify_answer(actor=users["award_verifier"], answer=answer, verdict="accepted")
-    move_to(edition, StageKind.INTERVIEW)
-    interview = own.category.criteria.get(kind=CriterionKind.JURY)
-    services.score(actor=users["award_jury"], entry=own, criterion=interview, value=60)
-
-
 def publish(world) -> ScoringRun:
     edition = world["award_edition"]
-    run = services.compute_run(actor=None, edition=edition)
+    run = runs.compute_run(actor=None, edition=edition)
     move_to(edition, StageKind.JURY_DECISION)
-    services.finalise(actor=None, run=run)
+    runs.finalise(actor=None, run=run)
     services.advance_stage(actor=None, edition=edition)
     return run
 
@@ -149,7 +140,7 @@ def test_nominate_a_region_and_a_company(province, world):
     response = province.post(url, {"category": village.pk, "region": "18.71"})
     assert "does not fit" in shown(response)[-1]
     response = province.post(url, {"category": village.pk, "region": "31.71"})
-    assert "No region or employer" in shown(response)[-1]  # outside the province's scope
+    assert "Tidak ada wilayah atau pemberi kerja" in shown(response)[-1]  # outside the scope
     assert Entry.objects.filter(edition=edition).count() == 8
     response = province.post(url, {"category": village.pk})
     assert shown(response)  # neither a region nor an NPP
@@ -189,7 +180,7 @@ def test_assign_offers_only_verifiers_and_jurors(province, world, make_user):
 
 
 def test_freeze_compute_and_audit_from_the_pages(client, province, world):
-    full_round(world)
+    play_round(world)
     edition = world["award_edition"]
     response = province.post(edition_url(world, "award:freeze"))
     assert response.status_code == 302
@@ -246,7 +237,7 @@ def test_stage_finalise_and_publish_from_the_pages(client, province, world):
 
 
 def test_results_are_404_until_published_then_public(client, world):
-    full_round(world)
+    play_round(world)
     edition = world["award_edition"]
     url = reverse("award:results", args=[edition.pk])
     client.force_login(world["users"]["province_officer"])
@@ -268,7 +259,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_certificate_pdf_of_a_placed_entry(client, world):
-    full_round(world)
+    play_round(world)
     edition = world["award_edition"]
     regency = category(edition, CategoryKind.REGENCY)
     regency.winners = 1
@@ -291,7 +282,7 @@ def test_certificate_pdf_of_a_placed_entry(client, world):
 def test_an_organiser_of_another_province_gets_404(client, world, make_user):
     stranger = make_user("province_officer", scope=["31"])
     client.force_login(stranger)
-    run = services.compute_run(actor=None, edition=world["award_edition"])
+    run = runs.compute_run(actor=None, edition=world["award_edition"])
     assert client.get(edition_url(world)).status_code == 404
     assert client.get(edition_url(world, "award:run", number=run.number)).status_code == 404
     criterion = Criterion.objects.filter(category__edition=world["award_edition"]).first()

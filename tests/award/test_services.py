@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from lindung.award import services
+from lindung.award import runs, services
 from lindung.award.models import (
     AssignmentKind,
     CategoryKind,
@@ -23,7 +23,14 @@ from lindung.award.models import (
 )
 from lindung.award.services import AwardError
 from lindung.core.models import AuditLog
-from tests.award.factories import answer_all, award_world, category, make_edition, move_to
+from tests.award.factories import (
+    answer_all,
+    award_world,
+    category,
+    make_edition,
+    move_to,
+    play_round,
+)
 from tests.registry.factories import registry_world
 
 
@@ -185,53 +192,42 @@ def test_assign_only_award_roles(world):
 
 
 def full_round(world) -> None:
-    """Answers, verification and jury scores on the two regencies, then indicators frozen."""
-    users, edition = world["users"], world["award_edition"]
-    own, foreign = world["own_entry"], world["foreign_entry"]
-    services.submit_entry(actor=users["regency_officer"], entry=own)
-    answer_all(foreign, users["admin"], value=1)
-    move_to(edition, StageKind.VERIFICATION)
-    for answer in own.answers.all():
-        services.verify_answer(actor=users["award_verifier"], answer=answer, verdict="accepted")
-    move_to(edition, StageKind.INTERVIEW)
-    interview = own.category.criteria.get(kind=CriterionKind.JURY)
-    services.score(actor=users["award_jury"], entry=own, criterion=interview, value=60)
-    services.freeze_indicators(actor=None, edition=edition)
+    """A played round (tests/award/factories.play_round), then indicators frozen."""
+    play_round(world)
+    runs.freeze_indicators(actor=None, edition=world["award_edition"])
 
 
 def test_recomputing_from_frozen_inputs_gives_the_same_ranking(world):
     full_round(world)
     edition = world["award_edition"]
-    run = services.compute_run(actor=world["users"]["province_officer"], edition=edition)
+    run = runs.compute_run(actor=world["users"]["province_officer"], edition=edition)
     regency = category(edition, CategoryKind.REGENCY)
     first = [(r.entry.name, r.rank, r.total) for r in run.results.filter(category=regency)]
     # Own: verified answers (3/4 × 20) + the jury's 60 × 10 % on top of equal indicators.
     assert first[0][:2] == ("Kota Bandar Lampung", 1)
     assert first[0][2] - first[1][2] == Decimal("21")
-    assert services.verify_run(run)
+    assert runs.verify_run(run)
 
     # The live data moves on: a weight changes and a new jury score arrives. The run's frozen
     # inputs still give the stored ranking; a new run sees the new data.
     interview = regency.criteria.get(kind=CriterionKind.JURY)
     services.set_weight(actor=None, criterion=interview, weight=0, reason="jury weight contested")
-    assert services.recompute(run) == services.stored_ranking(run)
-    assert services.verify_run(run)
-    second = services.compute_run(actor=None, edition=edition)
+    assert runs.recompute(run) == runs.stored_ranking(run)
+    assert runs.verify_run(run)
+    second = runs.compute_run(actor=None, edition=edition)
     assert second.number == 2 and second.inputs_sha256 != run.inputs_sha256
 
     # Tampering is caught: the stored inputs no longer match their hash, or a stored rank moved.
     Result.objects.filter(run=run, entry=world["own_entry"]).update(rank=2)
-    assert not services.verify_run(run)
+    assert not runs.verify_run(run)
     run.inputs["categories"][0]["entries"][0]["name"] = "X"
     with pytest.raises(AwardError, match="altered"):
-        services.recompute(run)
+        runs.recompute(run)
 
 
 def test_every_score_is_audited_with_its_source(world):
     full_round(world)
-    run = services.compute_run(
-        actor=world["users"]["province_officer"], edition=world["award_edition"]
-    )
+    run = runs.compute_run(actor=world["users"]["province_officer"], edition=world["award_edition"])
     result = run.results.get(entry=world["own_entry"])
     scores = {s.criterion.code: s for s in result.scores.select_related("criterion")}
     assert set(scores) == set(result.category.criteria.values_list("code", flat=True))
@@ -250,19 +246,19 @@ def test_every_score_is_audited_with_its_source(world):
 def test_publishing_needs_a_final_run_and_freezes_the_edition(world):
     full_round(world)
     edition = world["award_edition"]
-    run = services.compute_run(actor=None, edition=edition)
+    run = runs.compute_run(actor=None, edition=edition)
     with pytest.raises(AwardError, match="does not allow"):
-        services.finalise(actor=None, run=run)
+        runs.finalise(actor=None, run=run)
     move_to(edition, StageKind.JURY_DECISION)
     with pytest.raises(AwardError, match="final scoring run"):
         services.advance_stage(actor=None, edition=edition)
-    services.finalise(actor=None, run=run)
+    runs.finalise(actor=None, run=run)
     services.advance_stage(actor=None, edition=edition)
     assert edition.published
     criterion = Criterion.objects.filter(category__edition=edition).first()
     with pytest.raises(AwardError, match="published"):
         services.set_weight(actor=None, criterion=criterion, weight=1, reason="late")
     with pytest.raises(AwardError, match="published"):
-        services.compute_run(actor=None, edition=edition)
+        runs.compute_run(actor=None, edition=edition)
     with pytest.raises(AwardError, match="last stage"):
         services.advance_stage(actor=None, edition=edition)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from lindung.accounts.models import User
 
@@ -27,6 +27,16 @@ PASSWORD = "lindung-browser-test"  # throwaway password of throwaway test users
 TIMEOUT_MS = 15_000
 
 MakeOfficer = Callable[[str, str, list[str]], User]
+
+
+def login(page: Page, username: str) -> None:
+    """Log in through the login form as ``username`` (a test user with ``PASSWORD``)."""
+    page.context.clear_cookies()
+    page.goto("/masuk/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    expect(page.locator("#nav-user")).to_have_text(username)
 
 
 @pytest.fixture(scope="session")

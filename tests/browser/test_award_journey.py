@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from lindung.award import services
+from lindung.award import runs, services
 from lindung.award.models import (
     Answer,
     AssignmentKind,
@@ -30,7 +30,7 @@ from lindung.award.models import (
 )
 from lindung.core.roles import Role
 from lindung.regions.models import Region
-from tests.browser.conftest import PASSWORD, MakeOfficer
+from tests.browser.conftest import MakeOfficer, login
 
 pytestmark = pytest.mark.browser
 
@@ -40,15 +40,6 @@ PDF = (
     b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
-
-
-def login(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form button[type=submit]")
-    expect(page.locator("#nav-user")).to_have_text(username)
 
 
 def entry_url(pk: int) -> str:
@@ -175,10 +166,10 @@ def test_entrant_to_verifier_to_juror_to_results(
     assert not JuryScore.objects.filter(assignment__user=juror, assignment__entry=metro).exists()
 
     # 4. The organiser freezes the indicators, computes, finalises and publishes.
-    services.freeze_indicators(actor=organiser, edition=edition)
-    run = services.compute_run(actor=organiser, edition=edition)
+    runs.freeze_indicators(actor=organiser, edition=edition)
+    run = runs.compute_run(actor=organiser, edition=edition)
     services.advance_stage(actor=organiser, edition=edition)  # → jury decision
-    services.finalise(actor=organiser, run=run)
+    runs.finalise(actor=organiser, run=run)
     services.advance_stage(actor=organiser, edition=edition)  # → published
     edition.refresh_from_db()
     assert edition.stage == StageKind.PUBLISHED

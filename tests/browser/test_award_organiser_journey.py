@@ -19,17 +19,9 @@ from lindung.award.models import Assignment, CategoryKind, Criterion, Entry, Sco
 from lindung.core.models import AuditLog
 from lindung.core.roles import Role
 from lindung.regions.models import Region
-from tests.browser.conftest import PASSWORD, MakeOfficer
+from tests.browser.conftest import PASSWORD, MakeOfficer, login
 
 pytestmark = pytest.mark.browser
-
-
-def login(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form button[type=submit]")
 
 
 def test_organiser_runs_a_round_and_the_public_reads_it(

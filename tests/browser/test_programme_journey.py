@@ -20,19 +20,11 @@ from lindung.core.roles import Role
 from lindung.programmes.models import Enrolment, Funder, FunderKind
 from lindung.regions.models import Region
 from lindung.registry.models import Membership
-from tests.browser.conftest import PASSWORD, MakeOfficer
+from tests.browser.conftest import MakeOfficer, login
 from tests.browser.test_import_journey import upload
 from tests.registry.factories import nik_for
 
 pytestmark = pytest.mark.browser
-
-
-def login(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form button[type=submit]")
 
 
 def social_registry(path: Path, village: str) -> list[str]:

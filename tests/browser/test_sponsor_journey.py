@@ -17,20 +17,12 @@ from lindung.core.roles import Role
 from lindung.regions.models import Region
 from lindung.sponsorship.models import Pledge
 from lindung.sponsorship.services import add_site, create_sponsor
-from tests.browser.conftest import PASSWORD, MakeOfficer
+from tests.browser.conftest import PASSWORD, MakeOfficer, login
 from tests.programmes.factories import CandidateFactory
 from tests.registry.factories import nik_for
 from tests.sponsorship.factories import sponsor_org
 
 pytestmark = pytest.mark.browser
-
-
-def login(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("#login-form button[type=submit]")
 
 
 def test_pledge_to_matching_to_impact(

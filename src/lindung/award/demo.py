@@ -39,7 +39,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.db.models import Count
 
-from lindung.award import nominations, services
+from lindung.award import nominations, runs, services
 from lindung.award.models import (
     Answer,
     Assignment,
@@ -418,13 +418,13 @@ def ensure_demo_award(*, actor: Any = None) -> int:
             _self_assess(entry, _entrant(entry, users))
         services.advance_stage(actor=organiser, edition=edition)  # → verification
         _verify(entries, users)
-        services.freeze_indicators(actor=organiser, edition=edition)
-        shortlist_run = services.compute_run(actor=organiser, edition=edition)
+        runs.freeze_indicators(actor=organiser, edition=edition)
+        shortlist_run = runs.compute_run(actor=organiser, edition=edition)
         services.advance_stage(actor=organiser, edition=edition)  # → interview
         _interview(edition, shortlist_run, users, organiser)
         services.advance_stage(actor=organiser, edition=edition)  # → jury decision
-        final = services.compute_run(actor=organiser, edition=edition)
-        services.finalise(actor=organiser, run=final)
+        final = runs.compute_run(actor=organiser, edition=edition)
+        runs.finalise(actor=organiser, run=final)
         services.advance_stage(actor=organiser, edition=edition)  # → published
     return len(entries)
 

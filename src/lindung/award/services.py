@@ -17,10 +17,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone, translation
 
-from lindung.award import indicators, scoring
 from lindung.award.models import (
     STAGE_ORDER,
     Answer,
@@ -30,16 +28,12 @@ from lindung.award.models import (
     CategoryKind,
     Criterion,
     CriterionKind,
-    CriterionScore,
     Edition,
     Entry,
     EntryOrigin,
     EntryStatus,
     Evidence,
-    IndicatorValue,
     JuryScore,
-    Result,
-    ScoringRun,
     SectorGroup,
     Stage,
     StageKind,
@@ -66,13 +60,13 @@ class AwardError(ValueError):
     """A write the rules refuse; the message is shown to the user as is."""
 
 
-def _refuse(indonesian: str, english: str) -> AwardError:
+def refuse(indonesian: str, english: str) -> AwardError:
     return AwardError(bilingual(indonesian, english))
 
 
-def _require_stage(edition: Edition, *stages: str) -> None:
+def require_stage(edition: Edition, *stages: str) -> None:
     if edition.stage not in stages:
-        raise _refuse(
+        raise refuse(
             f"tahap {edition.get_stage_display()} tidak mengizinkan ini",
             f"the {edition.stage} stage does not allow this",
         )
@@ -158,15 +152,15 @@ def set_weight(*, actor: Any, criterion: Criterion, weight: Any, reason: str) ->
     """Change a criterion's weight before results are published (audited with a reason)."""
     edition = criterion.category.edition
     if edition.published:
-        raise _refuse("hasil sudah diumumkan", "the results are published")
+        raise refuse("hasil sudah diumumkan", "the results are published")
     if not reason.strip():
-        raise _refuse("alasan wajib diisi", "a reason is required")
+        raise refuse("alasan wajib diisi", "a reason is required")
     try:
         value = Decimal(str(weight)).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise _refuse("bobot bukan angka", "the weight is not a number") from None
+        raise refuse("bobot bukan angka", "the weight is not a number") from None
     if value < 0 or value > 1000:
-        raise _refuse("bobot harus 0–1000", "the weight must be 0–1000")
+        raise refuse("bobot harus 0–1000", "the weight must be 0–1000")
     before = snapshot(criterion, ["weight"])
     criterion.weight = value
     criterion.save(update_fields=["weight"])
@@ -186,10 +180,10 @@ def advance_stage(*, actor: Any, edition: Edition) -> Edition:
     """Move the edition to its next stage; stages never go back."""
     position = STAGE_ORDER.index(edition.stage)
     if position + 1 >= len(STAGE_ORDER):
-        raise _refuse("tahap terakhir sudah tercapai", "the last stage is reached")
+        raise refuse("tahap terakhir sudah tercapai", "the last stage is reached")
     target = STAGE_ORDER[position + 1]
     if target == StageKind.PUBLISHED and not edition.runs.filter(final=True).exists():
-        raise _refuse("tetapkan dulu perhitungan final", "choose the final scoring run first")
+        raise refuse("tetapkan dulu perhitungan final", "choose the final scoring run first")
     before = edition.stage
     edition.stage = target
     edition.save(update_fields=["stage"])
@@ -219,11 +213,11 @@ def add_entry(
     edition = category.edition
     if category.for_regions:
         if region is None or employer is not None:
-            raise _refuse("kategori ini untuk wilayah", "this category is for regions")
+            raise refuse("kategori ini untuk wilayah", "this category is for regions")
         if region.level != LEVEL_OF_KIND[category.kind] or not region.code.startswith(
             edition.region_id
         ):
-            raise _refuse(
+            raise refuse(
                 "wilayah tidak sesuai kategori atau edisi",
                 "the region does not fit the category or edition",
             )
@@ -231,9 +225,9 @@ def add_entry(
         entry.assign_region_codes(region.code)
     else:
         if employer is None or region is not None:
-            raise _refuse("kategori ini untuk perusahaan", "this category is for companies")
+            raise refuse("kategori ini untuk perusahaan", "this category is for companies")
         if not employer.village_id.startswith(edition.region_id):
-            raise _refuse("perusahaan di luar wilayah edisi", "the company is outside the edition")
+            raise refuse("perusahaan di luar wilayah edisi", "the company is outside the edition")
         entry = Entry(
             edition=edition,
             category=category,
@@ -244,7 +238,7 @@ def add_entry(
         entry.assign_region_codes(employer.village_id)
     entry.origin = origin
     if Entry.objects.filter(edition=edition, subject_region=region, employer=employer).exists():
-        raise _refuse("sudah terdaftar di edisi ini", "already entered in this edition")
+        raise refuse("sudah terdaftar di edisi ini", "already entered in this edition")
     with transaction.atomic():
         entry.save()
         record_audit(
@@ -269,10 +263,10 @@ def is_entrant(actor: Any, entry: Entry) -> bool:
 
 def _require_entrant(actor: Any, entry: Entry) -> None:
     if not is_entrant(actor, entry):
-        raise _refuse("bukan peserta ini", "not this entry's entrant")
-    _require_stage(entry.edition, StageKind.SELF_ASSESSMENT)
+        raise refuse("bukan peserta ini", "not this entry's entrant")
+    require_stage(entry.edition, StageKind.SELF_ASSESSMENT)
     if entry.status != EntryStatus.DRAFT:
-        raise _refuse("isian sudah dikirim", "the entry is submitted already")
+        raise refuse("isian sudah dikirim", "the entry is submitted already")
 
 
 def _points(value: Any, top: int) -> int:
@@ -282,14 +276,14 @@ def _points(value: Any, top: int) -> int:
     except (TypeError, ValueError):
         number = -1
     if not 0 <= number <= top:
-        raise _refuse(f"nilai harus 0–{top}", f"the value must be 0–{top}")
+        raise refuse(f"nilai harus 0–{top}", f"the value must be 0–{top}")
     return number
 
 
 def answer(*, actor: Any, entry: Entry, criterion: Criterion, value: Any, text: str = "") -> Answer:
     _require_entrant(actor, entry)
     if criterion.category_id != entry.category_id or criterion.kind != CriterionKind.QUESTIONNAIRE:
-        raise _refuse("butir kuesioner tidak dikenal", "unknown questionnaire item")
+        raise refuse("butir kuesioner tidak dikenal", "unknown questionnaire item")
     points = _points(value, criterion.max_points)
     row, _created = Answer.objects.update_or_create(
         entry=entry,
@@ -303,16 +297,16 @@ def add_evidence(*, actor: Any, answer: Answer, upload: UploadedFile) -> Evidenc
     _require_entrant(actor, answer.entry)
     name = Path(upload.name or "").name
     if not name.lower().endswith(EVIDENCE_TYPES):
-        raise _refuse(
+        raise refuse(
             "jenis berkas tidak diterima (PDF, gambar, XLSX, DOCX, CSV)",
             "file type not accepted (PDF, image, XLSX, DOCX, CSV)",
         )
     if upload.size > EVIDENCE_MAX_BYTES:
-        raise _refuse("berkas lebih dari 10 MB", "the file is larger than 10 MB")
+        raise refuse("berkas lebih dari 10 MB", "the file is larger than 10 MB")
     head = upload.read(8)
     upload.seek(0)
     if not _looks_like(name, head):
-        raise _refuse(
+        raise refuse(
             "isi berkas tidak sesuai jenisnya", "the file's content does not match its type"
         )
     digest = hashlib.sha256()
@@ -351,7 +345,7 @@ def submit_entry(*, actor: Any, entry: Entry) -> Entry:
     _require_entrant(actor, entry)
     items = entry.category.criteria.filter(kind=CriterionKind.QUESTIONNAIRE).count()
     if entry.answers.count() < items:
-        raise _refuse("jawab semua butir kuesioner", "answer every questionnaire item")
+        raise refuse("jawab semua butir kuesioner", "answer every questionnaire item")
     entry.status = EntryStatus.SUBMITTED
     entry.submitted_at = timezone.now()
     entry.save(update_fields=["status", "submitted_at"])
@@ -369,9 +363,9 @@ def _region(entry: Entry) -> str:
 def assign(*, actor: Any, entry: Entry, user: Any, kind: str) -> Assignment:
     wanted = {AssignmentKind.VERIFIER: Role.AWARD_VERIFIER, AssignmentKind.JUROR: Role.AWARD_JURY}
     if entry.edition.published or entry.status == EntryStatus.WITHDRAWN:
-        raise _refuse("edisi diumumkan atau entri ditarik", "published edition or withdrawn entry")
+        raise refuse("edisi diumumkan atau entri ditarik", "published edition or withdrawn entry")
     if user.role != wanted[kind]:
-        raise _refuse("peran pengguna tidak sesuai", "the user's role does not fit")
+        raise refuse("peran pengguna tidak sesuai", "the user's role does not fit")
     assignment, created = Assignment.objects.get_or_create(entry=entry, user=user, kind=kind)
     if created:
         record_audit(
@@ -387,7 +381,7 @@ def assign(*, actor: Any, entry: Entry, user: Any, kind: str) -> Assignment:
 def _assignment(actor: Any, entry: Entry, kind: str) -> Assignment:
     found = Assignment.objects.filter(entry=entry, user_id=getattr(actor, "pk", None), kind=kind)
     if not found.exists():
-        raise _refuse("isian ini tidak ditugaskan kepada Anda", "this entry is not assigned to you")
+        raise refuse("isian ini tidak ditugaskan kepada Anda", "this entry is not assigned to you")
     return found.get()
 
 
@@ -397,13 +391,13 @@ def verify_answer(
     """Accept an answer as is, adjust its value (with a reason) or reject it (with a reason)."""
     entry = answer.entry
     _assignment(actor, entry, AssignmentKind.VERIFIER)
-    _require_stage(entry.edition, StageKind.VERIFICATION)
+    require_stage(entry.edition, StageKind.VERIFICATION)
     if entry.status in (EntryStatus.DRAFT, EntryStatus.WITHDRAWN):
-        raise _refuse("isian belum dikirim atau ditarik", "the entry is not submitted or withdrawn")
+        raise refuse("isian belum dikirim atau ditarik", "the entry is not submitted or withdrawn")
     if verdict not in (Verdict.ACCEPTED, Verdict.ADJUSTED, Verdict.REJECTED):
-        raise _refuse("putusan tidak dikenal", "unknown verdict")
+        raise refuse("putusan tidak dikenal", "unknown verdict")
     if verdict != Verdict.ACCEPTED and not reason.strip():
-        raise _refuse("alasan wajib diisi", "a reason is required")
+        raise refuse("alasan wajib diisi", "a reason is required")
     adjusted = _points(value, answer.criterion.max_points) if verdict == Verdict.ADJUSTED else 0
     before = snapshot(answer, ["verdict", "value", "verified_value"])
     answer.verdict = verdict
@@ -434,11 +428,11 @@ def verify_answer(
 
 def declare_conflict(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
     if assignment.user_id != getattr(actor, "pk", None) or assignment.kind != AssignmentKind.JUROR:
-        raise _refuse("bukan penugasan juri Anda", "not your juror assignment")
+        raise refuse("bukan penugasan juri Anda", "not your juror assignment")
     if assignment.entry.edition.published:
-        raise _refuse("hasil sudah diumumkan", "the results are published")
+        raise refuse("hasil sudah diumumkan", "the results are published")
     if not reason.strip():
-        raise _refuse("jelaskan konflik kepentingan", "describe the conflict of interest")
+        raise refuse("jelaskan konflik kepentingan", "describe the conflict of interest")
     with transaction.atomic():
         assignment.conflict = True
         assignment.conflict_reason = reason.strip()
@@ -459,17 +453,17 @@ def score(
     *, actor: Any, entry: Entry, criterion: Criterion, value: Any, comment: str = ""
 ) -> JuryScore:
     assignment = _assignment(actor, entry, AssignmentKind.JUROR)
-    _require_stage(entry.edition, StageKind.INTERVIEW, StageKind.JURY_DECISION)
+    require_stage(entry.edition, StageKind.INTERVIEW, StageKind.JURY_DECISION)
     if assignment.conflict:
-        raise _refuse("Anda menyatakan konflik kepentingan", "you declared a conflict of interest")
+        raise refuse("Anda menyatakan konflik kepentingan", "you declared a conflict of interest")
     if criterion.category_id != entry.category_id or criterion.kind != CriterionKind.JURY:
-        raise _refuse("kriteria juri tidak dikenal", "unknown jury criterion")
+        raise refuse("kriteria juri tidak dikenal", "unknown jury criterion")
     try:
         number = Decimal(str(value)).quantize(Decimal("0.01"))
     except InvalidOperation:
-        raise _refuse("nilai bukan angka", "the score is not a number") from None
+        raise refuse("nilai bukan angka", "the score is not a number") from None
     if not 0 <= number <= 100:
-        raise _refuse("nilai harus 0–100", "the score must be 0–100")
+        raise refuse("nilai harus 0–100", "the score must be 0–100")
     with transaction.atomic():
         row, _ = JuryScore.objects.update_or_create(
             assignment=assignment,
@@ -484,163 +478,3 @@ def score(
             after={"criterion": criterion.code, "score": str(number)},
         )
     return row
-
-
-# --- indicators and scoring ----------------------------------------------------------------------
-
-
-def freeze_indicators(*, actor: Any, edition: Edition) -> int:
-    """Compute every automatic indicator of every entry as of the cut-off date and store it;
-    refused once results are published. Returns the number of values written."""
-    if edition.published:
-        raise _refuse("hasil sudah diumumkan", "the results are published")
-    ctx = indicators.Context(edition.region_id, edition.cutoff_date)
-    rows = []
-    entries = list(edition.entries.exclude(status=EntryStatus.WITHDRAWN).select_related("category"))
-    criteria = Criterion.objects.filter(
-        category__edition=edition, kind=CriterionKind.INDICATOR
-    ).exclude(indicator="")
-    by_category: dict[int, list[Criterion]] = {}
-    for criterion in criteria:
-        by_category.setdefault(criterion.category_id, []).append(criterion)
-    for entry in entries:
-        for criterion in by_category.get(entry.category_id, []):
-            value, details = indicators.compute(ctx, criterion.indicator, entry)
-            rows.append(
-                IndicatorValue(
-                    entry=entry,
-                    criterion=criterion,
-                    value=value,
-                    details=details,
-                    as_of=edition.cutoff_date,
-                )
-            )
-    with transaction.atomic():
-        IndicatorValue.objects.filter(entry__edition=edition).delete()
-        IndicatorValue.objects.bulk_create(rows, batch_size=1000)
-        record_audit(
-            actor=actor,
-            action="award.indicators.freeze",
-            target=edition,
-            region_code=edition.region_id,
-            after={"values": len(rows), "as_of": edition.cutoff_date},
-        )
-    return len(rows)
-
-
-def compute_run(*, actor: Any, edition: Edition) -> ScoringRun:
-    """Snapshot every input (frozen indicators, verified answers, jury means), score, rank and
-    test the ranking's sensitivity; store it all as a new numbered run."""
-    from lindung.award.inputs import collect_inputs
-
-    if edition.published:
-        raise _refuse("hasil sudah diumumkan", "the results are published")
-    inputs, sources = collect_inputs(edition)
-    computed = scoring.compute(inputs)
-    with transaction.atomic():
-        Edition.objects.select_for_update().get(pk=edition.pk)  # one numbering at a time
-        number = (edition.runs.aggregate(n=Max("number"))["n"] or 0) + 1
-        run = ScoringRun.objects.create(
-            edition=edition,
-            number=number,
-            formula_version=scoring.FORMULA_VERSION,
-            inputs=inputs,
-            inputs_sha256=scoring.inputs_hash(inputs),
-            sensitivity={
-                str(cid): {"stable": scoring.stable(r), "changes": r.sensitivity}
-                for cid, r in computed.items()
-            },
-            computed_by=acting_user(actor),
-        )
-        _store_results(run, computed, sources)
-        record_audit(
-            actor=actor,
-            action="award.run.compute",
-            target=edition,
-            region_code=edition.region_id,
-            after={"run": number, "inputs_sha256": run.inputs_sha256},
-        )
-    return run
-
-
-def _store_results(
-    run: ScoringRun, computed: dict[int, scoring.CategoryResult], sources: dict[tuple, Any]
-) -> None:
-    weight: dict[int, Decimal] = {}
-    raw: dict[tuple[int, int], str | None] = {}
-    for category in run.inputs["categories"]:
-        for c in category["criteria"]:
-            weight[int(c["id"])] = Decimal(c["weight"])
-        for e in category["entries"]:
-            for cid, value in e["values"].items():
-                raw[(int(e["id"]), int(cid))] = value
-    for category_id, result in computed.items():
-        for s in result.scores:
-            row = Result.objects.create(
-                run=run,
-                entry_id=s.entry_id,
-                category_id=category_id,
-                total=s.total,
-                indicator_score=s.subtotals["indicator"],
-                questionnaire_score=s.subtotals["questionnaire"],
-                jury_score=s.subtotals["jury"],
-                rank=s.rank,
-            )
-            CriterionScore.objects.bulk_create(
-                CriterionScore(
-                    result=row,
-                    criterion_id=cid,
-                    raw=raw[(s.entry_id, cid)],
-                    normalised=s.normalised[cid],
-                    weight=weight[cid],
-                    points=s.points[cid],
-                    source=sources.get((s.entry_id, cid), {}),
-                )
-                for cid in s.points
-            )
-
-
-def recompute(run: ScoringRun) -> dict[int, list[tuple[int, int]]]:
-    """The ranking the formula gives from the run's stored inputs, per category."""
-    if scoring.inputs_hash(run.inputs) != run.inputs_sha256:
-        raise _refuse("masukan beku telah berubah", "the frozen inputs were altered")
-    return {cid: r.ranking() for cid, r in scoring.compute(run.inputs).items()}
-
-
-def stored_ranking(run: ScoringRun) -> dict[int, list[tuple[int, int]]]:
-    out: dict[int, list[tuple[int, int]]] = {}
-    for category_id, entry_id, rank in run.results.order_by(
-        "category_id", "rank", "entry_id"
-    ).values_list("category_id", "entry_id", "rank"):
-        out.setdefault(category_id, []).append((entry_id, rank))
-    return out
-
-
-def verify_run(run: ScoringRun) -> bool:
-    """Recomputing from the frozen inputs gives the stored ranking (False, too, when the
-    inputs no longer match their hash)."""
-    try:
-        recomputed = recompute(run)
-    except AwardError:
-        return False
-    again = {c: sorted(r, key=lambda x: (x[1], x[0])) for c, r in recomputed.items()}
-    stored = {c: sorted(r, key=lambda x: (x[1], x[0])) for c, r in stored_ranking(run).items()}
-    return again == stored
-
-
-def finalise(*, actor: Any, run: ScoringRun) -> ScoringRun:
-    """Choose the run whose ranking is published (during the jury-decision stage)."""
-    edition = run.edition
-    _require_stage(edition, StageKind.JURY_DECISION)
-    with transaction.atomic():
-        edition.runs.filter(final=True).update(final=False)
-        run.final = True
-        run.save(update_fields=["final"])
-        record_audit(
-            actor=actor,
-            action="award.run.final",
-            target=edition,
-            region_code=edition.region_id,
-            after={"run": run.number, "inputs_sha256": run.inputs_sha256},
-        )
-    return run

@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lindung.award import certificates, presenters, selectors, services
+from lindung.award import certificates, presenters, runs, selectors, services
 from lindung.award.forms import AssignForm, EntryAddForm, WeightForm, first_error
 from lindung.award.models import (
     STAGE_ORDER,
@@ -203,7 +203,7 @@ def stage(request: HttpRequest, pk: int) -> HttpResponse:
 def freeze(request: HttpRequest, pk: int) -> HttpResponse:
     edition = selectors.managed_edition(request.user, pk)
     try:
-        count = services.freeze_indicators(actor=request.user, edition=edition)
+        count = runs.freeze_indicators(actor=request.user, edition=edition)
     except AwardError as exc:
         messages.error(request, str(exc))
     else:
@@ -220,7 +220,7 @@ def freeze(request: HttpRequest, pk: int) -> HttpResponse:
 def compute(request: HttpRequest, pk: int) -> HttpResponse:
     edition = selectors.managed_edition(request.user, pk)
     try:
-        run = services.compute_run(actor=request.user, edition=edition)
+        run = runs.compute_run(actor=request.user, edition=edition)
     except AwardError as exc:
         messages.error(request, str(exc))
         return _back(edition)
@@ -234,7 +234,7 @@ def finalise(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     edition = selectors.managed_edition(request.user, pk)
     run = get_object_or_404(edition.runs, number=number)
     try:
-        services.finalise(actor=request.user, run=run)
+        runs.finalise(actor=request.user, run=run)
     except AwardError as exc:
         messages.error(request, str(exc))
     else:
@@ -254,7 +254,7 @@ def run(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     )
     names = selectors.user_names(presenters.people_in(results))
     try:
-        same = services.verify_run(run)
+        same = runs.verify_run(run)
         altered = False
     except AwardError:
         same, altered = False, True

@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.table import Table
 
-from lindung.award import services
+from lindung.award import runs, services
 from lindung.award.models import Category, Edition, Result, ScoringRun
 from lindung.core.loading import bilingual
 from lindung.core.middleware import request_id_bound
@@ -91,7 +91,7 @@ class Command(BaseCommand):
 
     def _freeze(self, options: dict[str, Any]) -> None:
         edition = self._edition(options)
-        values = self._write(services.freeze_indicators, edition=edition)
+        values = self._write(runs.freeze_indicators, edition=edition)
         data = {"edition": edition.pk, "values": values, "as_of": edition.cutoff_date.isoformat()}
         self._emit(options, data, [
             bilingual(f"{values:,} nilai indikator dibekukan per {data['as_of']}",
@@ -100,7 +100,7 @@ class Command(BaseCommand):
 
     def _compute(self, options: dict[str, Any]) -> None:
         edition = self._edition(options)
-        run = self._write(services.compute_run, edition=edition)
+        run = self._write(runs.compute_run, edition=edition)
         stable = {cid: s.get("stable", True) for cid, s in run.sensitivity.items()}
         data = {
             "edition": edition.pk,
@@ -124,10 +124,10 @@ class Command(BaseCommand):
         run = self._run_of(edition, options["run"])
         problem = ""
         try:
-            services.recompute(run)
+            runs.recompute(run)
         except services.AwardError as exc:  # the inputs no longer match their hash
             problem = str(exc)
-        same = services.verify_run(run)
+        same = runs.verify_run(run)
         data = {
             "edition": edition.pk,
             "run": run.number,

@@ -1,0 +1,182 @@
+"""Writes of a scoring run: frozen indicators, runs computed from frozen inputs, their check
+by recomputation, and the choice of the final run (docs/award.md "Runs, frozen inputs and the
+audit")."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from lindung.award import indicators, scoring
+from lindung.award.inputs import collect_inputs
+from lindung.award.models import (
+    Criterion,
+    CriterionKind,
+    CriterionScore,
+    Edition,
+    EntryStatus,
+    IndicatorValue,
+    Result,
+    ScoringRun,
+    StageKind,
+)
+from lindung.award.services import AwardError, refuse, require_stage
+from lindung.core.audit import acting_user, record_audit
+
+
+def freeze_indicators(*, actor: Any, edition: Edition) -> int:
+    """Compute every automatic indicator of every entry as of the cut-off date and store it;
+    refused once results are published. Returns the number of values written."""
+    if edition.published:
+        raise refuse("hasil sudah diumumkan", "the results are published")
+    ctx = indicators.Context(edition.region_id, edition.cutoff_date)
+    rows = []
+    entries = list(edition.entries.exclude(status=EntryStatus.WITHDRAWN).select_related("category"))
+    criteria = Criterion.objects.filter(
+        category__edition=edition, kind=CriterionKind.INDICATOR
+    ).exclude(indicator="")
+    by_category: dict[int, list[Criterion]] = {}
+    for criterion in criteria:
+        by_category.setdefault(criterion.category_id, []).append(criterion)
+    for entry in entries:
+        for criterion in by_category.get(entry.category_id, []):
+            value, details = indicators.compute(ctx, criterion.indicator, entry)
+            rows.append(
+                IndicatorValue(
+                    entry=entry,
+                    criterion=criterion,
+                    value=value,
+                    details=details,
+                    as_of=edition.cutoff_date,
+                )
+            )
+    with transaction.atomic():
+        IndicatorValue.objects.filter(entry__edition=edition).delete()
+        IndicatorValue.objects.bulk_create(rows, batch_size=1000)
+        record_audit(
+            actor=actor,
+            action="award.indicators.freeze",
+            target=edition,
+            region_code=edition.region_id,
+            after={"values": len(rows), "as_of": edition.cutoff_date},
+        )
+    return len(rows)
+
+
+def compute_run(*, actor: Any, edition: Edition) -> ScoringRun:
+    """Snapshot every input (frozen indicators, verified answers, jury means), score, rank and
+    test the ranking's sensitivity; store it all as a new numbered run."""
+    if edition.published:
+        raise refuse("hasil sudah diumumkan", "the results are published")
+    inputs, sources = collect_inputs(edition)
+    computed = scoring.compute(inputs)
+    with transaction.atomic():
+        Edition.objects.select_for_update().get(pk=edition.pk)  # one numbering at a time
+        number = (edition.runs.aggregate(n=Max("number"))["n"] or 0) + 1
+        run = ScoringRun.objects.create(
+            edition=edition,
+            number=number,
+            formula_version=scoring.FORMULA_VERSION,
+            inputs=inputs,
+            inputs_sha256=scoring.inputs_hash(inputs),
+            sensitivity={
+                str(cid): {"stable": scoring.stable(r), "changes": r.sensitivity}
+                for cid, r in computed.items()
+            },
+            computed_by=acting_user(actor),
+        )
+        _store_results(run, computed, sources)
+        record_audit(
+            actor=actor,
+            action="award.run.compute",
+            target=edition,
+            region_code=edition.region_id,
+            after={"run": number, "inputs_sha256": run.inputs_sha256},
+        )
+    return run
+
+
+def _store_results(
+    run: ScoringRun, computed: dict[int, scoring.CategoryResult], sources: dict[tuple, Any]
+) -> None:
+    weight: dict[int, Decimal] = {}
+    raw: dict[tuple[int, int], str | None] = {}
+    for category in run.inputs["categories"]:
+        for c in category["criteria"]:
+            weight[int(c["id"])] = Decimal(c["weight"])
+        for e in category["entries"]:
+            for cid, value in e["values"].items():
+                raw[(int(e["id"]), int(cid))] = value
+    for category_id, result in computed.items():
+        for s in result.scores:
+            row = Result.objects.create(
+                run=run,
+                entry_id=s.entry_id,
+                category_id=category_id,
+                total=s.total,
+                indicator_score=s.subtotals["indicator"],
+                questionnaire_score=s.subtotals["questionnaire"],
+                jury_score=s.subtotals["jury"],
+                rank=s.rank,
+            )
+            CriterionScore.objects.bulk_create(
+                CriterionScore(
+                    result=row,
+                    criterion_id=cid,
+                    raw=raw[(s.entry_id, cid)],
+                    normalised=s.normalised[cid],
+                    weight=weight[cid],
+                    points=s.points[cid],
+                    source=sources.get((s.entry_id, cid), {}),
+                )
+                for cid in s.points
+            )
+
+
+def recompute(run: ScoringRun) -> dict[int, list[tuple[int, int]]]:
+    """The ranking the formula gives from the run's stored inputs, per category."""
+    if scoring.inputs_hash(run.inputs) != run.inputs_sha256:
+        raise refuse("masukan beku telah berubah", "the frozen inputs were altered")
+    return {cid: r.ranking() for cid, r in scoring.compute(run.inputs).items()}
+
+
+def stored_ranking(run: ScoringRun) -> dict[int, list[tuple[int, int]]]:
+    out: dict[int, list[tuple[int, int]]] = {}
+    for category_id, entry_id, rank in run.results.order_by(
+        "category_id", "rank", "entry_id"
+    ).values_list("category_id", "entry_id", "rank"):
+        out.setdefault(category_id, []).append((entry_id, rank))
+    return out
+
+
+def verify_run(run: ScoringRun) -> bool:
+    """Recomputing from the frozen inputs gives the stored ranking (False, too, when the
+    inputs no longer match their hash)."""
+    try:
+        recomputed = recompute(run)
+    except AwardError:
+        return False
+    again = {c: sorted(r, key=lambda x: (x[1], x[0])) for c, r in recomputed.items()}
+    stored = {c: sorted(r, key=lambda x: (x[1], x[0])) for c, r in stored_ranking(run).items()}
+    return again == stored
+
+
+def finalise(*, actor: Any, run: ScoringRun) -> ScoringRun:
+    """Choose the run whose ranking is published (during the jury-decision stage)."""
+    edition = run.edition
+    require_stage(edition, StageKind.JURY_DECISION)
+    with transaction.atomic():
+        edition.runs.filter(final=True).update(final=False)
+        run.final = True
+        run.save(update_fields=["final"])
+        record_audit(
+            actor=actor,
+            action="award.run.final",
+            target=edition,
+            region_code=edition.region_id,
+            after={"run": run.number, "inputs_sha256": run.inputs_sha256},
+        )
+    return run
