@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -100,6 +102,12 @@ def test_sensitivity_reports_a_weight_that_changes_the_winner():
     assert scoring.stable(scoring.score_category(calm))
 
 
+def half_up(value: Fraction) -> Decimal:
+    """``value`` rounded half up to 4 decimals, computed exactly."""
+    units = math.floor(value * 10_000 + Fraction(1, 2))
+    return Decimal(units).scaleb(-4)
+
+
 values = st.one_of(st.none(), st.decimals(min_value=0, max_value=10_000, places=2))
 kinds = st.sampled_from(["indicator", "questionnaire", "jury"])
 
@@ -147,6 +155,31 @@ def test_properties(data, rnd, factor):
     assert [s.total for s in scoring.score_category(scaled).scores] == [
         s.total for s in result.scores
     ]
+    # Exact: every normalised value and total equals the rounded rational value.
+    for c in data["criteria"]:
+        raw = {int(e["id"]): e["values"][str(c["id"])] for e in data["entries"]}
+        present = [Fraction(v) for v in raw.values() if v is not None]
+        for s in result.scores:
+            value = raw[s.entry_id]
+            if value is None:
+                want = Fraction(0)
+            elif c["kind"] != "indicator":
+                want = min(Fraction(value) / c["max_points"] * 100, Fraction(100))
+            elif max(present) == min(present):
+                want = Fraction(100)
+            else:
+                span = max(present) - min(present)
+                gap = (
+                    max(present) - Fraction(value)
+                    if c["direction"] == "lower"
+                    else Fraction(value) - min(present)
+                )
+                want = gap / span * 100
+            assert s.normalised[c["id"]] == half_up(want), (c, value)
+    weights = {c["id"]: Fraction(c["weight"]) for c in data["criteria"]}
+    for s in result.scores:
+        exact = sum(weights[k] * Fraction(n) for k, n in s.normalised.items())
+        assert s.total == half_up(exact / (sum(weights.values()) or 1))
     # Frozen inputs survive a JSON round trip unchanged, and so does the ranking.
     again = json.loads(scoring.canonical({"categories": [data]}))
     assert scoring.compute(again)[1].ranking() == result.ranking()

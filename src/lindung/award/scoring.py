@@ -15,7 +15,8 @@ Formula version 1:
 * **Weighted total**: ``Σ weight × normalised / Σ weight`` over the category's criteria, so it is
   0–100 whatever the weights add up to. Normalised values and the total are rounded half-up to
   4 decimals; each criterion's points are rounded so that they add up to the total exactly
-  (largest remainder).
+  (largest remainder). The arithmetic is exact (scaled integers), so DuckDB's or anyone's exact
+  re-computation gives the same digits.
 * **Ranking** by total, then by the indicator subtotal (measured performance first), then the
   jury subtotal, then the questionnaire subtotal; entries still equal share a rank (1, 1, 3).
 * **Sensitivity**: every criterion's weight multiplied by 0.9 and by 1.1 in turn (the others
@@ -28,19 +29,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 FORMULA_VERSION = "1"
 PLACES = Decimal("0.0001")
-HUNDRED = Decimal(100)
 SENSITIVITY_FACTORS = (Decimal("0.9"), Decimal("1.1"))
 KINDS = ("indicator", "questionnaire", "jury")
 TIE_BREAK_ORDER = ("indicator", "jury", "questionnaire")
-
-
-def _q(value: Decimal) -> Decimal:
-    return value.quantize(PLACES, ROUND_HALF_UP)
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -81,29 +77,53 @@ class EntryScore:
         return (self.total, *(self.subtotals[k] for k in TIE_BREAK_ORDER))
 
 
+# Exact arithmetic: values become integers at their own decimal scale and every division is an
+# integer division with its rounding written out, so no 28-digit rounding of a long quotient can
+# tip a value over a rounding boundary (4 decimals = units of 0.0001; 100 = 1,000,000 units).
+UNITS = 10_000
+FULL = 100 * UNITS
+
+
+def _scaled(values: list[Decimal]) -> tuple[list[int], int]:
+    """The values as integers at their common decimal scale 10^e, and e's power."""
+    places = max((-v.as_tuple().exponent for v in values), default=0)  # type: ignore[operator]
+    factor = 10 ** max(places, 0)
+    return [int(v * factor) for v in values], factor
+
+
+def _half_up(numerator: int, denominator: int) -> int:
+    """round(numerator / denominator), halves up, for a non-negative numerator."""
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def _units(units: int) -> Decimal:
+    return Decimal(units).scaleb(-4).quantize(PLACES)
+
+
 def normalise(criterion: CriterionInput, raw: dict[int, Decimal | None]) -> dict[int, Decimal]:
     """Normalised 0–100 value of every entry for one criterion (see the module text)."""
+    zero = _units(0)
+    present = {e: v for e, v in raw.items() if v is not None}
+    ints, factor = _scaled(list(present.values()))
+    scaled = dict(zip(present, ints, strict=True))
     if criterion.kind != "indicator":
-        top = Decimal(criterion.max_points or 1)
+        top = max(criterion.max_points, 1) * factor
         return {
-            e: _q(min(max(v / top * HUNDRED, Decimal(0)), HUNDRED)) if v is not None else Decimal(0)
-            for e, v in raw.items()
+            e: _units(min(_half_up(max(scaled[e], 0) * FULL, top), FULL)) if e in scaled else zero
+            for e in raw
         }
-    present = [v for v in raw.values() if v is not None]
-    if not present:
-        return dict.fromkeys(raw, _q(Decimal(0)))
-    low, high = min(present), max(present)
+    if not scaled:
+        return dict.fromkeys(raw, zero)
+    low, high = min(ints), max(ints)
     out: dict[int, Decimal] = {}
-    for entry, value in raw.items():
-        if value is None:
-            out[entry] = _q(Decimal(0))
+    for entry in raw:
+        if entry not in scaled:
+            out[entry] = zero
         elif high == low:
-            out[entry] = _q(HUNDRED)
+            out[entry] = _units(FULL)
         else:
-            share = (value - low) / (high - low)
-            if criterion.direction == "lower":
-                share = 1 - share
-            out[entry] = _q(share * HUNDRED)
+            gap = high - scaled[entry] if criterion.direction == "lower" else scaled[entry] - low
+            out[entry] = _units(_half_up(gap * FULL, high - low))
     return out
 
 
@@ -113,11 +133,14 @@ def _score(
     entries: list[int],
     weights: dict[int, Decimal],
 ) -> list[EntryScore]:
-    weight_sum = sum(weights.values()) or Decimal(1)
+    # Weights (2 decimals, 3 after a ±10 % change) as integers; normalised values in units.
+    scaled = {c.id: int(weights[c.id] * UNITS) for c in criteria}
+    weight_sum = sum(scaled.values()) or 1
     scores = []
     for entry in entries:
         points = _rounded_points(
-            {c.id: weights[c.id] * normalised[c.id][entry] / weight_sum for c in criteria}
+            {c.id: scaled[c.id] * int(normalised[c.id][entry] * UNITS) for c in criteria},
+            weight_sum,
         )
         subtotals = {
             k: sum((points[c.id] for c in criteria if c.kind == k), Decimal(0)) for k in KINDS
@@ -134,16 +157,18 @@ def _score(
     return rank(scores)
 
 
-def _rounded_points(exact: dict[int, Decimal]) -> dict[int, Decimal]:
-    """Points rounded to 4 decimals so that they add up to the rounded exact total (largest
-    remainder): rounding each alone could push a perfect total to 100.0001."""
-    total = _q(sum(exact.values(), Decimal(0)))
-    floors = {k: v.quantize(PLACES, ROUND_FLOOR) for k, v in exact.items()}
-    left = int((total - sum(floors.values(), Decimal(0))) / PLACES)
-    by_remainder = sorted(exact, key=lambda k: (-(exact[k] - floors[k]), k))
+def _rounded_points(products: dict[int, int], weight_sum: int) -> dict[int, Decimal]:
+    """Each criterion's points ``weight × normalised / Σ weight`` (given as the integer
+    numerators ``products``) in units, rounded so that they add up to the exactly rounded total
+    (largest remainder, ties by criterion): rounding each alone could push a perfect total to
+    100.0001."""
+    total = _half_up(sum(products.values()), weight_sum)
+    floors = {k: x // weight_sum for k, x in products.items()}
+    left = total - sum(floors.values())
+    by_remainder = sorted(products, key=lambda k: (-(products[k] % weight_sum), k))
     for k in by_remainder[:left]:
-        floors[k] += PLACES
-    return floors
+        floors[k] += 1
+    return {k: _units(v) for k, v in floors.items()}
 
 
 def rank(scores: list[EntryScore]) -> list[EntryScore]:
