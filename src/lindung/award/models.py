@@ -235,7 +235,7 @@ class Entry(RegionCodes):
     company's village."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="entries")
-    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="entries")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="entries")
     subject_region = models.ForeignKey(
         "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
