@@ -15,6 +15,9 @@ Who may open what (selectors.py says why):
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
@@ -23,7 +26,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lindung.award import certificates, presenters, runs, selectors, services
+from lindung.award import certificates, presenters, runs, scoring, selectors, services
 from lindung.award.forms import AssignForm, EntryAddForm, WeightForm, first_error
 from lindung.award.models import (
     STAGE_ORDER,
@@ -106,26 +109,34 @@ def _back(edition: Edition) -> HttpResponse:
     return redirect("award:edition", pk=edition.pk)
 
 
+def _act(request: HttpRequest, done: Callable[[], str], back: HttpResponse) -> HttpResponse:
+    """Run a write: its success text, or the refusal (a service's ``AwardError``, an invalid
+    form, a code not found), becomes a message; then ``back``."""
+    try:
+        messages.success(request, done())
+    except AwardError as exc:
+        messages.error(request, str(exc))
+    return back
+
+
+def _valid(form: Any) -> dict[str, Any]:
+    if not form.is_valid():
+        raise AwardError(first_error(form))
+    return form.cleaned_data
+
+
 @login_required
 @require_POST
 def weight(request: HttpRequest, pk: int, criterion: int) -> HttpResponse:
     edition = selectors.managed_edition(request.user, pk)
     item = get_object_or_404(Criterion, pk=criterion, category__edition=edition)
-    form = WeightForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return _back(edition)
-    try:
-        services.set_weight(actor=request.user, criterion=item, **form.cleaned_data)
-    except AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("Weight of “%(criterion)s” set to %(weight)s.")
-            % {"criterion": item.name, "weight": item.weight},
-        )
-    return _back(edition)
+
+    def done() -> str:
+        services.set_weight(actor=request.user, criterion=item, **_valid(WeightForm(request.POST)))
+        text = _("Weight of “%(criterion)s” set to %(weight)s.")
+        return text % {"criterion": item.name, "weight": item.weight}
+
+    return _act(request, done, _back(edition))
 
 
 @login_required
@@ -133,28 +144,22 @@ def weight(request: HttpRequest, pk: int, criterion: int) -> HttpResponse:
 def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     edition = selectors.managed_edition(user, pk)
-    form = EntryAddForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return _back(edition)
-    data = form.cleaned_data
-    category = get_object_or_404(edition.categories, pk=data["category"])
-    region = employer = None
-    if data["region"]:
-        region = Region.objects.for_actor(user).filter(code=data["region"]).first()
-    else:
-        employer = Employer.objects.for_actor(user).filter(npp=data["npp"]).first()
-    if region is None and employer is None:
-        messages.error(request, _("No region or employer with this code in your scope."))
-        return _back(edition)
-    try:
+
+    def done() -> str:
+        data = _valid(EntryAddForm(request.POST))
+        category = get_object_or_404(edition.categories, pk=data["category"])
+        region = employer = None
+        if data["region"]:
+            region = Region.objects.for_actor(user).filter(code=data["region"]).first()
+        else:
+            employer = Employer.objects.for_actor(user).filter(npp=data["npp"]).first()
+        if region is None and employer is None:
+            raise AwardError(_("No region or employer with this code in your scope."))
         entry = services.add_entry(actor=user, category=category, region=region, employer=employer)
-    except AwardError as exc:
-        messages.error(request, str(exc))
-    else:
         text = _("%(name)s entered in %(category)s.")
-        messages.success(request, text % {"name": entry.name, "category": category.name})
-    return _back(edition)
+        return text % {"name": entry.name, "category": category.name}
+
+    return _act(request, done, _back(edition))
 
 
 @login_required
@@ -162,57 +167,45 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
 def assign(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     edition = selectors.managed_edition(user, pk)
-    form = AssignForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, first_error(form))
-        return _back(edition)
-    data = form.cleaned_data
-    entry = get_object_or_404(edition.entries, pk=data["entry"])
-    staff = selectors.assignable_users(user)
-    who = data["user"].strip()
-    person = get_object_or_404(staff, pk=int(who)) if who.isdigit() else None
-    person = person or get_object_or_404(staff, username=who)
-    try:
+
+    def done() -> str:
+        data = _valid(AssignForm(request.POST))
+        entry = get_object_or_404(edition.entries, pk=data["entry"])
+        staff = selectors.assignable_users(user)
+        who = data["user"].strip()
+        person = get_object_or_404(staff, pk=int(who)) if who.isdigit() else None
+        person = person or get_object_or_404(staff, username=who)
         services.assign(actor=user, entry=entry, user=person, kind=data["kind"])
-    except AwardError as exc:
-        messages.error(request, str(exc))
-    else:
         text = _("%(user)s assigned to %(entry)s as %(kind)s.")
         kind = AssignmentKind(data["kind"]).label
-        messages.success(
-            request, text % {"user": person.username, "entry": entry.name, "kind": kind}
-        )
-    return _back(edition)
+        return text % {"user": person.username, "entry": entry.name, "kind": kind}
+
+    return _act(request, done, _back(edition))
 
 
 @login_required
 @require_POST
 def stage(request: HttpRequest, pk: int) -> HttpResponse:
     edition = selectors.managed_edition(request.user, pk)
-    try:
+
+    def done() -> str:
         services.advance_stage(actor=request.user, edition=edition)
-    except AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Stage: %(stage)s.") % {"stage": edition.get_stage_display()})
-    return _back(edition)
+        return _("Stage: %(stage)s.") % {"stage": edition.get_stage_display()}
+
+    return _act(request, done, _back(edition))
 
 
 @login_required
 @require_POST
 def freeze(request: HttpRequest, pk: int) -> HttpResponse:
     edition = selectors.managed_edition(request.user, pk)
-    try:
+
+    def done() -> str:
         count = runs.freeze_indicators(actor=request.user, edition=edition)
-    except AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("%(count)s indicator values frozen as of %(date)s.")
-            % {"count": count, "date": edition.cutoff_date.isoformat()},
-        )
-    return _back(edition)
+        text = _("%(count)s indicator values frozen as of %(date)s.")
+        return text % {"count": count, "date": edition.cutoff_date.isoformat()}
+
+    return _act(request, done, _back(edition))
 
 
 @login_required
@@ -233,13 +226,12 @@ def compute(request: HttpRequest, pk: int) -> HttpResponse:
 def finalise(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     edition = selectors.managed_edition(request.user, pk)
     run = get_object_or_404(edition.runs, number=number)
-    try:
+
+    def done() -> str:
         runs.finalise(actor=request.user, run=run)
-    except AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("Scoring run %(number)s is final.") % {"number": run.number})
-    return redirect("award:run", pk=edition.pk, number=run.number)
+        return _("Scoring run %(number)s is final.") % {"number": run.number}
+
+    return _act(request, done, redirect("award:run", pk=edition.pk, number=run.number))
 
 
 @login_required
@@ -253,11 +245,8 @@ def run(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         user, Capability.VIEW_AUDIT
     )
     names = selectors.user_names(presenters.people_in(results))
-    try:
-        same = runs.verify_run(run)
-        altered = False
-    except AwardError:
-        same, altered = False, True
+    altered = scoring.inputs_hash(run.inputs) != run.inputs_sha256
+    same = runs.verify_run(run)
     manages = selectors.manages(user, edition)
     return render(
         request,
