@@ -56,6 +56,7 @@ from lindung.award.models import (
     StageKind,
     Verdict,
 )
+from lindung.core.roles import Role
 
 SEED = 20240522  # the 2023 Lampung round's ceremony day
 PROVINCE = "18"
@@ -218,17 +219,7 @@ def _entrant(entry: Entry, users: dict[str, Any]) -> Any:
     """The entrant's own demo account (a regency or village office, the demo company), else the
     administrator keying in the entrant's paper questionnaire."""
     for user in users.values():
-        if (
-            user.role == "employer"
-            and entry.entrant_id
-            and user.organisation_id == entry.entrant_id
-        ):
-            return user
-        if (
-            entry.subject_region_id
-            and user.role in ("regency_officer", "village_operator")
-            and entry.subject_region_id in user.scope_region_codes()
-        ):
+        if user.role != Role.ADMIN and not user.is_superuser and services.is_entrant(user, entry):
             return user
     return users[ENTRANT_FALLBACK]
 

@@ -10,14 +10,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.award.models import AssignmentKind
+from lindung.award.services import AwardError
 
 
-def first_error(form: forms.Form) -> str:
-    """One line for a message: the first error of the form."""
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label}: {errors[0]}" if label else str(errors[0])
-    return ""
+def valid_data(form: forms.Form) -> dict[str, Any]:
+    """The form's cleaned data, or a refusal naming each field in error (shown as a message)."""
+    if form.is_valid():
+        return form.cleaned_data
+    parts = []
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    raise AwardError("; ".join(parts))
 
 
 class WeightForm(forms.Form):

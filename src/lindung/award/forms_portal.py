@@ -42,12 +42,3 @@ class ScoreForm(forms.Form):
 
 class ConflictForm(forms.Form):
     reason = forms.CharField(label=_("Conflict of interest"), max_length=4000)
-
-
-def form_errors(form: forms.Form) -> str:
-    """One line naming each field in error, for a message."""
-    parts = []
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        parts.append(f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    return "; ".join(parts)

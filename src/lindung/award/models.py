@@ -39,6 +39,12 @@ class StageKind(models.TextChoices):
 STAGE_ORDER: tuple[str, ...] = tuple(StageKind.values)
 
 
+def next_stage(stage: str) -> str | None:
+    """The stage after ``stage`` (None after the last): stages only move forward."""
+    position = STAGE_ORDER.index(stage)
+    return STAGE_ORDER[position + 1] if position + 1 < len(STAGE_ORDER) else None
+
+
 class Edition(RegionCodes):
     """One round of the award. Editions are labelled inconsistently in the sources (by assessment
     year or ceremony year, domain.md §6), so both years are kept."""

@@ -6,19 +6,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from lindung.award.models import (
+    ORGANISER_ROLES,
     Answer,
     Assignment,
     AssignmentKind,
     Criterion,
+    CriterionKind,
     Edition,
     Entry,
+    Evidence,
+    IndicatorValue,
+    JuryScore,
     Result,
     ScoringRun,
     StageKind,
+    Verdict,
 )
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
@@ -46,7 +55,7 @@ def editions_for(user: Any) -> QuerySet[Edition]:
         return Edition.objects.all()
     visible = Entry.objects.for_actor(user).values("edition_id")
     mine = Q(pk__in=visible)
-    if has_capability(user, Capability.MANAGE_AWARD) or scope.role in ("bpjs_branch", "auditor"):
+    if organises(user):
         mine |= Q(pk__in=Edition.objects.for_actor(user).values("pk"))
     return Edition.objects.filter(mine).distinct()
 
@@ -132,7 +141,6 @@ def winner_result(edition: Edition, pk: int) -> Result:
 
 
 # --- the portal (entrants, verifiers, jurors) ----------------------------------------------------
-# Appended for the portal (views_portal.py); imports are local so the block stays self-contained.
 
 
 def answer_for(user: Any, pk: int) -> Answer:
@@ -147,8 +155,6 @@ def answer_for(user: Any, pk: int) -> Answer:
 
 def evidence_for(user: Any, pk: int) -> Any:
     """An evidence file of a visible entry (404 outside): the only way to download one."""
-    from lindung.award.models import Evidence
-
     try:
         return Evidence.objects.get(pk=pk, answer__entry__in=entries_for(user))
     except Evidence.DoesNotExist:
@@ -170,22 +176,13 @@ def indicators_of(entry: Entry) -> QuerySet:
     )
 
 
-def _organiser(user: Any) -> bool:
-    from lindung.award.models import ORGANISER_ROLES
-
-    scope = actor_scope(user)
-    return scope.unrestricted or scope.role in ORGANISER_ROLES
-
-
 def jury_scores_visible(user: Any, entry: Entry) -> QuerySet:
     """Jury scores of an entry the user may read: organisers (who see entries by region) every
     juror's; a juror only its own; entrants and verifiers none."""
-    from lindung.award.models import JuryScore
-
     scores = JuryScore.objects.filter(
         assignment__entry=entry, assignment__kind=AssignmentKind.JUROR
     ).select_related("assignment__user", "criterion")
-    if _organiser(user):
+    if organises(user):
         return scores.order_by("assignment__user__username", "criterion__position")
     if has_capability(user, Capability.JUDGE_AWARD):
         return scores.filter(assignment__user_id=user.pk)
@@ -194,7 +191,7 @@ def jury_scores_visible(user: Any, entry: Entry) -> QuerySet:
 
 def juror_assignments_of(user: Any, entry: Entry) -> QuerySet[Assignment]:
     """The entry's juror assignments with their conflicts, for organisers only."""
-    if _organiser(user):
+    if organises(user):
         return entry.assignments.filter(kind=AssignmentKind.JUROR).select_related("user")
     return entry.assignments.none()
 
@@ -202,10 +199,6 @@ def juror_assignments_of(user: Any, entry: Entry) -> QuerySet[Assignment]:
 def worklist_for(user: Any, kind: str) -> QuerySet[Assignment]:
     """A verifier's or juror's own assignments with counts taken in subqueries (so they do not
     multiply each other): answers, answers still pending, and the category's jury criteria."""
-    from django.db.models import IntegerField, OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
-    from lindung.award.models import CriterionKind, Verdict
 
     def count(queryset: QuerySet, group: str) -> Coalesce:
         counted = queryset.order_by().values(group).annotate(n=Count("pk")).values("n")[:1]
@@ -228,31 +221,12 @@ def worklist_for(user: Any, kind: str) -> QuerySet[Assignment]:
 
 
 def organises(user: Any) -> bool:
-    """Reads whole scoring runs and the assignments of the entries it sees: the organisers
-    (MANAGE_AWARD) and the read-only co-organisers, the BPJS branch and auditors. Rows stay
-    region-scoped: results are cut to the entries the user sees (``visible_results``)."""
-    if not has_capability(user, Capability.VIEW_AWARD):
-        return False
-    return has_capability(user, Capability.MANAGE_AWARD) or actor_scope(user).role in (
-        "bpjs_branch",
-        "auditor",
-    )
-
-
-def overview_allowed(user: Any) -> bool:
-    """An edition's overview page (stages, criteria and weights, the entries the user sees) is
-    open to everyone who may view awards: the rules of a round are no secret to its entrants,
-    verifiers and jurors. Which editions: ``editions_for``."""
-    return has_capability(user, Capability.VIEW_AWARD)
-
-
-def overview_edition(user: Any, pk: int) -> Edition:
-    from django.core.exceptions import PermissionDenied
-
-    require_capability(user, Capability.VIEW_AWARD)
-    if not overview_allowed(user):
-        raise PermissionDenied("award edition overview")
-    return edition_for(user, pk)
+    """Reads whole editions, scoring runs, every juror's scores and the assignments of the
+    entries it sees: the organisers (the province; admins) and the read-only co-organisers,
+    the BPJS branch and auditors (``ORGANISER_ROLES``). Rows stay region-scoped: results are
+    cut to the entries the user sees (``visible_results``)."""
+    scope = actor_scope(user)
+    return scope.unrestricted or scope.role in ORGANISER_ROLES
 
 
 def manages(user: Any, edition: Edition) -> bool:
@@ -272,8 +246,6 @@ def edition_entries(user: Any, edition: Edition) -> QuerySet[Entry]:
 
 
 def run_for(user: Any, pk: int, number: int) -> ScoringRun:
-    from django.core.exceptions import PermissionDenied
-
     require_capability(user, Capability.VIEW_AWARD)
     if not organises(user):
         raise PermissionDenied("award scoring run")
@@ -291,8 +263,6 @@ def visible_results(user: Any, run: ScoringRun) -> QuerySet[Result]:
 
 def assignable_users(user: Any) -> QuerySet[Any]:
     """Users an organiser may assign: active verifiers and jurors."""
-    from django.contrib.auth import get_user_model
-
     require_capability(user, Capability.MANAGE_AWARD)
     return (
         get_user_model()
@@ -303,17 +273,11 @@ def assignable_users(user: Any) -> QuerySet[Any]:
 
 def user_names(ids: set[int]) -> dict[int, str]:
     """Usernames for the audit of a run (verifiers and jurors named in its sources)."""
-    from django.contrib.auth import get_user_model
-
     rows = get_user_model().objects.filter(pk__in=ids).values_list("pk", "username")
     return dict(rows)
 
 
 def frozen_indicators(edition: Edition) -> dict[str, Any]:
-    from django.db.models import Max
-
-    from lindung.award.models import IndicatorValue
-
     return IndicatorValue.objects.filter(entry__edition=edition).aggregate(
         values=Count("pk"), at=Max("computed_at")
     )

@@ -19,8 +19,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 
+from lindung.award import selectors
 from lindung.award.models import (
-    STAGE_ORDER,
     Answer,
     Assignment,
     AssignmentKind,
@@ -38,6 +38,7 @@ from lindung.award.models import (
     Stage,
     StageKind,
     Verdict,
+    next_stage,
 )
 from lindung.core.audit import acting_user, record_audit, snapshot
 from lindung.core.loading import bilingual
@@ -178,10 +179,9 @@ def set_weight(*, actor: Any, criterion: Criterion, weight: Any, reason: str) ->
 
 def advance_stage(*, actor: Any, edition: Edition) -> Edition:
     """Move the edition to its next stage; stages never go back."""
-    position = STAGE_ORDER.index(edition.stage)
-    if position + 1 >= len(STAGE_ORDER):
+    target = next_stage(edition.stage)
+    if target is None:
         raise refuse("tahap terakhir sudah tercapai", "the last stage is reached")
-    target = STAGE_ORDER[position + 1]
     if target == StageKind.PUBLISHED and not edition.runs.filter(final=True).exists():
         raise refuse("tetapkan dulu perhitungan final", "choose the final scoring run first")
     before = edition.stage
@@ -379,10 +379,10 @@ def assign(*, actor: Any, entry: Entry, user: Any, kind: str) -> Assignment:
 
 
 def _assignment(actor: Any, entry: Entry, kind: str) -> Assignment:
-    found = Assignment.objects.filter(entry=entry, user_id=getattr(actor, "pk", None), kind=kind)
-    if not found.exists():
+    found = selectors.assignment_of(actor, entry, kind)
+    if found is None:
         raise refuse("isian ini tidak ditugaskan kepada Anda", "this entry is not assigned to you")
-    return found.get()
+    return found
 
 
 def verify_answer(

@@ -5,8 +5,9 @@ as a message. The entrants', verifiers' and jurors' pages are in views_portal.py
 Who may open what (selectors.py says why):
 
 * home: anyone with VIEW_AWARD (the editions they see, their entries or worklists);
-* edition overview: organisers and region offices (``selectors.overview_edition``); its forms
-  only for MANAGE_AWARD on an edition of the user's region (``selectors.managed_edition``);
+* edition overview: anyone with VIEW_AWARD, for the editions they see
+  (``selectors.edition_for``); its forms only for MANAGE_AWARD on an edition of the user's
+  region (``selectors.managed_edition``);
 * scoring run: the organisers and the read-only co-organisers, the BPJS branch and auditors
   (``selectors.organises``), cut to the entries they see; jurors are named only to readers with
   MANAGE_AWARD or VIEW_AUDIT (the organiser and the auditors);
@@ -16,7 +17,6 @@ Who may open what (selectors.py says why):
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,13 +27,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lindung.award import certificates, presenters, runs, scoring, selectors, services
-from lindung.award.forms import AssignForm, EntryAddForm, WeightForm, first_error
+from lindung.award.forms import AssignForm, EntryAddForm, WeightForm, valid_data
 from lindung.award.models import (
-    STAGE_ORDER,
     AssignmentKind,
     Criterion,
     Edition,
     StageKind,
+    next_stage,
 )
 from lindung.award.services import AwardError
 from lindung.core.permissions import has_capability, require_capability
@@ -55,7 +55,6 @@ def home(request: HttpRequest) -> HttpResponse:
         "award/home.html",
         {
             "editions": selectors.editions_for(user).select_related("region"),
-            "can_open": selectors.overview_allowed(user),
             "my_entries": selectors.entries_for(user).order_by("edition_id", "name")
             if enters
             else [],
@@ -68,18 +67,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def _next_stage(edition: Edition) -> tuple[str, str] | None:
-    position = STAGE_ORDER.index(edition.stage)
-    if position + 1 >= len(STAGE_ORDER):
-        return None
-    target = STAGE_ORDER[position + 1]
-    return target, str(StageKind(target).label)
+    target = next_stage(edition.stage)
+    return (target, str(StageKind(target).label)) if target else None
 
 
 @login_required
 @require_GET
 def edition(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    edition = selectors.overview_edition(user, pk)
+    edition = selectors.edition_for(user, pk)
     manages = selectors.manages(user, edition)
     organises = selectors.organises(user)
     planned = {s.kind: s for s in edition.stages.all()}
@@ -109,7 +105,9 @@ def _back(edition: Edition) -> HttpResponse:
     return redirect("award:edition", pk=edition.pk)
 
 
-def _act(request: HttpRequest, done: Callable[[], str], back: HttpResponse) -> HttpResponse:
+def respond_to_write(
+    request: HttpRequest, done: Callable[[], str], back: HttpResponse
+) -> HttpResponse:
     """Run a write: its success text, or the refusal (a service's ``AwardError``, an invalid
     form, a code not found), becomes a message; then ``back``."""
     try:
@@ -119,12 +117,6 @@ def _act(request: HttpRequest, done: Callable[[], str], back: HttpResponse) -> H
     return back
 
 
-def _valid(form: Any) -> dict[str, Any]:
-    if not form.is_valid():
-        raise AwardError(first_error(form))
-    return form.cleaned_data
-
-
 @login_required
 @require_POST
 def weight(request: HttpRequest, pk: int, criterion: int) -> HttpResponse:
@@ -132,11 +124,13 @@ def weight(request: HttpRequest, pk: int, criterion: int) -> HttpResponse:
     item = get_object_or_404(Criterion, pk=criterion, category__edition=edition)
 
     def done() -> str:
-        services.set_weight(actor=request.user, criterion=item, **_valid(WeightForm(request.POST)))
+        services.set_weight(
+            actor=request.user, criterion=item, **valid_data(WeightForm(request.POST))
+        )
         text = _("Weight of “%(criterion)s” set to %(weight)s.")
         return text % {"criterion": item.name, "weight": item.weight}
 
-    return _act(request, done, _back(edition))
+    return respond_to_write(request, done, _back(edition))
 
 
 @login_required
@@ -146,7 +140,7 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
     edition = selectors.managed_edition(user, pk)
 
     def done() -> str:
-        data = _valid(EntryAddForm(request.POST))
+        data = valid_data(EntryAddForm(request.POST))
         category = get_object_or_404(edition.categories, pk=data["category"])
         region = employer = None
         if data["region"]:
@@ -159,7 +153,7 @@ def entry_add(request: HttpRequest, pk: int) -> HttpResponse:
         text = _("%(name)s entered in %(category)s.")
         return text % {"name": entry.name, "category": category.name}
 
-    return _act(request, done, _back(edition))
+    return respond_to_write(request, done, _back(edition))
 
 
 @login_required
@@ -169,7 +163,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
     edition = selectors.managed_edition(user, pk)
 
     def done() -> str:
-        data = _valid(AssignForm(request.POST))
+        data = valid_data(AssignForm(request.POST))
         entry = get_object_or_404(edition.entries, pk=data["entry"])
         staff = selectors.assignable_users(user)
         who = data["user"].strip()
@@ -180,7 +174,7 @@ def assign(request: HttpRequest, pk: int) -> HttpResponse:
         kind = AssignmentKind(data["kind"]).label
         return text % {"user": person.username, "entry": entry.name, "kind": kind}
 
-    return _act(request, done, _back(edition))
+    return respond_to_write(request, done, _back(edition))
 
 
 @login_required
@@ -192,7 +186,7 @@ def stage(request: HttpRequest, pk: int) -> HttpResponse:
         services.advance_stage(actor=request.user, edition=edition)
         return _("Stage: %(stage)s.") % {"stage": edition.get_stage_display()}
 
-    return _act(request, done, _back(edition))
+    return respond_to_write(request, done, _back(edition))
 
 
 @login_required
@@ -205,7 +199,7 @@ def freeze(request: HttpRequest, pk: int) -> HttpResponse:
         text = _("%(count)s indicator values frozen as of %(date)s.")
         return text % {"count": count, "date": edition.cutoff_date.isoformat()}
 
-    return _act(request, done, _back(edition))
+    return respond_to_write(request, done, _back(edition))
 
 
 @login_required
@@ -231,7 +225,7 @@ def finalise(request: HttpRequest, pk: int, number: int) -> HttpResponse:
         runs.finalise(actor=request.user, run=run)
         return _("Scoring run %(number)s is final.") % {"number": run.number}
 
-    return _act(request, done, redirect("award:run", pk=edition.pk, number=run.number))
+    return respond_to_write(request, done, redirect("award:run", pk=edition.pk, number=run.number))
 
 
 @login_required

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,13 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lindung.award import selectors, services
+from lindung.award.forms import valid_data
 from lindung.award.forms_portal import (
     AnswerForm,
     ConflictForm,
     EvidenceForm,
     ScoreForm,
     VerdictForm,
-    form_errors,
 )
 from lindung.award.models import (
     AssignmentKind,
@@ -40,6 +39,7 @@ from lindung.award.models import (
     StageKind,
 )
 from lindung.award.services import AwardError
+from lindung.award.views import respond_to_write
 from lindung.core.numbers import MISSING, number_text, percent_text
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
@@ -173,19 +173,7 @@ def _on_entry(
     require_capability(request.user, capability)
     row = find()
     target = row if isinstance(row, Entry) else row.entry
-    try:
-        done = action(row)
-    except AwardError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect("award:entry", pk=target.pk)
-
-
-def _valid(form: Any) -> Any:
-    if not form.is_valid():
-        raise AwardError(form_errors(form))
-    return form.cleaned_data
+    return respond_to_write(request, lambda: action(row), redirect("award:entry", pk=target.pk))
 
 
 def _criterion(entry: Entry, kind: str, pk: int) -> Criterion:
@@ -199,7 +187,7 @@ def _criterion(entry: Entry, kind: str, pk: int) -> Criterion:
 @require_POST
 def answer(request: HttpRequest, pk: int) -> HttpResponse:
     def act(item: Entry) -> str:
-        data = _valid(AnswerForm(request.POST))
+        data = valid_data(AnswerForm(request.POST))
         services.answer(
             actor=request.user,
             entry=item,
@@ -218,7 +206,7 @@ def answer(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence(request: HttpRequest, pk: int) -> HttpResponse:
     def act(row: Any) -> str:
-        data = _valid(EvidenceForm(request.POST, request.FILES))
+        data = valid_data(EvidenceForm(request.POST, request.FILES))
         services.add_evidence(actor=request.user, answer=row, upload=data["file"])
         return _("Evidence uploaded.")
 
@@ -254,7 +242,7 @@ def submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def verify(request: HttpRequest, pk: int) -> HttpResponse:
     def act(row: Any) -> str:
-        data = _valid(VerdictForm(request.POST))
+        data = valid_data(VerdictForm(request.POST))
         services.verify_answer(
             actor=request.user,
             answer=row,
@@ -273,7 +261,7 @@ def verify(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def conflict(request: HttpRequest, pk: int) -> HttpResponse:
     def act(row: Any) -> str:
-        data = _valid(ConflictForm(request.POST))
+        data = valid_data(ConflictForm(request.POST))
         services.declare_conflict(actor=request.user, assignment=row, reason=data["reason"])
         return _("Conflict of interest declared: your scores of this entry are withdrawn.")
 
@@ -289,7 +277,7 @@ def conflict(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def score(request: HttpRequest, pk: int) -> HttpResponse:
     def act(item: Entry) -> str:
-        data = _valid(ScoreForm(request.POST))
+        data = valid_data(ScoreForm(request.POST))
         services.score(
             actor=request.user,
             entry=item,
