@@ -52,8 +52,8 @@ EXPORT = {
         ("regency_code", "VARCHAR"),
         ("district_code", "VARCHAR"),
         ("village_code", "VARCHAR"),
+        ("person_id", "BIGINT"),
     ),
-    "registry_person": (("id", "BIGINT"), ("nik", "VARCHAR")),
     "registry_membership": (
         ("person_id", "BIGINT"),
         ("start_date", "DATE"),
@@ -92,6 +92,7 @@ def main() -> None:
     from lindung.programmes.selection_sql import Rules, selection_select
     from lindung.programmes.services import create_funder, create_programme, move
     from lindung.regions.models import Region
+    from lindung.registry.models import Person
 
     data = Path(settings.LINDUNG_REFERENCE_DATA)
     load_lampung_reference()
@@ -181,7 +182,7 @@ def main() -> None:
         f"selection on {vendor} ({connection.vendor}), scale {args.scale}",
         [
             ("candidates", f"{exported['programmes_candidate']:,}"),
-            ("registry persons", f"{exported['registry_person']:,}"),
+            ("registry persons", f"{Person.objects.count():,}"),
             ("registry memberships", f"{exported['registry_membership']:,}"),
             ("funded months (both programmes)", f"{exported['programmes_fundedmonth']:,}"),
             ("selected / capacity", f"{run.selected:,} / {run.capacity:,}"),

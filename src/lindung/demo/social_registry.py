@@ -19,12 +19,13 @@ from django.utils import timezone
 from lindung.core import regioncodes
 from lindung.demo import wordlists as words
 from lindung.demo.synthetic import _insert_rows
+from lindung.programmes.links import link_candidates
 from lindung.programmes.models import Candidate
 from lindung.regions.models import Region, WorkerPopulation
 
 FIELDS = (
     "id", "nik", "kk", "name", "sex", "birth_date", "village_id", "occupation", "welfare_decile",
-    "source", "nik_warnings", *regioncodes.LEVEL_COLUMNS.values(), "updated_at",
+    "source", "nik_warnings", *regioncodes.LEVEL_COLUMNS.values(), "updated_at", "person_id",
 )  # fmt: skip
 DECILE_WEIGHTS = (16, 15, 14, 12, 11, 9, 8, 6, 5, 4)
 # Plantation workers are what DBH-sawit programmes look for (domain.md §5.3).
@@ -69,16 +70,13 @@ def build_social_registry(count: int, *, seed: int = 2025, registry_share: float
         # People the registry knows: every k-th person, so the sample spans regencies and years.
         step = max(1, _person_count() // max(known, 1))
         cursor.execute(
-            "SELECT nik, name, sex, birth_date, domicile_id, occupation FROM registry_person"
+            "SELECT id, nik, name, sex, birth_date, domicile_id, occupation FROM registry_person"
             " WHERE id %% %s = 0 ORDER BY id",
             [step],
         )
-        for nik, name, sex, birth, village, occupation in cursor.fetchall()[:known]:
-            rows.append(
-                _row(
-                    rng, nik, name, sex, birth, village, occupation or rng.choice(OCCUPATIONS), now
-                )
-            )
+        for person, nik, name, sex, birth, village, occupation in cursor.fetchall()[:known]:
+            occupation = occupation or rng.choice(OCCUPATIONS)
+            rows.append((*_row(rng, nik, name, sex, birth, village, occupation, now), person))
         codes, cum = _villages_by_weight(rng)
         serials: dict[tuple[str, dt.date], int] = {}
         made = len(rows)
@@ -95,18 +93,9 @@ def build_social_registry(count: int, *, seed: int = 2025, registry_share: float
             )
             given = rng.choice(words.MALE_GIVEN if male else words.FEMALE_GIVEN)
             name = f"{given} {rng.choice(words.SECOND_NAMES)}"
-            rows.append(
-                _row(
-                    rng,
-                    nik,
-                    name,
-                    "M" if male else "F",
-                    birth,
-                    village,
-                    rng.choice(OCCUPATIONS),
-                    now,
-                )
-            )
+            sex, occupation = ("M" if male else "F"), rng.choice(OCCUPATIONS)
+            # A new NIK (serials from SERIAL_BASE): not a registry person.
+            rows.append((*_row(rng, nik, name, sex, birth, village, occupation, now), None))
             if len(rows) >= CHUNK:
                 next_id = _flush(cursor, rows, next_id)
                 rows = []
@@ -114,6 +103,7 @@ def build_social_registry(count: int, *, seed: int = 2025, registry_share: float
         # Explicit ids: PostgreSQL's sequence must move past them.
         for sql in connection.ops.sequence_reset_sql(no_style(), [Candidate]):
             cursor.execute(sql)
+    link_candidates()  # moves the marks past the rows written here
     return count
 
 

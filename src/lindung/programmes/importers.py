@@ -48,6 +48,11 @@ class CandidateImporter(Importer):
     def key(self, row: dict[str, Any]) -> str:
         return row["nik"]
 
+    def finish(self) -> None:
+        from lindung.programmes.links import link_candidates
+
+        link_candidates()  # the lookup among registry persons is paid here, not in a selection
+
     def report_key(self, key: str) -> str:
         return mask_nik(key)  # the key is a NIK: personal data (UU PDP)
 

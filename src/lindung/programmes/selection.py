@@ -23,6 +23,7 @@ from django.utils import timezone
 from lindung.core.audit import acting_user, record_audit
 from lindung.core.loading import bilingual
 from lindung.core.months import add_months
+from lindung.programmes.links import link_candidates
 from lindung.programmes.models import (
     Enrolment,
     EnrolmentStatus,
@@ -70,8 +71,13 @@ def run_selection(*, actor: Any, programme: Programme) -> SelectionRun:
             capacity=rules.capacity,
             created_by=acting_user(actor),
         )
+        link_candidates()  # "already a participant" reads Candidate.person
         sql, params = selection_select(rules, run.pk, connection.vendor)
-        insert = f"INSERT INTO programmes_decision ({DECISION_COLUMNS}) {sql}"
+        # In key order: the primary-key index is appended to, not split page by page.
+        insert = (
+            f"INSERT INTO programmes_decision ({DECISION_COLUMNS}) "
+            f"SELECT * FROM ({sql}) d ORDER BY candidate_id"
+        )
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # One big statement: its sorts fit in memory; JIT compiling and parallel

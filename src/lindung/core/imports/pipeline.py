@@ -63,6 +63,9 @@ class Importer:
     def setup(self) -> None:
         """Load lookups once per run (known regions, employers…)."""
 
+    def finish(self) -> None:
+        """After the whole file is imported (outside the chunks' transactions)."""
+
     def parse(self, raw: dict[str, str]) -> dict[str, Any]:
         raise NotImplementedError
 
@@ -189,6 +192,7 @@ def run_import(
         )
     if job.rows_imported:
         refresh_planner_statistics(importer.analyze_tables)
+    importer.finish()
     return job
 
 

@@ -12,6 +12,7 @@ from lindung.programmes.models.money import (
 from lindung.programmes.models.plans import (
     ENGINE_FUNDER,
     Candidate,
+    CandidateLinks,
     Funder,
     FunderKind,
     FundingSourceYear,
@@ -30,6 +31,7 @@ from lindung.programmes.models.selection import (
 __all__ = [
     "ENGINE_FUNDER",
     "Candidate",
+    "CandidateLinks",
     "Claim",
     "ClaimType",
     "Decision",

@@ -190,6 +190,11 @@ class Candidate(RegionCodes):
     )
     source = models.CharField(max_length=40, help_text=_("Registry list, e.g. DTSEN 2025"))
     nik_warnings = models.CharField(max_length=200, blank=True)
+    # The registry person with the same NIK, linked by ``programmes.links`` so that a selection
+    # finds BPJS participants by a key instead of matching every NIK against the registry.
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager()
@@ -210,3 +215,16 @@ class Candidate(RegionCodes):
         from lindung.core.nik import mask_nik
 
         return mask_nik(self.nik)
+
+
+class CandidateLinks(models.Model):
+    """How far ``programmes.links`` has matched candidates with registry persons: every
+    candidate up to ``candidates_through`` has been looked up among all persons, and every
+    unlinked one among the persons up to ``persons_through``. One row."""
+
+    candidates_through = models.BigIntegerField(default=0)
+    persons_through = models.BigIntegerField(default=0)
+    linked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"candidates ≤ {self.candidates_through}, persons ≤ {self.persons_through}"
