@@ -79,6 +79,7 @@ def main() -> None:
     args = parser.parse_args()
     vendor = django_on_scratch_database()
 
+    import selection_pandas  # after django.setup(): it reads the programme models
     from django.conf import settings
     from django.db import connection
 
@@ -89,7 +90,7 @@ def main() -> None:
     from lindung.demo.synthetic import build_registry
     from lindung.programmes.models import Decision, FundedMonth, FunderKind
     from lindung.programmes.selection import approve_run, run_selection
-    from lindung.programmes.selection_sql import Rules, selection_select
+    from lindung.programmes.selection_sql import Rules, risk_table, selection_select
     from lindung.programmes.services import create_funder, create_programme, move
     from lindung.regions.models import Region
     from lindung.registry.models import Person
@@ -157,7 +158,9 @@ def main() -> None:
             exported = export_tables(folder, EXPORT)
         with timer(t, "load"):
             duck = duckdb_from(folder, EXPORT)
-    sql, params = selection_select(Rules(**{**run.rules, **_dates(run.rules)}), run.pk, "duckdb")
+        frames = selection_pandas.load(folder, EXPORT)
+    rules = Rules(**{**run.rules, **_dates(run.rules)})
+    sql, params = selection_select(rules, run.pk, "duckdb")
     for attempt in ("duck first", "duck"):
         duck.execute("DROP TABLE IF EXISTS decisions")
         with timer(t, attempt):
@@ -171,12 +174,19 @@ def main() -> None:
     }
     threads = duck.execute("SELECT current_setting('threads')").fetchone()[0]
     duck.close()
-    if duck_rows != db_rows:
-        only_db, only_duck = sorted(db_rows - duck_rows), sorted(duck_rows - db_rows)
-        raise SystemExit(
-            f"FAIL: DuckDB decisions differ: {len(only_db)} only in the database "
-            f"(first {only_db[:3]}), {len(only_duck)} only in DuckDB (first {only_duck[:3]})"
-        )
+    risks = risk_table() if "occupational_risk" in rules.priority else {}
+    for attempt in ("pandas first", "pandas"):
+        with timer(t, attempt):
+            decided = selection_pandas.select(frames, rules, risks)
+    t["pandas"] = min(t["pandas"], t["pandas first"])
+    for engine, rows in (("DuckDB", duck_rows), ("pandas", selection_pandas.rows_of(decided))):
+        if rows != db_rows:
+            only_db, only_ref = sorted(db_rows - rows), sorted(rows - db_rows)
+            raise SystemExit(
+                f"FAIL: {engine} decisions differ: {len(only_db)} only in the database "
+                f"(first {only_db[:3]}), {len(only_ref)} only in {engine} (first {only_ref[:3]})"
+            )
+    floor = _write_floor(run)
     ratio = t["select"] / t["duck"]
     report(
         f"selection on {vendor} ({connection.vendor}), scale {args.scale}",
@@ -192,14 +202,44 @@ def main() -> None:
             ("approval (funded months, enrolments)", f"{t['approve']:.2f} s, {funded:,} months"),
             (f"DuckDB, same SELECT ({threads} threads), best of two", f"{t['duck']:.3f} s"),
             ("ratio selection / DuckDB (target ≤ 5)", f"{ratio:.1f}"),
+            ("pandas, same rules, best of two", f"{t['pandas']:.3f} s"),
+            ("ratio selection / pandas (target ≤ 5)", f"{t['select'] / t['pandas']:.1f}"),
+            (
+                "floor: writing the same decisions again (INSERT … SELECT)",
+                f"{floor:.2f} s = {floor / t['duck']:.1f}× DuckDB's whole selection",
+            ),
             (
                 "DuckDB incl. export from the database and load",
                 f"{t['duck'] + t['export'] + t['load']:.2f} s (ratio "
                 f"{t['select'] / (t['duck'] + t['export'] + t['load']):.1f})",
             ),
-            ("decisions equal DuckDB's", "yes"),
+            ("decisions equal DuckDB's and pandas'", "yes"),
         ],
     )
+
+
+def _write_floor(run) -> float:
+    """What writing a run's decisions costs by itself: the run's rows copied into the table
+    once more under another run id, in key order, in a transaction that is rolled back."""
+    from django.db import connection, transaction
+
+    from lindung.programmes.selection_sql import DECISION_COLUMNS
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            "CREATE TEMPORARY TABLE bench_decisions AS SELECT * FROM programmes_decision "
+            "WHERE run_id = %s ORDER BY candidate_id",
+            [run.pk],
+        )
+        start = time.perf_counter()
+        cur.execute(
+            f"INSERT INTO programmes_decision ({DECISION_COLUMNS}) SELECT %s, candidate_id, "
+            "selected, rank, reason, reasons FROM bench_decisions ORDER BY candidate_id",
+            [run.pk + 1_000_000],
+        )
+        seconds = time.perf_counter() - start
+        transaction.set_rollback(True)
+    return seconds
 
 
 def _dates(rules: dict) -> dict:

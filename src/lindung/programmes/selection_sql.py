@@ -154,15 +154,12 @@ def _order_by(rules: Rules, risks: dict[str, int]) -> str:
     return ", ".join([*terms, "CAST(nik AS BIGINT)"])
 
 
-def _risk_case(risks: dict[str, int]) -> tuple[str, list[Any]]:
-    if not risks:
-        return "0", []
-    # Only eligible candidates are ranked, so this runs on them alone (see "eligible").
-    whens = " ".join("WHEN %s THEN %s" for _ in risks)
-    params: list[Any] = []
-    for occupation, risk in sorted(risks.items()):
-        params += [occupation, risk]
-    return f"CASE lower(occupation) {whens} ELSE 0 END", params
+def _risk_rows(risks: dict[str, int]) -> tuple[str, list[Any]]:
+    """The risk table as rows of a CTE (``risks``), joined on the lower-cased occupation: one
+    hash probe per eligible candidate where a CASE would compare up to every occupation."""
+    rows = sorted(risks.items()) or [("", 0)]
+    params: list[Any] = [v for row in rows for v in row]
+    return ", ".join("(%s, %s)" for _ in rows), params
 
 
 def selection_select(rules: Rules, run_id: int, vendor: str) -> tuple[str, list[Any]]:
@@ -198,18 +195,17 @@ def selection_select(rules: Rules, run_id: int, vendor: str) -> tuple[str, list[
         params.append(rules.max_welfare_decile)
     period_end = add_months(rules.last_month, 1)
     if rules.exclude_active_participants:
-        # Any membership overlapping the funded period: paying twice for one person.
-        # The NIK finds the registry person (a unique index either side); only those found
-        # (about one candidate in seven in the demo) look up their memberships.
-        flags.append(
-            (
-                Reason.ACTIVE_PARTICIPANT,
-                "c.person_id IS NOT NULL AND EXISTS (SELECT 1 FROM registry_membership m"
-                " WHERE m.person_id = c.person_id AND m.start_date < %s"
-                " AND (m.end_date IS NULL OR m.end_date > %s))",
-            )
+        # Any membership overlapping the funded period: paying twice for one person. Only
+        # candidates linked to a registry person (programmes.links; about one in seven in
+        # the demo) have memberships to look at.
+        flags.append((Reason.ACTIVE_PARTICIPANT, "act.person_id IS NOT NULL"))
+        joins.append(
+            "LEFT JOIN (SELECT DISTINCT m.person_id FROM registry_membership m"
+            " WHERE m.start_date < %s AND (m.end_date IS NULL OR m.end_date > %s)"
+            " AND m.person_id IN (SELECT person_id FROM programmes_candidate"
+            " WHERE person_id IS NOT NULL)) act ON act.person_id = c.person_id"
         )
-        params += [period_end, rules.first_month]
+        join_params += [period_end, rules.first_month]
     if rules.exclude_other_programmes:
         flags.append((Reason.FUNDED_ELSEWHERE, "fun.nik IS NOT NULL"))
         joins.append(
@@ -220,7 +216,7 @@ def selection_select(rules: Rules, run_id: int, vendor: str) -> tuple[str, list[
         join_params += [rules.first_month, rules.last_month, rules.programme_id]
 
     risks = risk_table() if PriorityRule.OCCUPATIONAL_RISK in rules.priority else {}
-    risk_sql, risk_params = _risk_case(risks)
+    risk_rows, risk_params = _risk_rows(risks)
     considered_sql, considered_params = _region_filter("c", rules.considered_region)
     flag_columns = "".join(
         f", CASE WHEN {cond} THEN 1 ELSE 0 END AS f{i}" for i, (_, cond) in enumerate(flags)
@@ -243,14 +239,16 @@ def selection_select(rules: Rules, run_id: int, vendor: str) -> tuple[str, list[
     # The eligible are ranked (two window functions over them alone); the ineligible are
     # appended with their reasons: no self-join, and no sorting of rows that need no rank.
     sql = f"""
-WITH flagged AS MATERIALIZED (
+WITH risks (occupation, risk) AS (VALUES {risk_rows}),
+flagged AS MATERIALIZED (
   SELECT c.id, c.nik, c.village_id, c.welfare_decile, c.occupation{flag_columns}
   FROM programmes_candidate c {" ".join(joins)}
   WHERE {considered_sql}
 ),
 scored AS (
-  SELECT id, nik, village_id, welfare_decile, {risk_sql} AS risk
-  FROM flagged WHERE {failing} = 0
+  SELECT f.id, f.nik, f.village_id, f.welfare_decile, coalesce(r.risk, 0) AS risk
+  FROM flagged f LEFT JOIN risks r ON r.occupation = lower(f.occupation)
+  WHERE {failing} = 0
 ),
 keyed AS (
   SELECT id, nik, village_id, welfare_decile, risk, {prio} AS prio FROM scored
@@ -279,10 +277,10 @@ SELECT %s, id, FALSE, NULL, CASE {first_reason or "WHEN 1 = 0 THEN ''"} END,
 FROM flagged WHERE {failing} > 0
 """
     all_params = [
+        *risk_params,
         *params,
         *join_params,
         *considered_params,
-        *risk_params,
         quota,
         run_id,
         quota,

@@ -1,5 +1,5 @@
-"""The participant import's set-based validation (PostgreSQL): lookups built by the Python
-parsers, and one SQL statement that applies them.
+"""The participant import's set-based validation (in DuckDB, bulk_stage.py): lookups built by
+the Python parsers, and one SQL statement that applies them.
 
 Every cell that needs real parsing (dates, the NIK's birth date and sex, vocabularies, wages,
 programme lists, NPPs, region codes) has few distinct values in a file, even a million-row one.
@@ -52,7 +52,7 @@ def _digits(cell: str, max_length: int) -> str:
     return f"({cell} ~ '^[0-9]+$' AND length({cell}) <= {max_length})"
 
 
-# Lookups: name → (file columns or SQL expression over bulk_raw, value columns, parser).
+# Lookups: name → (file columns or parts of them, value columns, parser).
 # A parser returns the value columns for a distinct cell text, or None when Python rejects it.
 
 
@@ -126,8 +126,10 @@ def region_parser(known: set[str], level: str | None) -> Callable[[str], tuple |
     return parse
 
 
-def employer_parser(employers: dict[str, str | None]) -> Callable[[str], tuple | None]:
-    """NPP → its employer's village (and level columns), the default work region."""
+def employer_parser(
+    employers: dict[str, str | None], ids: dict[str, int]
+) -> Callable[[str], tuple | None]:
+    """NPP → its employer's village (and level columns), the default work region, and id."""
 
     def parse(text: str) -> tuple | None:
         try:
@@ -137,7 +139,8 @@ def employer_parser(employers: dict[str, str | None]) -> Callable[[str], tuple |
         if npp not in employers:
             return None
         village = employers[npp] or None
-        return village, *(_levels(village) if village else (None,) * len(LEVEL_COLUMNS))
+        levels = _levels(village) if village else (None,) * len(LEVEL_COLUMNS)
+        return village, *levels, ids[npp]
 
     return parse
 
@@ -176,8 +179,8 @@ def lookups(importer: Any) -> dict[str, Lookup]:
         ),
         "npp": (
             [("npp", None)],
-            [("v", "text"), *REGION_LEVELS],
-            employer_parser(importer.employers),
+            [("v", "text"), *REGION_LEVELS, ("employer_id", "bigint")],
+            employer_parser(importer.employers, importer.employer_ids),
         ),
         "dom": (
             [("domicile", None)],
@@ -193,7 +196,8 @@ def lookups(importer: Any) -> dict[str, Lookup]:
 
 
 def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[str]]:
-    """SELECT of the stage columns for every raw row the SQL can vouch for, and their names.
+    """SELECT of the stage columns (and the employer's id) for every raw row the SQL can vouch
+    for, and their names.
 
     ``cells_sql`` maps each file column to its SQL expression (``''`` when the file lacks it).
     """
@@ -278,23 +282,24 @@ def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[s
         "funding": f"CASE WHEN {c['funding']} <> '' THEN fd.v "
         f"ELSE CASE sg.v {funding_default} END END",
         **{f"m_{col}": work_region(col) for col in LEVEL_COLUMNS},
+        "employer_id": "np.employer_id",
     }
     nik = c["nik"]
     select = f"""
-      SELECT {", ".join(values.values())}
-      FROM bulk_raw r
-      LEFT JOIN bulk_lk_nik nk ON nk.k = substr({nik}, 7, 6)
-      LEFT JOIN bulk_lk_date bd ON bd.k = {c["birth_date"]}
-      LEFT JOIN bulk_lk_date sd ON sd.k = {c["start_date"]}
-      LEFT JOIN bulk_lk_date ed ON ed.k = {c["end_date"]}
-      LEFT JOIN bulk_lk_sex sx ON sx.k = {c["sex"]}
-      LEFT JOIN bulk_lk_segment sg ON sg.k = {c["segment"]}
-      LEFT JOIN bulk_lk_funding fd ON fd.k = {c["funding"]}
-      LEFT JOIN bulk_lk_wage wg ON wg.k = {c["wage"]}
-      LEFT JOIN bulk_lk_prog pr ON pr.k = {c["programmes"]}
-      LEFT JOIN bulk_lk_npp np ON np.k = {c["npp"]}
-      LEFT JOIN bulk_lk_dom dm ON dm.k = {c["domicile"]}
-      LEFT JOIN bulk_lk_work wr ON wr.k = {c["work_region"]}
-      LEFT JOIN bulk_lk_regency rk ON rk.k = substr({nik}, 1, 4)
+      SELECT {", ".join(f"{v} AS {k}" for k, v in values.items())}
+      FROM raw r
+      LEFT JOIN lk_nik nk ON nk.k = substr({nik}, 7, 6)
+      LEFT JOIN lk_date bd ON bd.k = {c["birth_date"]}
+      LEFT JOIN lk_date sd ON sd.k = {c["start_date"]}
+      LEFT JOIN lk_date ed ON ed.k = {c["end_date"]}
+      LEFT JOIN lk_sex sx ON sx.k = {c["sex"]}
+      LEFT JOIN lk_segment sg ON sg.k = {c["segment"]}
+      LEFT JOIN lk_funding fd ON fd.k = {c["funding"]}
+      LEFT JOIN lk_wage wg ON wg.k = {c["wage"]}
+      LEFT JOIN lk_prog pr ON pr.k = {c["programmes"]}
+      LEFT JOIN lk_npp np ON np.k = {c["npp"]}
+      LEFT JOIN lk_dom dm ON dm.k = {c["domicile"]}
+      LEFT JOIN lk_work wr ON wr.k = {c["work_region"]}
+      LEFT JOIN lk_regency rk ON rk.k = substr({nik}, 1, 4)
       WHERE coalesce({ok}, false)"""
     return select, list(values)

@@ -382,7 +382,9 @@ class ParticipantImporter(StagedImporter):
         self.regions = {code for code, _ in regions}
         self.villages = {code for code, level in regions if level == "village"}
         self.regencies = {code for code, level in regions if level == "regency"}
-        self.employers = dict(Employer.objects.values_list("npp", "village_id"))
+        employers = list(Employer.objects.values_list("npp", "village_id", "id"))
+        self.employers = {npp: village for npp, village, _ in employers}
+        self.employer_ids = {npp: pk for npp, _, pk in employers}
         self.today = timezone.localdate()
         # A person repeated on several rows takes the data of its first row in the file, so the
         # result does not depend on how rows fall into chunks.

@@ -78,12 +78,19 @@ class Sex(models.TextChoices):
 class Person(RegionCodes):
     """One human, keyed by NIK; region columns follow the domicile village."""
 
-    nik = models.CharField(_("NIK"), max_length=16, unique=True)
+    nik = models.CharField(_("NIK"), max_length=16)
     name = models.CharField(max_length=150)
     sex = models.CharField(max_length=1, choices=Sex.choices)
     birth_date = models.DateField()
+    # No index of its own: rows are found by the region columns, and regions are deactivated,
+    # never deleted (every index costs a million-row import seconds; docs/benchmarks.md).
     domicile = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     occupation = models.CharField(max_length=100, blank=True)
     phone = models.CharField(max_length=20, blank=True)
@@ -97,6 +104,9 @@ class Person(RegionCodes):
         ordering = ["nik"]
         verbose_name = _("person")
         verbose_name_plural = _("persons")
+        # A constraint rather than ``unique=True``: the NIK is searched whole, so PostgreSQL
+        # needs no second (LIKE-prefix) index beside the unique one.
+        constraints = [models.UniqueConstraint(fields=["nik"], name="registry_person_nik_key")]
 
     def __str__(self) -> str:
         return f"{self.nik[:4]}… {self.name[:1]}."  # never the full NIK in logs or reprs
@@ -139,7 +149,10 @@ class Membership(RegionCodes):
     wage = models.BigIntegerField(
         help_text=_("Reported wage (PU) or declared income (BPU), Rupiah per month")
     )
-    work_region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # Not indexed, as Person.domicile: scope and group-bys read the region columns.
+    work_region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     start_date = models.DateField()
     end_date = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=60, blank=True)

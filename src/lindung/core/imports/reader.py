@@ -23,6 +23,9 @@ class Table:
     header: list[str]
     rows: Iterator[tuple[int, list[str]]]
     total: int | None  # data lines, when cheap to know (for progress)
+    # A CSV file's path and delimiter, for readers that can take the file whole (columnar.py).
+    path: Path | None = None
+    delimiter: str | None = None
 
 
 def normalise_header(name: str) -> str:
@@ -76,7 +79,13 @@ def _csv(path: Path) -> Table:
                 if any(cell.strip() for cell in record):
                     yield reader.line_num, record
 
-    return Table(header=header, rows=rows(), total=max(_count_lines(path) - 1, 0))
+    return Table(
+        header=header,
+        rows=rows(),
+        total=max(_count_lines(path) - 1, 0),
+        path=path,
+        delimiter=delimiter,
+    )
 
 
 def _cell_text(value: object) -> str:
