@@ -244,14 +244,14 @@ def test_incremental_import_over_existing_rows(employers_job, tmp_path, seed) ->
 
 # Initial-load mode ------------------------------------------------------------------------
 
-TARGETS = "('registry_person'::regclass, 'registry_membership'::regclass)"
 SCHEMA_SQL = (
     "SELECT indexname, indexdef FROM pg_indexes WHERE tablename IN "
     "('registry_person', 'registry_membership') ORDER BY indexname",
     # Their own constraints and other tables' foreign keys to them (candidates, enrolments).
     "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), convalidated, "
-    f"condeferrable, condeferred FROM pg_constraint WHERE conrelid IN {TARGETS} "
-    f"OR confrelid IN {TARGETS} ORDER BY conname",
+    "condeferrable, condeferred FROM pg_constraint WHERE conrelid IN ('registry_person'::"
+    "regclass, 'registry_membership'::regclass) OR confrelid IN ('registry_person'::regclass, "
+    "'registry_membership'::regclass) ORDER BY conname",
 )
 
 
