@@ -278,6 +278,21 @@ def test_initial_load_rebuilds_indexes_and_foreign_keys(employers_job, tmp_path)
     assert counters(again) == (reference[2][0], 0, reference[2][1], reference[2][3])
 
 
+def test_initial_load_gives_each_person_its_own_id_and_moves_the_sequence_past_them(
+    employers_job, tmp_path
+) -> None:
+    path = messy_file(tmp_path / "messy.csv", 6)
+    fresh(importer(ParticipantImporter, 40, initial=True), path)
+    ids = list(Person.objects.values_list("id", flat=True))
+    assert len(ids) == len(set(ids)) and ids
+    # (Which person each membership points at is checked against the row path by content().)
+    later = Person.objects.create(
+        nik=build_nik("18.71.01", dt.date(1990, 1, 1), "M", 9999), name="Baru", sex="M",
+        birth_date=dt.date(1990, 1, 1),
+    )  # fmt: skip
+    assert later.pk > max(ids)
+
+
 def test_a_crash_in_the_initial_load_leaves_nothing_and_a_rerun_equals_a_clean_run(
     employers_job, tmp_path, monkeypatch
 ) -> None:

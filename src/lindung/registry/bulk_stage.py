@@ -41,6 +41,14 @@ REJECT_COLUMNS = ("ord", "line", "col", "value", "reason")
 PERSON_FIELDS = tuple(f"p_{c}" if c in LEVEL_COLUMNS else c for c in PERSON_COLUMNS)
 
 
+@contextmanager
+def timed(timings: dict[str, float], name: str) -> Iterator[None]:
+    """Add the seconds the block takes to ``timings[name]`` (the benchmark's profile)."""
+    start = time.perf_counter()
+    yield
+    timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+
 def duck_type(sql_type: str) -> str:
     """A PostgreSQL column type as DuckDB writes it (lengths do not matter there)."""
     return re.sub(r"\(\d+\)", "", sql_type).replace("text", "varchar")
@@ -70,11 +78,8 @@ class ParticipantStage:
         self.python_rows = 0
         self.duck: Any = None
 
-    @contextmanager
-    def _step(self, name: str) -> Iterator[None]:
-        start = time.perf_counter()
-        yield
-        self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+    def _step(self, name: str) -> Any:
+        return timed(self.timings, name)
 
     def file(self, name: str) -> Path:
         return self.folder / f"{name}.csv"

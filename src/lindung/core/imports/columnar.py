@@ -35,6 +35,8 @@ from lindung.core.imports.reader import Table
 # What Python's str.strip() strips, as one string for DuckDB's trim(text, characters).
 WHITESPACE = "".join(c for c in map(chr, range(0x110000)) if c.isspace())
 QUOTE, SPACE, LF, CR = ord('"'), ord(" "), ord("\n"), ord("\r")
+# How much a file's cells need stripping (see _scan).
+NO_EDGE_WHITESPACE, SPACES_ONLY, ANY_WHITESPACE = "none", "spaces", "any"
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -54,9 +56,6 @@ def _trimmed(column: str, trim: str) -> str:
     if trim == SPACES_ONLY:
         return f"trim({cell})"
     return f"trim({cell}, {literal(WHITESPACE)})"
-
-
-NO_EDGE_WHITESPACE, SPACES_ONLY, ANY_WHITESPACE = "none", "spaces", "any"
 
 
 def stage(duck: duckdb.DuckDBPyConnection, table: Table, mapping: dict[str, int]) -> int:
