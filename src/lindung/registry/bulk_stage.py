@@ -90,6 +90,8 @@ class ParticipantStage:
 
     def __enter__(self) -> ParticipantStage:
         self.duck = columnar.connect()
+        # A file larger than memory spills here, and goes with the import's folder.
+        self.duck.execute(f"SET temp_directory = {columnar.literal(str(self.folder / 'spill'))}")
         return self
 
     def __exit__(self, *exc: object) -> None:
