@@ -100,6 +100,24 @@ def test_every_rule_excludes_with_its_reason_and_the_poorest_riskiest_come_first
     assert world["programme"].status == ProgrammeStatus.SELECTING
 
 
+def test_a_priority_too_wide_for_one_integer_key_orders_the_same(world, monkeypatch):
+    """Risks a million times larger order alike but do not fit the packed BIGINT key: the run
+    falls back to sorting the terms and reaches the same decisions."""
+    from lindung.programmes import selection_sql
+
+    packed = decisions(run_selection(actor=None, programme=world["programme"]))
+    risks = selection_sql.risk_table()
+    wide = {occupation: risk * 10**6 for occupation, risk in risks.items()}
+    rules = selection_sql.Rules.of(world["programme"])
+    assert selection_sql._priority_key(rules, risks) is not None
+    assert selection_sql._priority_key(rules, wide) is None
+    monkeypatch.setattr(selection_sql, "risk_table", lambda: wide)
+    unpacked = decisions(run_selection(actor=None, programme=world["programme"]))
+    assert {k: (d.selected, d.rank, d.reason) for k, d in unpacked.items()} == {
+        k: (d.selected, d.rank, d.reason) for k, d in packed.items()
+    }
+
+
 def test_a_village_quota_caps_each_village(world, region_tree):
     programme = world["programme"]
     programme.village_quota, programme.target_count = 2, 10
