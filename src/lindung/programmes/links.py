@@ -32,6 +32,12 @@ _LINK = (
 )
 
 
+def _since(mark: int, last: int) -> int:
+    """Where to look from: the mark, or 0 when the table's ids no longer reach it (it was
+    emptied and its ids started again)."""
+    return mark if mark <= last else 0
+
+
 def link_candidates() -> int:
     """Link the candidates and persons that are new since the last call; returns the number
     of candidates linked."""
@@ -44,13 +50,8 @@ def link_candidates() -> int:
         mark, _ = CandidateLinks.objects.select_for_update().get_or_create(pk=1)
         last_person = Person.objects.aggregate(m=Max("pk"))["m"] or 0
         last_candidate = Candidate.objects.aggregate(m=Max("pk"))["m"] or 0
-        # Fewer rows than the mark: the table was emptied and its ids started again.
-        persons_from = min(mark.persons_through, last_person)
-        if persons_from < mark.persons_through:
-            persons_from = 0
-        candidates_from = min(mark.candidates_through, last_candidate)
-        if candidates_from < mark.candidates_through:
-            candidates_from = 0
+        persons_from = _since(mark.persons_through, last_person)
+        candidates_from = _since(mark.candidates_through, last_candidate)
         linked = 0
         with connection.cursor() as cur:
             if last_candidate > candidates_from:

@@ -140,8 +140,6 @@ def _priority_key(rules: Rules, risks: dict[str, int]) -> tuple[str, int] | None
     terms would not fit 63 bits with room for the quota flag (then see ``_order_by``)."""
     key, span = "0", 1
     for term, radix in _priority_terms(rules, risks):
-        if radix < 1:
-            return None
         key, span = f"({key}) * {radix} + ({term})", span * radix
     if span * NIK_SPAN * 2 > BIGINT_MAX:
         return None

@@ -26,7 +26,7 @@ from django.utils import timezone
 from lindung.core.imports.pipeline import Progress, advance_job
 from lindung.core.imports.reader import Table
 from lindung.core.models import ImportJob
-from lindung.registry.bulk_stage import REJECT_COLUMNS, ParticipantStage, timed
+from lindung.registry.bulk_stage import REJECTS, ParticipantStage, timed
 from lindung.registry.importers import (
     LEVEL_COLUMNS,
     MEMBERSHIP_COLUMNS,
@@ -38,9 +38,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 TEMP_TABLES = ("bulk_rows", "bulk_rejects", "bulk_wp", "bulk_wm", "bulk_same", "bulk_chunk")
-REJECT_TYPES = tuple(
-    zip(REJECT_COLUMNS, ("integer", "integer", "text", "text", "text"), strict=True)
-)
 TARGETS = ("registry_person", "registry_membership")
 # Sorting and hashing a million rows in memory instead of temporary files.
 # JIT compiling costs ~0.5 s a statement, more than it saves on chunk-sized statements.
@@ -82,7 +79,7 @@ class ParticipantBulk:
         cur = self.cur
         cur.execute(f"DROP TABLE IF EXISTS {', '.join(TEMP_TABLES)}")
         with self._step("load staged rows"):
-            self._copy_table("bulk_rejects", REJECT_TYPES, stage.export_rejects())
+            self._copy_table("bulk_rejects", REJECTS, stage.export_rejects())
         chunks = -(-total // self.size)
         with self._step("initial load"):
             loaded = (

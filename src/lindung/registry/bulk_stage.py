@@ -31,14 +31,15 @@ from lindung.core.imports.cells import CellError
 from lindung.core.imports.pipeline import duplicate, rejection
 from lindung.core.imports.reader import Table
 from lindung.registry import bulk_sql
-from lindung.registry.importers import LEVEL_COLUMNS, PERSON_COLUMNS
+from lindung.registry.importers import PERSON_FIELDS
 
 if TYPE_CHECKING:
     from lindung.registry.importers import ParticipantImporter
 
-REJECT_COLUMNS = ("ord", "line", "col", "value", "reason")
-# The person's columns as the rows name them (level columns prefixed, as in stage_columns).
-PERSON_FIELDS = tuple(f"p_{c}" if c in LEVEL_COLUMNS else c for c in PERSON_COLUMNS)
+# A rejection as both engines hold it: column and (PostgreSQL) type.
+REJECTS = (("ord", "integer"), ("line", "integer"), ("col", "text"), ("value", "text"),
+           ("reason", "text"))  # fmt: skip
+REJECT_COLUMNS = tuple(n for n, _ in REJECTS)
 
 
 @contextmanager
@@ -54,8 +55,12 @@ def duck_type(sql_type: str) -> str:
     return re.sub(r"\(\d+\)", "", sql_type).replace("text", "varchar")
 
 
+REJECT_DUCK_TYPES = tuple(duck_type(t) for _, t in REJECTS)
+
+
 class ParticipantStage:
-    """One file through DuckDB; ``run`` writes ``rows.csv`` and ``rejects.csv`` to ``folder``."""
+    """One file through DuckDB (a context manager): ``prepare`` validates it, the ``export_*``
+    methods write CSV files of its rows and rejections to ``folder`` for PostgreSQL."""
 
     def __init__(
         self,
@@ -166,10 +171,7 @@ class ParticipantStage:
         select, names = bulk_sql.validate_sql(cells, self.imp.today)
         assert tuple(names) == tuple(n for n, _ in self.columns), names
         duck.execute(f"CREATE TABLE rows AS {select}")
-        duck.execute(
-            "CREATE TABLE rejects (ord integer, line integer, col varchar, value varchar, "
-            "reason varchar)"
-        )
+        self._table("rejects", REJECT_COLUMNS, REJECT_DUCK_TYPES, [])
         if duck.execute("SELECT count(*) FROM rows").fetchone()[0] != total:
             self._python_rows()
         duck.execute("ALTER TABLE rows ADD COLUMN dup boolean DEFAULT false")
@@ -199,8 +201,7 @@ class ParticipantStage:
         self._reject(rejects)
 
     def _reject(self, rejects: list[tuple]) -> None:
-        types = ("integer", "integer", "varchar", "varchar", "varchar")
-        self._append("rejects", REJECT_COLUMNS, types, rejects)
+        self._append("rejects", REJECT_COLUMNS, REJECT_DUCK_TYPES, rejects)
 
     # File-wide rules -------------------------------------------------------------------------
 

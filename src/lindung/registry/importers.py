@@ -294,7 +294,7 @@ PERSON_COLUMNS = (
     *LEVEL_COLUMNS,
 )
 # The same columns as the stage table names them (level columns prefixed per table).
-_PERSON_FIELDS = tuple(f"p_{c}" if c in LEVEL_COLUMNS else c for c in PERSON_COLUMNS)
+PERSON_FIELDS = tuple(f"p_{c}" if c in LEVEL_COLUMNS else c for c in PERSON_COLUMNS)
 MEMBERSHIP_COLUMNS = (
     "person_id",
     "employer_id",
@@ -416,10 +416,10 @@ class ParticipantImporter(StagedImporter):
 
     def parse(self, raw: dict[str, str]) -> dict[str, Any]:
         row = self.parse_row(raw)
-        person = tuple(row[c] for c in _PERSON_FIELDS)
+        person = tuple(row[c] for c in PERSON_FIELDS)
         first = self.first_person.setdefault(row["nik"], person)
         if first != person:
-            row.update(zip(_PERSON_FIELDS, first, strict=True))
+            row.update(zip(PERSON_FIELDS, first, strict=True))
         return row
 
     def parse_row(self, raw: dict[str, str]) -> dict[str, Any]:
