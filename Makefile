@@ -29,7 +29,7 @@ test: install
 	BIN=$(BIN) scripts/test.sh $(PYTEST_ARGS)
 
 test-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+	BIN=$(BIN) ONLY=sqlite scripts/test.sh $(PYTEST_ARGS)
 
 test-pg: install
 	BIN=$(BIN) ONLY=postgresql scripts/test.sh $(PYTEST_ARGS)

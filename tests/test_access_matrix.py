@@ -24,7 +24,7 @@ from tests.award.factories import award_world
 from tests.award.portal_world import portal_world
 from tests.award.published import published_world
 from tests.compliance.factories import compliance_world
-from tests.conftest import TREE
+from tests.conftest import TREE, build_region_tree, build_users_by_role
 from tests.programmes.factories import programme_world
 from tests.registry.factories import FOREIGN_VILLAGE, registry_world
 from tests.sponsorship.factories import sponsorship_world
@@ -32,11 +32,16 @@ from tests.sponsorship.factories import sponsorship_world
 ROUTES = collect_routes()
 
 
-@pytest.fixture
-def access_world(region_tree, users_by_role):
+# Each case runs in its own savepoint over one world built per module (and per xdist worker).
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
+
+
+@pytest.fixture(scope="module")
+def access_world(module_db):
     """Records on both sides of the regency officer's border (18.71 vs 18.72 and 31), and the
     shipped contribution rate tables (the public simulator computes with them)."""
-    regions = region_tree
+    regions = build_region_tree()
+    users_by_role = build_users_by_role()
     call_command("contributions", "load-rates", "--format", "json", stdout=io.StringIO())
 
     def org(name: str, code: str):

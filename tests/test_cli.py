@@ -5,30 +5,18 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.conf import settings
 
+from tests.cli import copy_db, lindung
+
 DATA = Path(settings.LINDUNG_REFERENCE_DATA)
-LINDUNG = Path(sys.executable).with_name("lindung")
 WAGES = DATA / "lampung_minimum_wages.csv"  # optional: loaded when shipped
 STEPS = {"regions", "regency_boundaries", "district_boundaries", "crosswalk", "labour"} | (
     {"minimum_wages"} if WAGES.exists() else set()
 )
-
-
-def lindung(var_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "LINDUNG_REFERENCE_DATA"}
-    }
-    env["LINDUNG_VAR_DIR"] = str(var_dir)
-    return subprocess.run(  # noqa: S603 - our own console script with fixed arguments
-        [str(LINDUNG), *args], env=env, capture_output=True, text=True, timeout=300, check=False
-    )
 
 
 def data_rows(path: Path) -> list[dict[str, str]]:
@@ -41,12 +29,8 @@ def features(name: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("var")
-    done = lindung(path, "migrate", "--no-input")
-    assert done.returncode == 0, done.stderr
-    assert (path / "lindung.sqlite3").exists()
-    return path
+def var_dir(tmp_path_factory: pytest.TempPathFactory, migrated_sqlite: Path) -> Path:
+    return copy_db(migrated_sqlite, tmp_path_factory.mktemp("var"))
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,10 @@ from lindung.accounts import services
 from lindung.accounts.models import Organisation, OrganisationKind, User
 from lindung.core.models import AuditLog
 from lindung.core.roles import Role
-from lindung.demo.services import DEMO_PASSWORD, demo_accounts, ensure_demo_accounts
+from lindung.demo.services import demo_accounts, ensure_demo_accounts
 from lindung.regions import services as region_services
 from lindung.regions.models import Region
+from tests.accounts.checks import check_demo_users
 from tests.accounts.factories import PASSWORD
 
 DATA = Path(settings.LINDUNG_REFERENCE_DATA)
@@ -219,20 +219,6 @@ def test_users_add_command_refuses_an_empty_password(region_tree, monkeypatch) -
         )
 
 
-def check_demo_users() -> None:
-    accounts = demo_accounts()
-    users = {u.username: u for u in User.objects.select_related("organisation")}
-    assert set(users) == {a.username for a in accounts}
-    for account in accounts:
-        user = users[account.username]
-        assert user.role == account.role and user.check_password(DEMO_PASSWORD)
-        assert sorted(user.scope_region_codes()) == sorted(account.scope)
-        if account.organisation:
-            assert (user.organisation.name, user.organisation.kind) == account.organisation[:2]
-        else:
-            assert user.organisation is None
-
-
 def test_demo_accounts_one_per_entry_and_idempotent() -> None:
     region_services.load_regions(DATA / "regions_lampung.csv")
     accounts = demo_accounts()
@@ -243,27 +229,3 @@ def test_demo_accounts_one_per_entry_and_idempotent() -> None:
     before = (User.objects.count(), Organisation.objects.count(), AuditLog.objects.count())
     assert ensure_demo_accounts() == []
     assert (User.objects.count(), Organisation.objects.count(), AuditLog.objects.count()) == before
-
-
-def test_demo_command_is_idempotent(tmp_path, capsys) -> None:
-    # The shipped data, with the Lampung subset standing in for the national list (fast).
-    for source in DATA.iterdir():
-        (tmp_path / source.name).symlink_to(source)
-    (tmp_path / "regions.csv").unlink()
-    (tmp_path / "regions.csv").symlink_to(DATA / "regions_lampung.csv")
-
-    call_command("demo", "build", scale="small", data_dir=tmp_path, format="json")
-    first = json.loads(capsys.readouterr().out)
-    users = User.objects.count()
-    regions = list(Region.objects.order_by("code").values_list())
-    call_command("demo", "build", scale="small", data_dir=tmp_path, format="json")
-    second = json.loads(capsys.readouterr().out)
-
-    assert users == len(demo_accounts()) == User.objects.count()
-    check_demo_users()
-    assert list(Region.objects.order_by("code").values_list()) == regions
-    assert first["regions"]["created"] == len(regions) > 2_000
-    for step, counts in second.items():
-        assert (counts["created"], counts["updated"]) == (0, 0), step
-        assert counts["unchanged"] == first[step]["created"] + first[step]["updated"], step
-    assert set(second) >= {"regions", "village_boundaries", "crosswalk", "labour"}

@@ -17,7 +17,7 @@ from lindung.core.models import AuditLog
 from tests.award.factories import answer_all, award_world, move_to
 from tests.registry.factories import registry_world
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rates")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("rates"), pytest.mark.engine]
 
 
 def award(*args: str) -> dict[str, Any]:

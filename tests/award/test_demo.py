@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import transaction
 from django.test import override_settings
 
 from lindung.award import runs, selectors
@@ -42,7 +41,7 @@ from lindung.award.models import (
 )
 from lindung.core.models import AuditLog
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 DATA = Path(settings.LINDUNG_REFERENCE_DATA)
 SEED = 7
 
@@ -72,18 +71,13 @@ def _small_world() -> None:
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker, tmp_path_factory):
-    fast = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def built(module_db, tmp_path_factory):
+    """The small demo registry and the award round, once for the module (about 6 s)."""
     files = tmp_path_factory.mktemp("award-files")
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=fast, AWARD_FILES_DIR=files),
-        transaction.atomic(),
-    ):
+    with override_settings(AWARD_FILES_DIR=files):
         _small_world()
         created = ensure_demo_award()
         yield {"created": created, "edition": demo_edition(), "files": files}
-        transaction.set_rollback(True)
 
 
 def test_round_has_every_regency_villages_and_businesses(built) -> None:

@@ -31,6 +31,8 @@ from tests.award.factories import make_edition
 from tests.programmes.test_enrolment import accept_all, selecting_programme
 from tests.registry.factories import EmployerFactory, MembershipFactory, PersonFactory, nik_for
 
+pytestmark = pytest.mark.engine
+
 CUTOFF = dt.date(2025, 12, 31)
 OWN_VILLAGE, FOREIGN_VILLAGE = "18.71.01.1003", "18.72.01.1001"
 

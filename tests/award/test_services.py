@@ -33,6 +33,8 @@ from tests.award.factories import (
 )
 from tests.registry.factories import registry_world
 
+pytestmark = pytest.mark.engine
+
 
 @pytest.fixture
 def world(region_tree, users_by_role):

@@ -54,6 +54,10 @@ def test_entrant_to_verifier_to_juror_to_results(
     settings: Any,
     tmp_path: Path,
 ) -> None:
+    """One whole round in the browser, as its people live it: an entrant answers with evidence,
+    a verifier adjusts, two jurors score, the organiser publishes, the public reads the result.
+    It takes about 10 s: some thirty page loads and form posts in Chromium, each waited for; a
+    round cannot be cut into independent parts without faking its earlier stages."""
     settings.AWARD_FILES_DIR = tmp_path
     organiser = make_officer("provinsi", Role.PROVINCE_OFFICER, ["18"])
     make_officer("bandarlampung", Role.REGENCY_OFFICER, ["18.71"])

@@ -19,7 +19,7 @@ from tests.compliance.conftest import AS_OF
 from tests.compliance.factories import business
 from tests.registry.factories import OWN_VILLAGE, EmployerFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 D = dt.date
 
 

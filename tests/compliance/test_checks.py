@@ -23,7 +23,7 @@ from tests.registry.factories import (
     MembershipFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
 def employer(region_tree, village=OWN_VILLAGE, **kw):

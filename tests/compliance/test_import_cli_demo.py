@@ -20,7 +20,7 @@ from lindung.core.models import ImportRejection
 from tests.compliance.conftest import AS_OF
 from tests.registry.factories import OWN_VILLAGE, EmployerFactory, MembershipFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 HEADER = "nib;nama_usaha;kbli;kode_desa;jumlah_tenaga_kerja;rata_rata_upah;sumber;tahun\n"
 
 

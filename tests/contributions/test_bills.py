@@ -19,6 +19,8 @@ from tests.registry.factories import (
     MembershipFactory,
 )
 
+pytestmark = pytest.mark.engine
+
 DEC = dt.date(2023, 12, 1)
 ALL = {"jkk": True, "jkm": True, "jht": True, "jp": True, "jkp": True}
 

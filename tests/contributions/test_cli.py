@@ -5,18 +5,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 
 from lindung.contributions.services import DEFAULT_DATA_DIR
-
-LINDUNG = Path(sys.executable).with_name("lindung")
+from tests.cli import copy_db
+from tests.cli import lindung as run_lindung
 
 
 def run(*args: str) -> str:
@@ -123,17 +121,12 @@ def test_missing_data_dir_is_a_command_error(db, tmp_path: Path) -> None:
         run("load-rates", "--data-dir", str(tmp_path / "nowhere"))
 
 
-def test_console_script_end_to_end(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["LINDUNG_VAR_DIR"] = str(tmp_path)
+def test_console_script_end_to_end(tmp_path: Path, migrated_sqlite: Path) -> None:
+    var_dir = copy_db(migrated_sqlite, tmp_path)
 
     def lindung(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(  # noqa: S603 - our own console script with fixed arguments
-            [str(LINDUNG), *args], env=env, capture_output=True, text=True, timeout=300,
-            check=False,
-        )  # fmt: skip
+        return run_lindung(var_dir, *args)
 
-    assert lindung("migrate", "--no-input", "-v", "0").returncode == 0
     assert lindung("contributions", "load-rates").returncode == 0
     done = lindung("contributions", "calc", "--segment", "BPU", "--month", "2024-03",
                    "--income", "1000000", "--format", "json")  # fmt: skip

@@ -14,6 +14,8 @@ from lindung.contributions.fines import late_fine, months_late
 from lindung.contributions.models import Bill, BillLine
 from tests.registry.factories import OWN_VILLAGE, EmployerFactory
 
+pytestmark = pytest.mark.engine
+
 D = dt.date
 
 

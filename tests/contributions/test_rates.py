@@ -27,6 +27,8 @@ from lindung.contributions.services import DEFAULT_DATA_DIR, load_rate_tables
 from lindung.core.loading import LoadError
 from lindung.core.models import AuditLog
 
+pytestmark = pytest.mark.engine
+
 C, S, U = "confirmed", "single_source", "unconfirmed"
 D = dt.date
 

@@ -8,6 +8,8 @@ from django.db import connection
 from lindung.core.db import refresh_planner_statistics
 from tests.regions.factories import RegionFactory
 
+pytestmark = pytest.mark.engine
+
 
 @pytest.mark.django_db
 def test_refresh_planner_statistics_records_table_statistics() -> None:

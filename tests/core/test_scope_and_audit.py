@@ -21,6 +21,8 @@ from lindung.regions.models import MinimumWage, Region, RegionBoundary, WorkerPo
 from tests.accounts.factories import OrganisationFactory
 from tests.conftest import TREE
 
+pytestmark = pytest.mark.engine
+
 SAFE_REQUEST_ID = "req-42.test_A"
 
 

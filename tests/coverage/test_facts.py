@@ -32,6 +32,8 @@ from tests.coverage.factories import (
     snapshot,
 )
 
+pytestmark = pytest.mark.engine
+
 D = dt.date
 FIRST, LAST = D(2023, 12, 31), D(2025, 3, 31)  # includes 29 Feb 2024 and 28 Feb 2025
 MONTHS = month_ends(FIRST, LAST)

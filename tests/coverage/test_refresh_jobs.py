@@ -31,6 +31,8 @@ from tests.coverage.factories import (
     snapshot,
 )
 
+pytestmark = pytest.mark.engine
+
 D = dt.date
 
 

@@ -31,6 +31,8 @@ from lindung.regions.services import load_regions
 from tests.coverage.factories import make_membership, make_person
 from tests.regions.factories import PopulationKindFactory, WorkerPopulationFactory
 
+pytestmark = pytest.mark.engine
+
 D = dt.date
 DATA = Path(django_settings.LINDUNG_REFERENCE_DATA)
 

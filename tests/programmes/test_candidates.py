@@ -8,11 +8,14 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 
 from lindung.core.models import ImportRejection
 from lindung.core.nik import build_nik
 from lindung.programmes.models import Candidate
+
+pytestmark = pytest.mark.engine
 
 VILLAGE = "18.71.01.1003"
 

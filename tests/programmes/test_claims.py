@@ -7,12 +7,16 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from lindung.core.imports.pipeline import run_import
 from lindung.core.models import ImportRejection
 from lindung.core.nik import mask_nik
 from lindung.programmes.claims_import import ClaimImporter
 from lindung.programmes.models import Claim, ClaimType
 from tests.registry.factories import FOREIGN_VILLAGE, PersonFactory, nik_for
+
+pytestmark = pytest.mark.engine
 
 HEADER = "nomor_klaim;nik;no_kpj;jenis;tanggal_kejadian;tanggal_bayar;nominal"
 

@@ -35,6 +35,8 @@ from lindung.registry.models import Funding, Membership, Person, Segment
 from tests.programmes.factories import CandidateFactory, make_programme
 from tests.registry.factories import MembershipFactory, PersonFactory
 
+pytestmark = pytest.mark.engine
+
 VILLAGE = "18.71.01.1003"
 HEADER = ["kode_program", "nik", "kpj", "status", "alasan", "tanggal_kepesertaan"]
 

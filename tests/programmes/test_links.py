@@ -16,6 +16,8 @@ from lindung.programmes.models import Candidate, CandidateLinks
 from tests.programmes.factories import CandidateFactory
 from tests.registry.factories import PersonFactory
 
+pytestmark = pytest.mark.engine
+
 OWN = "18.71.01.1003"
 
 

@@ -22,6 +22,8 @@ from lindung.programmes.services import ProgrammeError, move
 from tests.programmes.factories import CandidateFactory
 from tests.programmes.test_enrolment import VILLAGE, enrol, selecting_programme
 
+pytestmark = pytest.mark.engine
+
 S = ProgrammeStatus
 
 

@@ -24,6 +24,8 @@ from lindung.registry.models import Funding, Person, Segment
 from tests.programmes.test_enrolment import VILLAGE, accept_all, enrol, selecting_programme
 from tests.registry.factories import MembershipFactory, PersonFactory
 
+pytestmark = pytest.mark.engine
+
 D = dt.date
 
 

@@ -17,6 +17,8 @@ from lindung.programmes.services import (
     set_funding_source_year,
 )
 
+pytestmark = pytest.mark.engine
+
 S = ProgrammeStatus
 LAMPUNG_2023 = {
     "name": "Perlindungan pekerja rentan",

@@ -21,6 +21,8 @@ from lindung.programmes.services import ProgrammeError, move
 from tests.programmes.factories import CandidateFactory, make_programme
 from tests.registry.factories import MembershipFactory, PersonFactory, nik_for
 
+pytestmark = pytest.mark.engine
+
 OWN = "18.71.01.1003"
 OTHER = "18.72.01.1001"
 RULES = {

@@ -19,6 +19,7 @@ pytestmark = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks and concurrent writers: PostgreSQL"
     ),
+    pytest.mark.engine,
 ]
 
 

@@ -24,6 +24,8 @@ from lindung.registry.models import Membership, Person
 from tests.programmes.factories import CandidateFactory, make_programme
 from tests.registry.factories import MembershipFactory, PersonFactory, nik_for
 
+pytestmark = pytest.mark.engine
+
 VILLAGES = ("18.71.01.1003", "18.72.01.1001")
 OCCUPATIONS = ("Petani", "Nelayan", "Pedagang", "Penjahit")
 START = dt.date(2025, 8, 1)

@@ -27,9 +27,12 @@ from .test_import import BAD, PARTICIPANTS, REGIONS, content, counters, data_row
 
 # More random files on demand: LINDUNG_PARITY_SEEDS=200 pytest tests/registry/test_import_bulk.py
 SEEDS = int(os.environ.get("LINDUNG_PARITY_SEEDS", "6"))
-pytestmark = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL only"
-)
+pytestmark = [
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="the set-based path runs on PostgreSQL only"
+    ),
+    pytest.mark.engine,
+]
 
 
 class RowByRow(ParticipantImporter):

@@ -25,7 +25,7 @@ from lindung.sponsorship.solver import (
 from tests.programmes.factories import make_programme
 from tests.sponsorship.factories import candidates, make_pledge, make_sponsor, place
 
-pytestmark = pytest.mark.usefixtures("rates")
+pytestmark = [pytest.mark.usefixtures("rates"), pytest.mark.engine]
 
 NEAR, FAR = "18.71.01.1003", "18.71.01.1004"
 

@@ -13,7 +13,7 @@ from lindung.sponsorship.matching import accept_run, run_matching
 from lindung.sponsorship.models import Assignment, MatchRun, Pledge
 from tests.sponsorship.factories import candidates, make_pledge, make_sponsor, sponsor_org
 
-pytestmark = pytest.mark.usefixtures("rates")
+pytestmark = [pytest.mark.usefixtures("rates"), pytest.mark.engine]
 VILLAGE = "18.71.01.1003"
 
 
