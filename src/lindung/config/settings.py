@@ -8,11 +8,13 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet
 from django.contrib.messages import constants as message_levels
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -26,17 +28,42 @@ def env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _running_tests_or_local_command() -> bool:
+    """pytest, or a command that never serves requests (migrate, the demo builder, checks of a
+    fresh checkout); `lindung serve`/`runserver`/gunicorn are not among them."""
+    if "pytest" in sys.modules or os.environ.get("PYTEST_XDIST_WORKER"):
+        return True
+    argv = [Path(sys.argv[0]).name, *sys.argv[1:2]] if sys.argv else []
+    serving = {"runserver", "serve", "gunicorn", "uvicorn", "granian", "worker"}
+    return bool(argv) and argv[0] in {"lindung", "manage.py"} and not serving & set(argv[1:])
+
+
 DEBUG = env_bool("LINDUNG_DEBUG", False)
-# The demo key is only for a local first run; production sets LINDUNG_SECRET_KEY.
-SECRET_KEY = os.environ.get("LINDUNG_SECRET_KEY", "insecure-lindung-demo-key-change-me")
+# Shows the demo accounts on the login page; never set in production.
+LINDUNG_DEMO = env_bool("LINDUNG_DEMO", False)
+# The public demo key serves only a local first run (LINDUNG_DEMO or LINDUNG_DEBUG) and tests;
+# anywhere else Lindung refuses to start without LINDUNG_SECRET_KEY (docs/operations.md).
+DEMO_SECRET_KEY = "insecure-lindung-demo-key-change-me"
+SECRET_KEY = os.environ.get("LINDUNG_SECRET_KEY", "")
+if not SECRET_KEY:
+    if not (DEBUG or LINDUNG_DEMO or _running_tests_or_local_command()):
+        raise ImproperlyConfigured(
+            "LINDUNG_SECRET_KEY is not set. Set it to a long random value "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'); see "
+            "docs/operations.md. / LINDUNG_SECRET_KEY belum diatur."
+        )
+    SECRET_KEY = DEMO_SECRET_KEY
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("LINDUNG_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
 ]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("LINDUNG_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]
-# Shows the demo accounts on the login page; never set in production.
-LINDUNG_DEMO = env_bool("LINDUNG_DEMO", False)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +79,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "lindung.core",
     "lindung.accounts",
     "lindung.regions",
@@ -79,6 +107,15 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
+]
+
+# django-axes first: it refuses a locked-out (username, address) before the password is tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "lindung.config.urls"
@@ -174,6 +211,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 100,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Per authenticated user and per anonymous address, counted in the default cache (per
+    # process: with N server workers the effective limit is up to N times the rate).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("LINDUNG_API_RATE_ANON", "60/minute"),
+        "user": os.environ.get("LINDUNG_API_RATE_USER", "1200/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Lindung API",
@@ -190,7 +237,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "lindung.core.middleware.RequestIdLogFilter"}},
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"}
+        # No 16-digit run (a NIK) reaches a log line, whoever logged it (docs/privacy.md).
+        "plain": {
+            "()": "lindung.core.logging.PersonalDataFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s",
+        }
     },
     "handlers": {
         "console": {
@@ -202,6 +253,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO; fontTools, every font subset.
     "loggers": {
+        # The development server's access log, through the masking formatter too.
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },
@@ -210,7 +263,64 @@ LOGGING = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("LINDUNG_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_AGE = env_int("LINDUNG_SESSION_AGE", 8 * 3600)  # one working day
 X_FRAME_OPTIONS = "DENY"
+# Behind the TLS proxy of docs/operations.md; all off for a local demo on plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("LINDUNG_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("LINDUNG_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("LINDUNG_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("LINDUNG_HSTS_PRELOAD", False)
+if env_bool("LINDUNG_BEHIND_PROXY", False):
+    # Only when the proxy sets this header itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): scripts only from our own static files (or with the
+# request's nonce); no frames, no plugins, no form posts elsewhere. Inline style attributes stay
+# allowed: the server-rendered SVG charts and a few layout hints use them.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", "'nonce-{nonce}'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
+
+# Login throttling (django-axes): after this many failures for one username from one address
+# that pair is locked out for the cool-off time; an administrator can unlock it earlier.
+AXES_FAILURE_LIMIT = env_int("LINDUNG_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("LINDUNG_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+# The address as the proxy reports it, only when one is configured (LINDUNG_BEHIND_PROXY).
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+    if env_bool("LINDUNG_BEHIND_PROXY", False)
+    else ["REMOTE_ADDR"]
+)
+
+# API tokens expire this many days after they are made (0: never); a user can revoke theirs.
+API_TOKEN_DAYS = env_int("LINDUNG_API_TOKEN_DAYS", 90)
+
+# Uploads: the largest file accepted by the import page and the API, and the limits an XLSX
+# must keep before openpyxl opens it (uncompressed total and largest member; zip bombs).
+IMPORT_MAX_UPLOAD_BYTES = env_int("LINDUNG_IMPORT_MAX_UPLOAD_MB", 200) * 1024 * 1024
+IMPORT_XLSX_MAX_UNCOMPRESSED_BYTES = env_int("LINDUNG_XLSX_MAX_UNCOMPRESSED_MB", 1024) * 1024**2
+IMPORT_XLSX_MAX_MEMBER_BYTES = env_int("LINDUNG_XLSX_MAX_MEMBER_MB", 512) * 1024 * 1024
+# Django keeps larger request bodies on disk rather than in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Raw uploaded extracts are deleted when their job ends; a job's SHA-256, counters and reject
+# report stay. A failed job keeps its file this many days so it can be retried (docs/privacy.md).
+IMPORT_RETENTION_DAYS = env_int("LINDUNG_IMPORT_RETENTION_DAYS", 7)
 
 # Location of the reference data shipped with the package (copied from shared/data with licence).
 LINDUNG_REFERENCE_DATA = Path(

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from lindung.accounts.api import AuditLogViewSet, MeView, OrganisationViewSet
@@ -62,7 +62,7 @@ urlpatterns = [
     path("csr/", include("lindung.sponsorship.urls")),
     path("penghargaan/", include("lindung.award.urls")),
     path("api/v1/", include((api_patterns, "api"))),
-    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger-ui"),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
