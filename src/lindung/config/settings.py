@@ -8,13 +8,11 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
 import xstatic.pkg.leaflet
 from django.contrib.messages import constants as message_levels
-from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -33,31 +31,13 @@ def env_int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-def _running_tests_or_local_command() -> bool:
-    """pytest, or a command that never serves requests (migrate, the demo builder, checks of a
-    fresh checkout); `lindung serve`/`runserver`/gunicorn are not among them."""
-    if "pytest" in sys.modules or os.environ.get("PYTEST_XDIST_WORKER"):
-        return True
-    argv = [Path(sys.argv[0]).name, *sys.argv[1:2]] if sys.argv else []
-    serving = {"runserver", "serve", "gunicorn", "uvicorn", "granian", "worker"}
-    return bool(argv) and argv[0] in {"lindung", "manage.py"} and not serving & set(argv[1:])
-
-
 DEBUG = env_bool("LINDUNG_DEBUG", False)
 # Shows the demo accounts on the login page; never set in production.
 LINDUNG_DEMO = env_bool("LINDUNG_DEMO", False)
-# The public demo key serves only a local first run (LINDUNG_DEMO or LINDUNG_DEBUG) and tests;
-# anywhere else Lindung refuses to start without LINDUNG_SECRET_KEY (docs/operations.md).
-DEMO_SECRET_KEY = "insecure-lindung-demo-key-change-me"
-SECRET_KEY = os.environ.get("LINDUNG_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not (DEBUG or LINDUNG_DEMO or _running_tests_or_local_command()):
-        raise ImproperlyConfigured(
-            "LINDUNG_SECRET_KEY is not set. Set it to a long random value "
-            "(python3 -c 'import secrets; print(secrets.token_urlsafe(50))'); see "
-            "docs/operations.md. / LINDUNG_SECRET_KEY belum diatur."
-        )
-    SECRET_KEY = DEMO_SECRET_KEY
+# The public demo key serves only a local first run (LINDUNG_DEMO or LINDUNG_DEBUG), tests and
+# commands; a server refuses to start with it (lindung.config.guard, docs/operations.md).
+DEMO_SECRET_KEY = "insecure-lindung-demo-key-change-me"  # noqa: S105 - public on purpose
+SECRET_KEY = os.environ.get("LINDUNG_SECRET_KEY") or DEMO_SECRET_KEY
 ALLOWED_HOSTS = [
     h.strip() for h in os.environ.get("LINDUNG_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
 ]

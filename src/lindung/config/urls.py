@@ -62,7 +62,11 @@ urlpatterns = [
     path("csr/", include("lindung.sponsorship.urls")),
     path("penghargaan/", include("lindung.award.urls")),
     path("api/v1/", include((api_patterns, "api"))),
-    path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="swagger-ui"),
+    path(
+        "api/v1/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        name="swagger-ui",
+    ),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -4,3 +4,7 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lindung.config.settings")
 application = get_wsgi_application()
+
+from lindung.config.guard import refuse_demo_key_outside_demo  # noqa: E402 - needs settings
+
+refuse_demo_key_outside_demo()
