@@ -14,19 +14,23 @@ import sys
 from pathlib import Path
 
 LINDUNG = Path(sys.executable).with_name("lindung")
-# SQLite in LINDUNG_VAR_DIR and the shipped reference data.
-DROP_ENV = {"DATABASE_URL", "LINDUNG_REFERENCE_DATA"}
+# SQLite in LINDUNG_VAR_DIR, the shipped reference data, and async safety on (the browser tests
+# turn it off for Playwright in this process only).
+DROP_ENV = {"DATABASE_URL", "LINDUNG_REFERENCE_DATA", "DJANGO_ALLOW_ASYNC_UNSAFE"}
 
 
-def cli_env(var_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in DROP_ENV}
-    return env | {"LINDUNG_VAR_DIR": str(var_dir)}
+def cli_env(var_dir: Path, env: dict[str, str] | None = None) -> dict[str, str]:
+    """This process's environment for a ``lindung`` run on ``var_dir``, plus ``env``."""
+    base = {k: v for k, v in os.environ.items() if k not in DROP_ENV}
+    return base | {"LINDUNG_VAR_DIR": str(var_dir)} | (env or {})
 
 
-def lindung(var_dir: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess[str]:
+def lindung(
+    var_dir: Path, *args: str, timeout: int = 600, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(  # noqa: S603 - our own console script with fixed arguments
         [str(LINDUNG), *args],
-        env=cli_env(var_dir),
+        env=cli_env(var_dir, env),
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -3,6 +3,7 @@ determinism and reuse. One build per module; tests that rebuild run inside their
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import json
 from collections import Counter, defaultdict
@@ -13,15 +14,18 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
+from django.utils import timezone, translation
 
 from lindung.accounts.models import User
 from lindung.core import regioncodes
+from lindung.core.ages import AGE_BANDS, AGE_LABELS, age_cutoff
 from lindung.core.models import AuditLog
 from lindung.demo import plan as demo_plan
 from lindung.demo.plan import largest_remainder, make_plan, scaled
 from lindung.demo.services import DEMO_EMPLOYER, demo_accounts
 from lindung.demo.synthetic import AUDIT_ACTION, DemoError, build_registry
 from lindung.regions.models import Region, WorkerPopulation
+from lindung.registry.exports import PERSON_COLUMNS
 from lindung.registry.models import Employer, Membership, Person
 from lindung.registry.selectors import active_on
 from tests.accounts.checks import check_demo_users
@@ -429,3 +433,43 @@ def test_demo_programmes_went_through_selection_enrolment_and_payment(built: dic
     assert invoice.payments.get().amount == invoice.amount
     assert Claim.objects.filter(nik__in=accepted.values("nik")).count() >= 2
     assert {p.status for p in Programme.objects.filter(fiscal_year=2025)} == {"selecting"}
+
+
+def possible_niks(row: dict[str, object], day: dt.date) -> int:
+    """How many NIKs fit one masked export row, read as an attacker would: the NIK's visible
+    digits, the sex, the birth year or age band, and the village (taken as the NIK's district)."""
+    nik = str(row["NIK"])
+    shown = [i for i, c in enumerate(nik) if c != "*"]
+    districts = 1  # the village gives it away, visible or not
+    if set(range(6, 12)) <= set(shown):
+        days = 1
+    elif "Birth year" in row:
+        days = 366 if calendar.isleap(int(row["Birth year"])) else 365
+    else:
+        youngest, oldest = band_ages(str(row["Age band"]))
+        days = (age_cutoff(day, youngest) - age_cutoff(day, oldest + 1)).days
+    serials = 1 if set(range(12, 16)) <= set(shown) else 9_999
+    return districts * days * serials
+
+
+def band_ages(label: str) -> tuple[int, int]:
+    """Ages a band's label allows, working ages only (15 to 100), as an attacker would narrow."""
+    code = next(code for code, text in AGE_LABELS.items() if text == label)
+    bounds = dict(AGE_BANDS)
+    youngest = max(bounds[code], 15)
+    later = [y for c, y in AGE_BANDS if y > bounds[code]]
+    return youngest, (later[0] - 1 if later else 100)
+
+
+def test_a_masked_person_row_fits_millions_of_niks(built: dict) -> None:
+    """docs/privacy.md: a masked row of the person export, read with its other columns, must not
+    narrow a person down (the old mask ``1871********0003`` with a birth year left fewer than 366
+    NIKs for almost every demo person)."""
+    day = timezone.localdate()
+    with translation.override("en"):
+        headers = [str(column.header) for column in PERSON_COLUMNS]
+    fewest = min(
+        possible_niks(dict(zip(headers, (c.value(p) for c in PERSON_COLUMNS), strict=True)), day)
+        for p in Person.objects.all()[:5000]
+    )
+    assert fewest >= 1_000_000

@@ -31,7 +31,7 @@ D = dt.date
 # participants_bad.csv: line as a spreadsheet shows it (line 4 is blank), column, masked value,
 # and a piece of the English half of the reason.
 BAD_REJECTS = [
-    (3, "nik", "187*********001", "must be 16 digits"),
+    (3, "nik", "18*************", "must be 16 digits"),
     (5, "start_date", "2023-02-30", "impossible date"),
     (7, "domicile", "18.71.01.9999", "unknown region code"),
     (8, "", "23000000002|2023-02-01", "duplicate of line 6"),

@@ -77,14 +77,16 @@ class NikInfo:
 
 
 def mask_nik(nik: str) -> str:
-    """``1871********0003``: at most the first 4 and last 4 characters stay visible.
+    """``18**************``: only the province's two digits stay visible.
 
-    Never raises. Shorter strings show at most a quarter at each end, so no more than half of
-    any value is revealed (``"12345678"`` → ``"12****78"``; three characters → ``"***"``).
+    The district, birth date, sex and serial digits are hidden, so a masked row read with its
+    other columns (sex, an age band, the village) still fits millions of NIKs (docs/privacy.md:
+    the old mask ``1871********0003`` with a birth year left under 366). Never raises; strings
+    shorter than 8 characters are masked whole.
     """
     text = "" if nik is None else str(nik).strip()
-    keep = min(4, len(text) // 4)
-    return text[:keep] + "*" * (len(text) - 2 * keep) + text[len(text) - keep :]
+    keep = 2 if len(text) >= 8 else 0
+    return text[:keep] + "*" * (len(text) - keep)
 
 
 def is_well_formed(text: str) -> bool:

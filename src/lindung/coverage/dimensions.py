@@ -12,7 +12,6 @@ A person with several active memberships is counted once, under their *primary* 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -21,7 +20,8 @@ from typing import Any
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from lindung.core.months import month_end
+# Age bands live in core: the registry's masks show them too.
+from lindung.core.ages import AGE_BANDS, AGE_LABELS
 from lindung.registry.models import Funding, Segment, Sex
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -31,23 +31,6 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 # then the earliest start, then the lowest id, so the choice is deterministic.
 SEGMENT_PRIORITY: tuple[str, ...] = (Segment.PU, Segment.JAKON, Segment.PMI, Segment.BPU)
 
-# (code, youngest age in the band); the last band is open-ended.
-AGE_BANDS: tuple[tuple[str, int], ...] = (
-    ("under_25", 0),
-    ("25_34", 25),
-    ("35_44", 35),
-    ("45_54", 45),
-    ("55_64", 55),
-    ("65_plus", 65),
-)
-AGE_LABELS = {
-    "under_25": "< 25",
-    "25_34": "25–34",
-    "35_44": "35–44",
-    "45_54": "45–54",
-    "55_64": "55–64",
-    "65_plus": "≥ 65",
-}
 NO_SECTOR = "none"
 
 
@@ -78,25 +61,6 @@ def sector_of(kbli: str | None) -> str:
         if sector.first_division <= division <= sector.last_division:
             return sector.code
     return NO_SECTOR
-
-
-def age_cutoff(day: dt.date, years: int) -> dt.date:
-    """The latest birth date of someone aged at least ``years`` on ``day``.
-
-    On a month's last day everyone born in that month ``years`` ago has had their birthday, so
-    someone born on 29 February turns a year older on 28 February in common years; facts count
-    ages at month-ends by months since birth (``spells._band``), and this keeps both equal."""
-    if month_end(day) == day:
-        return month_end(dt.date(day.year - years, day.month, 1))
-    return day.replace(year=day.year - years)  # 29 February is a month-end, handled above
-
-
-def age_band_of(birth_date: dt.date, day: dt.date) -> str:
-    band = AGE_BANDS[0][0]
-    for code, youngest in AGE_BANDS[1:]:
-        if birth_date <= age_cutoff(day, youngest):
-            band = code
-    return band
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from itertools import pairwise
 from django.db import connection, transaction
 from django.utils import timezone
 
+from lindung.core.ages import AGE_BANDS, age_cutoff
 from lindung.core.months import month_end, month_index
-from lindung.coverage.dimensions import AGE_BANDS, COUNT_COLUMNS, age_cutoff
+from lindung.coverage.dimensions import COUNT_COLUMNS
 from lindung.coverage.models import CoverageFact, CoverageMonth
 from lindung.coverage.spells import (
     BASE_TABLE,

@@ -67,7 +67,7 @@ PERSON_COLUMNS = [
     Column(gettext_lazy("NIK"), lambda p: masking.mask_nik(p.nik)),
     Column(gettext_lazy("Name"), lambda p: masking.mask_name(p.name)),
     Column(gettext_lazy("Sex"), lambda p: p.sex),
-    Column(gettext_lazy("Birth year"), lambda p: masking.birth_year(p.birth_date)),
+    Column(gettext_lazy("Age band"), lambda p: masking.age_band(p.birth_date)),
     Column(gettext_lazy("Phone"), lambda p: masking.mask_phone(p.phone)),
     Column(gettext_lazy("Occupation"), lambda p: p.occupation),
     Column(gettext_lazy("Village code"), lambda p: p.village_code),

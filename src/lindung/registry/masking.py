@@ -1,7 +1,8 @@
 """Masks for personal data (DESIGN.md §4, domain.md §9): what lists, API and exports show.
 
 Every function is total: blank or malformed input gives a masked (or empty) string, never the input.
-``mask_nik`` is the one of ``lindung.core.nik`` (``1871********0003``), re-exported here.
+``mask_nik`` is the one of ``lindung.core.nik`` (``18**************``), re-exported here.
+The rule, and why a masked row cannot be narrowed down to a person: docs/privacy.md.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lindung.core.ages import age_band_label
 from lindung.core.nik import mask_nik
 from lindung.registry.models import PROGRAMMES
 
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 
 MASK = "*"
 __all__ = [
-    "birth_year",
+    "age_band",
     "mask_kpj",
     "mask_name",
     "mask_nik",
@@ -51,8 +54,10 @@ def mask_kpj(kpj: str) -> str:
     return MASK * (len(kpj) - 3) + kpj[-3:]
 
 
-def birth_year(birth_date: dt.date | None) -> int | None:
-    return birth_date.year if birth_date else None
+def age_band(birth_date: dt.date | None, day: dt.date | None = None) -> str:
+    """A masked birth date: the age band on ``day`` (today), e.g. "25–34" — at least ten years
+    wide, so with the sex and the village a masked row still fits millions of NIKs."""
+    return age_band_label(birth_date, day or timezone.localdate())
 
 
 def wage_band(wage: int | None) -> str:
@@ -76,7 +81,7 @@ def present_person(person: Person, *, revealed: bool = False) -> dict[str, Any]:
         "nik": person.nik if revealed else mask_nik(person.nik),
         "name": person.name if revealed else mask_name(person.name),
         "sex": person.get_sex_display(),
-        "birth": person.birth_date if revealed else birth_year(person.birth_date),
+        "birth": person.birth_date if revealed else age_band(person.birth_date),
         "phone": person.phone if revealed else mask_phone(person.phone),
         "occupation": person.occupation,
         "village_code": person.village_code,

@@ -100,7 +100,7 @@ class MembershipSerializer(_RevealAware, serializers.ModelSerializer):
 class PersonSerializer(_RevealAware, serializers.ModelSerializer):
     nik = serializers.SerializerMethodField()
     name = serializers.SerializerMethodField()
-    birth_year = serializers.SerializerMethodField()
+    age_band = serializers.SerializerMethodField()
     phone = serializers.SerializerMethodField()
     masked = serializers.SerializerMethodField()
 
@@ -111,7 +111,7 @@ class PersonSerializer(_RevealAware, serializers.ModelSerializer):
             "nik",
             "name",
             "sex",
-            "birth_year",
+            "age_band",
             "phone",
             "occupation",
             "village_code",
@@ -127,8 +127,9 @@ class PersonSerializer(_RevealAware, serializers.ModelSerializer):
     def get_name(self, p: Person) -> str:
         return p.name if self.revealed else masking.mask_name(p.name)
 
-    def get_birth_year(self, p: Person) -> int | None:
-        return masking.birth_year(p.birth_date)
+    def get_age_band(self, p: Person) -> str:
+        """A band, never the birth year: with the sex and village a year narrows the NIK down."""
+        return masking.age_band(p.birth_date)
 
     def get_phone(self, p: Person) -> str:
         return p.phone if self.revealed else masking.mask_phone(p.phone)
