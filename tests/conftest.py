@@ -131,11 +131,14 @@ def module_db(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
 
 @pytest.fixture(scope="session", autouse=True)
 def _private_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    # Uploaded evidence and case attachments of any test go to a throwaway folder, not var/.
+    # Uploaded evidence, case attachments and import files of any test go to a throwaway
+    # folder, not var/.
     # Session-wide, so worlds built once per module write there too.
     root = tmp_path_factory.mktemp("private-files")
     with override_settings(
-        AWARD_FILES_DIR=root / "award", COMPLIANCE_FILES_DIR=root / "compliance"
+        AWARD_FILES_DIR=root / "award",
+        COMPLIANCE_FILES_DIR=root / "compliance",
+        IMPORT_FILES_DIR=root / "imports",
     ):
         yield
 

@@ -10,6 +10,15 @@ ROUTES = [
     Route("accounts:logout", dict.fromkeys(ROLES, 302), method="post"),
     Route("accounts:profile", for_roles(LOGGED_IN)),
     Route("accounts:issue-token", for_roles(LOGGED_IN, ok=302), method="post"),
+    Route("accounts:revoke-token", for_roles(LOGGED_IN, ok=302), method="post"),
+    # Unlocking log-ins after repeated failures: administrators only.
+    Route("accounts:lockouts", for_roles({Role.ADMIN})),
+    Route(
+        "accounts:unlock",
+        for_roles({Role.ADMIN}, ok=302),
+        method="post",
+        data={"username": "tidak-ada"},
+    ),
     Route("api:me", {**dict.fromkeys(LOGGED_IN, 200), "anonymous": API_ANON}),
     Route(
         "api:organisation-list",

@@ -64,7 +64,6 @@ FILTERS: list[tuple[dict[str, str], Oracle]] = [
     ({"parent": "18"}, lambda code, name: code.rpartition(".")[0] == "18"),
     ({"within": "18.71"}, lambda code, name: is_within(code, "18.71")),
     ({"within": "18.72.01"}, lambda code, name: is_within(code, "18.72.01")),
-    ({"within": "18.1"}, lambda code, name: False),  # malformed: nothing, not everything
     ({"q": "metro"}, lambda code, name: "metro" in name.lower()),
     ({"q": "KEDATON"}, lambda code, name: "kedaton" in name.lower()),
     ({"kind": "kota"}, lambda code, name: region_kind(code, level_of(code)) == "kota"),
@@ -93,6 +92,14 @@ def test_filters_never_widen_the_scope(api) -> None:
 
 def test_an_unknown_choice_is_a_bad_request(api) -> None:
     assert api().get(LIST_URL, {"level": "planet"}).status_code == 400
+
+
+@pytest.mark.parametrize("params", [{"within": "18.1"}, {"parent": "18.7"}, {"levle": "regency"}])
+def test_a_malformed_code_or_unknown_parameter_is_a_bad_request(api, params) -> None:
+    """Neither nothing nor everything: the answer says which parameter is wrong."""
+    response = api().get(LIST_URL, params)
+    assert response.status_code == 400
+    assert next(iter(params)) in response.content.decode()
 
 
 @pytest.mark.parametrize(("role", "scope"), [(Role.ADMIN, None), (Role.PROVINCE_OFFICER, ["18"])])

@@ -70,6 +70,14 @@ ROUTES = [
         foreign=lambda w: {"npp": w["foreign_employer"].npp},
     ),
     Route("api:person-list", for_roles(PERSON_VIEWERS, anonymous=API_ANON), scoped=True),
+    # Search by NIK or name: a POST, so a NIK never lands in a URL (nor in an access log).
+    Route(
+        "api:person-search",
+        for_roles(PERSON_VIEWERS, anonymous=API_ANON),
+        method="post",
+        data={"q": "Asingwijaya"},
+        scoped=True,
+    ),
     Route(
         "api:person-detail",
         for_roles(PERSON_VIEWERS, anonymous=API_ANON),

@@ -106,7 +106,12 @@ MASKED_VIEWS = {
     "employer-detail": lambda c, w: c.get(reverse("registry:employer-detail", args=["AA0000001"])),
     "membership-list": lambda c, w: c.get(reverse("registry:membership-list")),
     "api-person-list": lambda c, w: c.get(reverse("api:person-list")),
-    "api-person-nik": lambda c, w: c.get(reverse("api:person-list"), {"nik": NIK}),
+    "api-person-nik": lambda c, w: c.post(
+        reverse("api:person-search"), {"nik": NIK}, content_type="application/json"
+    ),
+    "api-person-search-name": lambda c, w: c.post(
+        reverse("api:person-search"), {"q": "amin"}, content_type="application/json"
+    ),
     "api-person-detail": lambda c, w: c.get(reverse("api:person-detail", args=[w["person"].pk])),
     "api-membership-list": lambda c, w: c.get(reverse("api:membership-list")),
     "api-membership-detail": lambda c, w: c.get(
@@ -213,6 +218,11 @@ def test_api_reveal(client, world):
 # --- search ---------------------------------------------------------------------------------------
 
 
+def search(client, **body):
+    """The API's person search: a POST, so a NIK never lands in a URL."""
+    return client.post(reverse("api:person-search"), body, content_type="application/json")
+
+
 def test_search_by_nik_finds_one_person_and_is_audited(client, world):
     client.force_login(world["regency"])
     response = client.post(reverse("registry:person-list"), {"q": NIK})
@@ -231,7 +241,7 @@ def test_search_cannot_find_a_person_outside_the_scope(client, world):
     assert response.context["persons"] == []
     lookup = AuditLog.objects.get(action="registry.person.lookup")
     assert lookup.after["found"] is False and lookup.region_code == "18.71"
-    data = client.get(reverse("api:person-list"), {"nik": foreign_nik}).json()
+    data = search(client, nik=foreign_nik).json()
     assert data["results"] == []
     assert client.post(reverse("registry:person-list"), {"q": "Asing"}).context["persons"] == []
 
@@ -243,7 +253,7 @@ def test_search_by_name_substring(client, world):
     assert {p["name"] for p in found} == {mask_name(NAME), "A***"}
     data = client.get(reverse("api:person-list"), {"name": "aminah"}).json()
     assert [p["id"] for p in data["results"]] == [world["person"].pk]
-    data = client.get(reverse("api:person-list"), {"q": NIK}).json()
+    data = search(client, q=NIK).json()
     assert [p["id"] for p in data["results"]] == [world["person"].pk]
     assert AuditLog.objects.filter(action="registry.person.lookup").count() == 1
 
@@ -254,6 +264,7 @@ def test_search_rejects_short_names_and_partial_niks(client, world, query):
     response = client.post(reverse("registry:person-list"), {"q": query})
     assert response.status_code == 400 and response.context["persons"] == []
     assert client.get(reverse("api:person-list"), {"q": query}).status_code == 400
+    assert search(client, q=query).status_code == 400
     assert not AuditLog.objects.filter(action="registry.person.lookup").exists()
 
 
@@ -261,6 +272,8 @@ def test_api_name_and_nik_parameters_are_validated(client, world):
     client.force_login(world["regency"])
     assert client.get(reverse("api:person-list"), {"name": "ab"}).status_code == 400
     assert client.get(reverse("api:person-list"), {"nik": "1871"}).status_code == 400
+    assert search(client, nik="1871").status_code == 400
+    assert search(client, name="ab").status_code == 400
 
 
 # --- employers ------------------------------------------------------------------------------------

@@ -5,7 +5,9 @@ from rest_framework import generics, viewsets
 from rest_framework.permissions import IsAuthenticated
 
 from lindung.accounts import selectors
+from lindung.accounts.models import Organisation
 from lindung.accounts.serializers import AuditLogSerializer, MeSerializer, OrganisationSerializer
+from lindung.core.models import AuditLog
 from lindung.core.permissions import HasCapability
 from lindung.core.roles import Capability
 from lindung.core.selectors import audit_log_for
@@ -25,6 +27,8 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [HasCapability.of(Capability.VIEW_ORGANISATIONS)]
     serializer_class = OrganisationSerializer
     filterset_fields = ["kind", "region"]
+    # The model for the schema (parameters, id types); requests use get_queryset.
+    queryset = Organisation.objects.none()
 
     def get_queryset(self):
         return selectors.organisations_for(self.request.user)
@@ -37,6 +41,7 @@ class AuditLogViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [HasCapability.of(Capability.VIEW_AUDIT)]
     serializer_class = AuditLogSerializer
     filterset_fields = ["action", "object_type", "object_id", "request_id"]
+    queryset = AuditLog.objects.none()
 
     def get_queryset(self):
         return audit_log_for(self.request.user)

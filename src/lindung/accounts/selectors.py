@@ -2,13 +2,40 @@ from __future__ import annotations
 
 from typing import Any
 
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from lindung.accounts.models import Organisation
-from lindung.core.permissions import require_capability
-from lindung.core.roles import Capability
+from lindung.core.permissions import require_capability, user_role
+from lindung.core.roles import Capability, Role
 
 
 def organisations_for(user: Any) -> QuerySet[Organisation]:
     require_capability(user, Capability.VIEW_ORGANISATIONS)
     return Organisation.objects.for_actor(user).select_related("region")
+
+
+def login_lockouts(user: Any) -> list[dict[str, Any]]:
+    """Failed log-ins still within the cool-off (django-axes), per username and address, newest
+    first; ``locked`` once the failure limit is reached. Administrators only."""
+    if user_role(user) != Role.ADMIN:
+        raise PermissionDenied("admin")
+    attempts = AccessAttempt.objects.order_by("-attempt_time")
+    cool_off = get_cool_off()
+    if cool_off:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return [
+        {
+            "username": a.username or "",
+            "ip_address": a.ip_address or "",
+            "failures": a.failures_since_start,
+            "last_attempt": a.attempt_time,
+            "unlocks_at": a.attempt_time + cool_off if cool_off else None,
+            "locked": a.failures_since_start >= settings.AXES_FAILURE_LIMIT,
+        }
+        for a in attempts[:500]
+    ]

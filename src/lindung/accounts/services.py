@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from axes.utils import reset as axes_reset
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from rest_framework.authtoken.models import Token
 
@@ -13,7 +14,9 @@ from lindung.accounts.models import Organisation, User
 from lindung.core import regioncodes
 from lindung.core.audit import record_audit, snapshot
 from lindung.core.loading import bilingual
+from lindung.core.permissions import user_role
 from lindung.core.roles import REGION_ROLES, Role
+from lindung.core.text import control_character_message, find_control_character
 from lindung.regions.models import Region
 
 # The level a region role's scope must sit at; a BPJS branch covers several regencies or a province.
@@ -151,3 +154,53 @@ def issue_api_token(*, actor: Any, user: User) -> Token:
         after={"replaced": had_token},
     )
     return token
+
+
+def _require_admin(actor: Any) -> None:
+    if user_role(actor) != Role.ADMIN:
+        raise PermissionDenied("admin")
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: Any, user: User) -> bool:
+    """Delete the user's API token (it stops working at once). The user or an administrator.
+    Returns whether there was one."""
+    own = getattr(actor, "pk", None) is not None and actor.pk == user.pk
+    if not own:
+        _require_admin(actor)
+    revoked = Token.objects.filter(user=user).delete()[0] > 0
+    record_audit(
+        actor=actor,
+        action="accounts.token.revoke",
+        target=user,
+        after={"revoked": revoked},
+    )
+    return revoked
+
+
+@transaction.atomic
+def unlock_login(*, actor: Any, username: str) -> int:
+    """Lift the log-in lockout of ``username`` from every address before its cool-off ends
+    (django-axes' failed attempts for that username are cleared). Administrators only; audited
+    with the number of cleared records. Works for usernames without an account too: lockouts
+    are kept for whatever was typed."""
+    _require_admin(actor)
+    username = (username or "").strip()
+    if not username:
+        # axes.utils.reset without a username would clear every lockout.
+        raise ValidationError(
+            bilingual("isi nama pengguna yang akan dibuka", "give the username to unlock")
+        )
+    char = find_control_character(username)
+    if char is not None:
+        raise ValidationError(control_character_message(char))
+    cleared = axes_reset(username=username)
+    record_audit(
+        actor=actor,
+        action="accounts.login.unlock",
+        target=User.objects.filter(username=username).first(),
+        object_type="accounts.user",
+        object_repr=username,
+        after={"username": username, "cleared": cleared},
+    )
+    return cleared

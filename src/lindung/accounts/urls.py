@@ -10,4 +10,7 @@ urlpatterns = [
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("akun/", views.profile, name="profile"),
     path("akun/token/", views.issue_token, name="issue-token"),
+    path("akun/token/cabut/", views.revoke_token, name="revoke-token"),
+    path("akun/kunci-masuk/", views.lockouts, name="lockouts"),
+    path("akun/kunci-masuk/buka/", views.unlock, name="unlock"),
 ]

@@ -8,16 +8,19 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, serializers
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lindung.award import presenters, selectors
+from lindung.award.filters import EntryFilter
 from lindung.award.models import Entry
+from lindung.core.api import validate_query
 from lindung.core.permissions import HasCapability
 from lindung.core.roles import Capability
+from lindung.core.viewsets import ListAPIView
 
 
 class EntrySerializer(serializers.ModelSerializer):
@@ -33,18 +36,17 @@ class EntrySerializer(serializers.ModelSerializer):
                   "regency_code", "district_code", "village_code"]  # fmt: skip
 
 
-class EntryList(generics.ListAPIView):
+class EntryList(ListAPIView):
     """Entries in the caller's scope: organisers by region, an entrant its own entry, verifiers
     and jurors those assigned. ``?edition=<id>`` narrows to one edition."""
 
     permission_classes = [HasCapability.of(Capability.VIEW_AWARD)]
     serializer_class = EntrySerializer
     queryset = Entry.objects.none()  # for the schema only; rows come from the selector
+    filterset_class = EntryFilter
 
     def get_queryset(self) -> QuerySet[Entry]:
-        rows = selectors.entries_for(self.request.user).select_related("employer")
-        edition = self.request.query_params.get("edition", "")
-        return rows.filter(edition_id=int(edition)) if edition.isdigit() else rows
+        return selectors.entries_for(self.request.user).select_related("employer")
 
 
 class ResultSerializer(serializers.Serializer):
@@ -87,6 +89,7 @@ class EditionResults(APIView):
 
     @extend_schema(responses=EditionResultsSerializer)
     def get(self, request: Request, pk: int) -> Response:
+        validate_query(request)
         edition = selectors.published_edition(pk)
         rows = list(selectors.final_results(edition).select_related("run"))
         categories: list[dict[str, Any]] = []

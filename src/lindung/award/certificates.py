@@ -8,6 +8,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from lindung.award.models import Result
+from lindung.core import pdf
 
 ORDINALS_ID = ("Pertama", "Kedua", "Ketiga", "Keempat", "Kelima", "Keenam", "Ketujuh")
 ORDINALS_EN = ("First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh")
@@ -22,8 +23,6 @@ def place(rank: int) -> dict[str, str]:
 
 
 def render_pdf(result: Result) -> bytes:
-    from weasyprint import HTML  # imported late: it loads Pango
-
     edition = result.run.edition
     with translation.override("id"):  # the certificate is Indonesian whatever the UI language
         html = render_to_string(
@@ -37,4 +36,4 @@ def render_pdf(result: Result) -> bytes:
                 "place": place(result.rank),
             },
         )
-    return HTML(string=html).write_pdf()
+    return pdf.render_pdf(html)

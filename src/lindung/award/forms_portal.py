@@ -41,4 +41,6 @@ class ScoreForm(forms.Form):
 
 
 class ConflictForm(forms.Form):
-    reason = forms.CharField(label=_("Conflict of interest"), max_length=4000)
+    reason = forms.CharField(
+        label=_("Conflict of interest"), max_length=4000, widget=forms.Textarea
+    )

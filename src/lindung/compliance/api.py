@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lindung.compliance import selectors, services
+from lindung.compliance.filters import CaseFilter, FindingFilter, RiskScoreFilter
 from lindung.compliance.models import BusinessEntry, Case, Finding, RiskScore, Step
-from lindung.core.api import CodeCursorPagination
+from lindung.core.api import CodeCursorPagination, validate_query
 from lindung.core.permissions import HasCapability, require_capability
 from lindung.core.roles import Capability
+from lindung.core.viewsets import ReadOnlyViewSet
 
 
 class ScoreCursor(CodeCursorPagination):
@@ -25,8 +27,8 @@ class ScoreCursor(CodeCursorPagination):
 
 
 class RiskScoreSerializer(serializers.ModelSerializer):
-    npp = serializers.CharField(source="employer.npp", default=None)
-    nib = serializers.CharField(source="business.nib", default=None)
+    npp = serializers.CharField(source="employer.npp", default=None, allow_null=True)
+    nib = serializers.CharField(source="business.nib", default=None, allow_null=True)
 
     class Meta:
         model = RiskScore
@@ -35,8 +37,8 @@ class RiskScoreSerializer(serializers.ModelSerializer):
 
 
 class FindingSerializer(serializers.ModelSerializer):
-    npp = serializers.CharField(source="employer.npp", default=None)
-    nib = serializers.CharField(source="business.nib", default=None)
+    npp = serializers.CharField(source="employer.npp", default=None, allow_null=True)
+    nib = serializers.CharField(source="business.nib", default=None, allow_null=True)
 
     class Meta:
         model = Finding
@@ -45,9 +47,9 @@ class FindingSerializer(serializers.ModelSerializer):
 
 
 class CaseSerializer(serializers.ModelSerializer):
-    npp = serializers.CharField(source="employer.npp", default=None)
-    nib = serializers.CharField(source="business.nib", default=None)
-    assignee = serializers.CharField(source="assignee.username", default=None)
+    npp = serializers.CharField(source="employer.npp", default=None, allow_null=True)
+    nib = serializers.CharField(source="business.nib", default=None, allow_null=True)
+    assignee = serializers.CharField(source="assignee.username", default=None, allow_null=True)
 
     class Meta:
         model = Case
@@ -95,48 +97,40 @@ class BusinessSerializer(serializers.ModelSerializer):
 _VIEW = [HasCapability.of(Capability.VIEW_COMPLIANCE)]
 
 
-class RiskScoreViewSet(viewsets.ReadOnlyModelViewSet):
+class RiskScoreViewSet(ReadOnlyViewSet):
     """The prioritised worklist: current risk scores, highest first; ``?region=&check=``."""
 
     permission_classes = _VIEW
     pagination_class = ScoreCursor
     serializer_class = RiskScoreSerializer
     queryset = RiskScore.objects.none()  # for the schema only; rows come from the selector
+    filterset_class = RiskScoreFilter
 
     def get_queryset(self) -> QuerySet[RiskScore]:
-        p = self.request.query_params
-        return selectors.scores_for(
-            self.request.user, region=p.get("region", ""), check=p.get("check", "")
-        )
+        return selectors.scores_for(self.request.user)
 
 
-class FindingViewSet(viewsets.ReadOnlyModelViewSet):
+class FindingViewSet(ReadOnlyViewSet):
     """Current findings with their evidence; ``?check=``."""
 
     permission_classes = _VIEW
     serializer_class = FindingSerializer
     queryset = Finding.objects.none()
+    filterset_class = FindingFilter
 
     def get_queryset(self) -> QuerySet[Finding]:
-        return selectors.findings_for(
-            self.request.user, check=self.request.query_params.get("check", "")
-        )
+        return selectors.findings_for(self.request.user)
 
 
-class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(ReadOnlyViewSet):
     """Cases; ``?step=open|<step>&mine=1&overdue=1``. ``POST …/move/`` takes one step."""
 
     permission_classes = _VIEW
     queryset = Case.objects.none()
+    filterset_class = CaseFilter
 
     def get_queryset(self) -> QuerySet[Case]:
-        p = self.request.query_params
-        return selectors.cases_for(
-            self.request.user,
-            step=p.get("step", ""),
-            assignee=self.request.user if p.get("mine") == "1" else None,
-            overdue=p.get("overdue") == "1",
-        )
+        return selectors.cases_for(self.request.user)
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return CaseDetailSerializer if self.action == "retrieve" else CaseSerializer
@@ -155,7 +149,7 @@ class CaseViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(CaseDetailSerializer(case).data)
 
 
-class BusinessViewSet(viewsets.ReadOnlyModelViewSet):
+class BusinessViewSet(ReadOnlyViewSet):
     """The business registry (OSS/WLKP) in the caller's scope."""
 
     permission_classes = _VIEW
@@ -181,4 +175,5 @@ class SlaView(APIView):
 
     @extend_schema(responses=SlaRowSerializer(many=True))
     def get(self, request: Request) -> Response:
+        validate_query(request)
         return Response(SlaRowSerializer(selectors.sla(request.user), many=True).data)

@@ -23,6 +23,14 @@ VALUE_FIELDS = (
 OPTIONAL = {"kbli": "kbli", "reported_avg_wage": "avg_wage"}
 
 
+# Text columns: a longer value is rejected, never cut to fit.
+NAME_MAX = cells.max_length(BusinessEntry, "name")
+KBLI_MAX = cells.max_length(BusinessEntry, "kbli")
+SOURCE_MAX = cells.max_length(BusinessEntry, "source")
+# The largest workforce a PositiveIntegerField holds.
+WORKERS_MAX = 2**31 - 1
+
+
 class BusinessRegistryImporter(Importer):
     kind = "business_registry"
     analyze_tables = ("compliance_businessentry",)
@@ -61,32 +69,41 @@ class BusinessRegistryImporter(Importer):
         c = self.cell
         if not raw["name"]:
             raise CellError(bilingual("nama kosong", "name is empty"), "name")
+        c(raw, "name", cells.limited, NAME_MAX)
         workers = raw.get("workers", "")
-        if not workers.isdigit() or not workers.isascii():
+        if not workers.isdigit() or not workers.isascii() or len(workers) > 10:
             raise CellError(
                 bilingual(
                     "jumlah tenaga kerja harus bilangan bulat", "workforce must be a whole number"
                 ),
                 "workers",
             )
+        if int(workers) > WORKERS_MAX:
+            raise CellError(
+                bilingual("jumlah tenaga kerja terlalu besar", "workforce too large"), "workers"
+            )
         avg = raw.get("avg_wage", "")
         year = raw.get("year", "")
-        if not (year.isdigit() and 2000 <= int(year) <= self.this_year + 1):
+        if not (year.isdigit() and len(year) == 4 and 2000 <= int(year) <= self.this_year + 1):
             raise CellError(
-                bilingual(f"tahun tidak valid: {year}", f"invalid year: {year}"), "year"
+                bilingual(
+                    f"tahun tidak valid: {cells.shown(year)}", f"invalid year: {cells.shown(year)}"
+                ),
+                "year",
             )
         source = raw.get("source", "").strip().upper()
         if not source:
             raise CellError(bilingual("sumber kosong", "source is empty"), "source")
+        c({"source": source}, "source", cells.limited, SOURCE_MAX)
         village = c(raw, "village", cells.region_code, self.villages, "village")
         return {
             "nib": c(raw, "nib", cells.digits, 13, "NIB"),
-            "name": raw["name"][:200],
-            "kbli": raw.get("kbli", "")[:5],
+            "name": raw["name"],
+            "kbli": c(raw, "kbli", cells.limited, KBLI_MAX),
             "village_id": village,
             "reported_workers": int(workers),
             "reported_avg_wage": c(raw, "avg_wage", cells.rupiah) if avg else None,
-            "source": source[:20],
+            "source": source,
             "year": int(year),
             **regioncodes.level_codes(village),
         }

@@ -5,21 +5,36 @@ on a context of plain values only — no model instances, so a template cannot r
 letter does not show. The page around it (letterhead, number, addressee, signature) is
 ``compliance/letter.html``. The HTML is kept on the ``Letter`` row at issue; the PDF is rendered
 from it on download, so a later edit of the template never changes an issued letter.
+
+Templates are edited by users, so their HTML is held to an allow-list (:data:`TAGS`,
+:data:`ATTRIBUTES`: no ``<link>``, ``<script>``, ``<style>``, ``<iframe>``, ``<object>``, no
+URL but a ``/static/`` image) twice: when a template is saved (:func:`clean_template`, which
+keeps the Django template syntax intact) and on the rendered body of every letter
+(:func:`clean_html`, since ``{{ "<link …>"|safe }}`` is template syntax, not HTML). The PDF is
+rendered by ``core.pdf.render_pdf``, whose URL fetcher loads nothing but the project's static
+files; that also covers letters issued before these rules, as their stored HTML is rendered
+through it again on every download (no PDF is ever stored).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import secrets
 from typing import Any
+from urllib.parse import unquote
 
+import nh3
 from django.conf import settings
 from django.template import Context, Engine, TemplateSyntaxError
+from django.template.base import tag_re
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from lindung.compliance import conf
 from lindung.compliance.models import Case, Check, Letter, LetterTemplate
 from lindung.core.loading import bilingual
+from lindung.core.pdf import render_pdf
 from lindung.regions.models import Region
 
 MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
@@ -167,6 +182,83 @@ def context_for(case: Case, letter: Letter | None) -> dict[str, Any]:
     }
 
 
+# What a letter body may contain: text formatting, lists, tables and static images.
+TAGS = frozenset(
+    {"p", "br", "strong", "b", "em", "i", "u", "s", "sub", "sup", "small", "span", "div",
+     "ol", "ul", "li", "dl", "dt", "dd", "blockquote", "hr", "h1", "h2", "h3", "h4", "h5", "h6",
+     "table", "caption", "colgroup", "col", "thead", "tbody", "tfoot", "tr", "td", "th", "img"}
+)  # fmt: skip
+ATTRIBUTES = {
+    "*": {"class", "style", "lang", "title"},
+    "ol": {"start", "type"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "img": {"src", "alt", "width", "height"},
+}
+# ``style`` keeps these properties only; none of them takes an image or any other URL.
+STYLE_PROPERTIES = frozenset(
+    {"text-align", "text-indent", "text-decoration", "vertical-align", "font-weight",
+     "font-style", "font-size", "line-height", "color", "width", "margin-top", "margin-bottom",
+     "margin-left", "margin-right", "padding-left", "padding-right"}
+)  # fmt: skip
+_SUSPICIOUS_STYLE = re.compile(r"url|image|@|\\|expression", re.IGNORECASE)
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "style" and _SUSPICIOUS_STYLE.search(value):
+        return None
+    if attribute == "src":  # a project static file only (core.pdf refuses anything else too)
+        path = unquote(value)
+        prefix = "/" + settings.STATIC_URL.lstrip("/")
+        if not path.startswith(prefix) or ".." in path or "\\" in path or "//" in path:
+            return None
+    return value
+
+
+def _clean(html: str, *, strip_comments: bool = True) -> str:
+    return nh3.clean(
+        html, tags=set(TAGS), attributes=ATTRIBUTES, attribute_filter=_attribute_filter,
+        url_schemes=set(), filter_style_properties=set(STYLE_PROPERTIES),
+        strip_comments=strip_comments,
+    )  # fmt: skip
+
+
+def clean_html(html: str) -> str:
+    """HTML cut down to the allow-list (applied to every rendered letter body)."""
+    return _clean(html)
+
+
+def clean_template(body: str) -> str:
+    """A template's text cut down to the allow-list, its Django template syntax untouched.
+
+    Every ``{{ … }}``, ``{% … %}`` and ``{# … #}`` is swapped for an HTML comment holding a
+    random marker before cleaning and put back after, so the sanitiser neither escapes a ``<``
+    inside a tag nor moves a ``{% for %}`` between table rows out of the table (HTML parsing
+    does that to text there, not to comments). A marker that lands inside an attribute value
+    comes back entity-escaped and is restored all the same; one inside a removed tag or
+    attribute goes with it (and :func:`check_template` then judges what is left).
+    """
+    body = body.replace("\r\n", "\n").replace("\r", "\n")
+    nonce = secrets.token_hex(8)
+    tokens: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        tokens.append(match[0])
+        return f"<!--tpl-{nonce}-{len(tokens) - 1}-->"
+
+    def restore(match: re.Match[str]) -> str:
+        ours = re.fullmatch(rf"tpl-{nonce}-(\d+)", match[1] or match[2] or "")
+        if ours:
+            return tokens[int(ours[1])]
+        return "" if match[1] is not None else match[0]  # the author's own comments go
+
+    cleaned = _clean(tag_re.sub(hide, body), strip_comments=False)
+    # The serialiser escapes "<" in text and attributes, so "<!--" here opens a real comment.
+    return re.sub(r"<!--(.*?)-->|&lt;!--(tpl-\w+-\d+)--&gt;", restore, cleaned, flags=re.DOTALL)
+
+
 def check_template(body: str) -> None:
     """Refuse a template that does not compile (bilingual message)."""
     try:
@@ -200,12 +292,12 @@ def render_letter(template: LetterTemplate, case: Case, letter: Letter | None = 
             **context,
             "addressee": [line for line in addressee if line],
             "title": template.title,
-            "body": mark_safe(render_body(template.body, context)),  # noqa: S308 (autoescaped)
+            # autoescaped, then cut down to the allow-list whatever the template did
+            "body": mark_safe(clean_html(render_body(template.body, context))),  # noqa: S308
         },
     )
 
 
 def pdf_bytes(html: str) -> bytes:
-    from weasyprint import HTML  # imported late: it loads Pango
-
-    return HTML(string=html).write_pdf()
+    """The letter's PDF, through the one renderer (it loads nothing but static files)."""
+    return render_pdf(html)

@@ -336,8 +336,14 @@ def issue_letter(*, actor: Any, case: Case, kind: str, on: dt.date | None = None
 
 
 def save_template(*, actor: Any, template: LetterTemplate, title: str, body: str) -> LetterTemplate:
-    """Edit a letter template; the text must compile (and render on a sample case)."""
+    """Edit a letter template; the text must compile (and render on a sample case).
+
+    The HTML is cut down to the letters' allow-list first (``letters.clean_template``: no
+    ``<link>``, ``<script>``, ``<iframe>``, no URL but a static image), so a template can never
+    make a PDF load a local file or a remote address; the Django template syntax is kept.
+    """
     try:
+        body = letters.clean_template(body)
         letters.check_template(body)
     except ValueError as exc:
         raise ComplianceError(str(exc)) from None

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from lindung.compliance import letters, selectors, services
@@ -358,6 +359,15 @@ def template_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 {"template": template, "body": request.POST.get("body", "")}, status=400,
             )  # fmt: skip
         messages.success(request, "templat disimpan / template saved")
+        submitted = request.POST.get("body", "").replace("\r\n", "\n").replace("\r", "\n")
+        if template.body != submitted:  # the service cut it down to the letters' allow-list
+            messages.warning(
+                request,
+                _(
+                    "HTML not allowed in letters (scripts, links, frames, embedded objects, "
+                    "addresses of files or websites) was removed or tidied; please check the text."
+                ),
+            )
         return redirect("compliance:templates")
     return render(
         request, "compliance/template_edit.html", {"template": template, "body": template.body}

@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Control characters in a query string or a form/JSON body: 400 before the view reads them.
+    "lindung.core.text.ControlCharacterMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
@@ -182,21 +184,26 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so an unauthenticated API call gets 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        # Token first, so an unauthenticated API call gets 401 with a WWW-Authenticate header;
+        # tokens expire after API_TOKEN_DAYS.
+        "lindung.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "lindung.core.api.CodeCursorPagination",
     "PAGE_SIZE": 100,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # FilterSets that answer 400 to a parameter they do not declare (lindung.core.api).
+    "DEFAULT_FILTER_BACKENDS": ["lindung.core.api.StrictFilterBackend"],
+    # drf-spectacular's schema plus the error answers each operation can give.
+    "DEFAULT_SCHEMA_CLASS": "lindung.core.schema.AutoSchema",
     # Per authenticated user and per anonymous address, counted in the default cache (per
     # process: with N server workers the effective limit is up to N times the rate).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "lindung.accounts.throttling.AnonRateThrottle",
+        "lindung.accounts.throttling.UserRateThrottle",
     ],
+    # Without a proxy the client's own X-Forwarded-For must not choose its throttle bucket.
+    "NUM_PROXIES": 1 if env_bool("LINDUNG_BEHIND_PROXY", False) else 0,
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("LINDUNG_API_RATE_ANON", "60/minute"),
         "user": os.environ.get("LINDUNG_API_RATE_USER", "1200/minute"),
@@ -233,7 +240,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LINDUNG_LOG_LEVEL", "INFO")},
     # WeasyPrint logs every layout step at INFO; fontTools, every font subset.
     "loggers": {
-        # The development server's access log, through the masking formatter too.
+        # Django's own loggers (requests, the development server's access log) through the
+        # masking formatter too, not through Django's default handlers.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
@@ -280,6 +289,8 @@ AXES_FAILURE_LIMIT = env_int("LINDUNG_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LINDUNG_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The lockout page in the site's layout, in both languages (429 with Retry-After).
+AXES_LOCKOUT_CALLABLE = "lindung.accounts.views.locked_out"
 AXES_VERBOSE = False
 # The address as the proxy reports it, only when one is configured (LINDUNG_BEHIND_PROXY).
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
@@ -301,6 +312,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Raw uploaded extracts are deleted when their job ends; a job's SHA-256, counters and reject
 # report stay. A failed job keeps its file this many days so it can be retried (docs/privacy.md).
 IMPORT_RETENTION_DAYS = env_int("LINDUNG_IMPORT_RETENTION_DAYS", 7)
+IMPORT_FILES_DIR = VAR_DIR / "imports"
 
 # Location of the reference data shipped with the package (copied from shared/data with licence).
 LINDUNG_REFERENCE_DATA = Path(

@@ -71,3 +71,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
+
+# An unmatched URL under /api/ answers the API's JSON 404, not an HTML page.
+handler404 = "lindung.core.api.not_found"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,6 +17,7 @@ from lindung.contributions.serializers import (
     CalculationErrorSerializer,
     CalculationSerializer,
 )
+from lindung.core.api import check_query_params
 
 
 class CalculateView(APIView):
@@ -30,6 +32,15 @@ class CalculateView(APIView):
         responses={200: CalculationSerializer, 400: CalculationErrorSerializer},
     )
     def get(self, request: Request) -> Response:
+        try:
+            check_query_params(request, CalculateQuerySerializer().fields)
+        except ValidationError as exc:
+            detail = exc.detail if isinstance(exc.detail, dict) else {}
+            names = detail.get("unknown") or [detail.get("parameter", "")]
+            message = str(detail.get("detail", exc))
+            return Response(
+                {"detail": message, "errors": {str(n): message for n in names}}, status=400
+            )
         try:
             calc = calculate_month(**parse_inputs(request.query_params))
         except InputErrors as exc:

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from rest_framework import serializers, viewsets
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
 
 from lindung.contributions import selectors
+from lindung.contributions.filters import BillFilter
 from lindung.contributions.fines import late_fine
 from lindung.contributions.models import Bill, BillLine, Payment
 from lindung.core.permissions import HasCapability
 from lindung.core.roles import Capability
+from lindung.core.viewsets import ReadOnlyViewSet
 
 
 class BillLineSerializer(serializers.ModelSerializer):
@@ -63,23 +66,20 @@ class BillDetailSerializer(BillSerializer):
     class Meta(BillSerializer.Meta):
         fields = [*BillSerializer.Meta.fields, "lines", "payments", "fine"]
 
+    @extend_schema_field(FineSerializer)
     def get_fine(self, bill: Bill) -> dict:
         return FineSerializer(late_fine(bill, timezone.localdate())).data
 
 
-class BillViewSet(viewsets.ReadOnlyModelViewSet):
-    """Bills in the caller's scope, newest month first; ``?month=YYYY-MM&status=``."""
+class BillViewSet(ReadOnlyViewSet):
+    """Bills in the caller's scope; ``?month=YYYY-MM&status=``."""
 
     permission_classes = [HasCapability.of(Capability.VIEW_BILLS)]
     queryset = Bill.objects.none()  # for the schema only; rows come from the selector
+    filterset_class = BillFilter
 
     def get_queryset(self) -> QuerySet[Bill]:
         bills = selectors.bills_for(self.request.user)
-        month = self.request.query_params.get("month", "")
-        if len(month) == 7:
-            bills = bills.filter(month=f"{month}-01")
-        if status := self.request.query_params.get("status"):
-            bills = bills.filter(status=status)
         if self.action == "retrieve":
             bills = bills.prefetch_related("lines", "payments")
         return bills

@@ -70,4 +70,9 @@ class CalculationSerializer(serializers.Serializer):
 
 class CalculationErrorSerializer(serializers.Serializer):
     detail = serializers.CharField(help_text="bilingual message (Indonesian / English)")
-    errors = serializers.DictField(child=serializers.CharField(), help_text="per query field")
+    errors = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="per query field (absent when the request was refused before the calculator "
+        "read it, e.g. for a control character)",
+    )

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "lindung.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from lindung.core.text import install_field_validators
+
+        # Every form and serializer CharField refuses control characters (core/text.py).
+        install_field_validators()

@@ -1,10 +1,11 @@
 """Log lines without personal data: every run of 16 or more digits (a NIK, or a number long
-enough to be one) is masked in the formatted line, message and traceback alike, whoever logged
-it — Django's request and server loggers print query strings, a library may print a value
-(docs/privacy.md)."""
+enough to be one) in a log message or a traceback is masked, whoever logged it — Django's
+request and server loggers print query strings, a library may print a value
+(docs/privacy.md). The request id (hex, which can hold long digit runs) is left alone."""
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 
@@ -18,4 +19,11 @@ def mask_digit_runs(text: str) -> str:
 
 class PersonalDataFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        return mask_digit_runs(super().format(record))
+        # A copy: other handlers of the same record format it themselves.
+        masked = copy.copy(record)
+        masked.msg, masked.args = mask_digit_runs(record.getMessage()), None
+        if record.exc_info:
+            masked.exc_text = mask_digit_runs(self.formatException(record.exc_info))
+        if record.stack_info:
+            masked.stack_info = mask_digit_runs(record.stack_info)
+        return super().format(masked)

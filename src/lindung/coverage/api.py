@@ -12,6 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lindung.core.api import validate_query
 from lindung.core.permissions import HasCapability
 from lindung.core.roles import Capability
 from lindung.coverage import selectors
@@ -21,13 +22,12 @@ from lindung.coverage.serializers import (
     CoverageQuerySerializer,
     FigureSerializer,
     TrendPointSerializer,
+    TrendQuerySerializer,
 )
 
 
 def _figure(request: Request, code: str, *, public: bool) -> dict[str, Any]:
-    query = CoverageQuerySerializer(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    params = query.validated_data
+    params = validate_query(request, CoverageQuerySerializer)
     options = parse_options(
         {
             "tanggal": params["date"].isoformat() if params.get("date") else "",
@@ -55,9 +55,10 @@ def _figure(request: Request, code: str, *, public: bool) -> dict[str, Any]:
 
 
 def _trend(request: Request, code: str, *, public: bool) -> list[dict[str, Any]]:
+    params = validate_query(request, TrendQuerySerializer)
     try:
         points = selectors.trend(
-            request.user, code, public=public, kind=request.query_params.get("denominator")
+            request.user, code, public=public, kind=params.get("denominator") or None
         )
     except selectors.CoverageNotVisible:
         raise Http404(code) from None
@@ -89,7 +90,11 @@ class PublicCoverageView(APIView):
 class PublicTrendView(APIView):
     permission_classes = [AllowAny]
 
-    @extend_schema(operation_id="coverage_public_trend", responses=TrendPointSerializer(many=True))
+    @extend_schema(
+        operation_id="coverage_public_trend",
+        parameters=[TrendQuerySerializer],
+        responses=TrendPointSerializer(many=True),
+    )
     def get(self, request: Request, code: str) -> Response:
         return Response(_trend(request, code, public=True))
 
@@ -112,7 +117,9 @@ class TrendView(APIView):
     permission_classes = [HasCapability.of(Capability.VIEW_COVERAGE)]
 
     @extend_schema(
-        operation_id="coverage_internal_trend", responses=TrendPointSerializer(many=True)
+        operation_id="coverage_internal_trend",
+        parameters=[TrendQuerySerializer],
+        responses=TrendPointSerializer(many=True),
     )
     def get(self, request: Request, code: str) -> Response:
         return Response(_trend(request, code, public=False))

@@ -9,6 +9,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from lindung.core.pdf import render_pdf
 from lindung.coverage.presenters import child_dict, figure_dict
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,10 +32,8 @@ def response(context: dict[str, Any], fmt: str) -> HttpResponse:
 
 
 def pdf_bytes(context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # imported late: it loads Pango
-
     html = render_to_string("coverage/report.html", context)
-    return HTML(string=html).write_pdf()
+    return render_pdf(html)
 
 
 def xlsx_bytes(context: dict[str, Any]) -> bytes:

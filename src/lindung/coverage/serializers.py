@@ -2,17 +2,61 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from lindung.core.filters import MAX_DATE, MIN_DATE
+from lindung.core.loading import bilingual
 from lindung.coverage.dimensions import dimensions
+from lindung.regions.models import PopulationKind
 
 
-class CoverageQuerySerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, help_text="YYYY-MM-DD; default the last month-end")
+class TrendQuerySerializer(serializers.Serializer):
+    denominator = serializers.CharField(
+        required=False, max_length=60, help_text="population kind code (a known one)"
+    )
+
+    def validate_denominator(self, value: str) -> str:
+        if value and not PopulationKind.objects.filter(code=value).exists():
+            raise serializers.ValidationError(
+                bilingual(
+                    f"Jenis populasi tidak dikenal: {value}.", f"Unknown population kind: {value}."
+                )
+            )
+        return value
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date",
+        "pattern": r"^(19[0-9]{2}|20[0-9]{2}|2100)-[0-9]{2}-[0-9]{2}$",
+    }
+)
+class _DateField(serializers.DateField):
+    """A date from 1900 to 2100, the range the schema states (a pattern on the year)."""
+
+
+class CoverageQuerySerializer(TrendQuerySerializer):
+    date = _DateField(
+        required=False,
+        help_text=f"YYYY-MM-DD from {MIN_DATE} to {MAX_DATE}; default the last month-end",
+    )
     by = serializers.ChoiceField(
         choices=["region", *dimensions().keys()], required=False, help_text="breakdown"
     )
-    denominator = serializers.CharField(required=False, help_text="population kind code")
+
+    def validate_date(self, value: dt.date) -> dt.date:
+        if not MIN_DATE <= value <= MAX_DATE:
+            raise serializers.ValidationError(
+                bilingual(
+                    f"Tanggal harus antara {MIN_DATE} dan {MAX_DATE}.",
+                    f"The date must be between {MIN_DATE} and {MAX_DATE}.",
+                )
+            )
+        return value
 
 
 class DenominatorSerializer(serializers.Serializer):

@@ -4,15 +4,20 @@ only as counts."""
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, viewsets
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from lindung.core.permissions import HasCapability
 from lindung.core.roles import Capability
+from lindung.core.viewsets import ReadOnlyViewSet
 from lindung.programmes import selectors
 from lindung.programmes.models import Programme, SelectionRun
 
@@ -36,7 +41,7 @@ class RunDetailSerializer(RunSerializer):
     class Meta(RunSerializer.Meta):
         fields = [*RunSerializer.Meta.fields, "reasons"]
 
-    @extend_schema(responses=ReasonCountSerializer(many=True))
+    @extend_schema_field(ReasonCountSerializer(many=True))
     def get_reasons(self, run: SelectionRun) -> list[dict]:
         return ReasonCountSerializer(selectors.reason_counts(run), many=True).data
 
@@ -62,7 +67,7 @@ class ProgrammeDetailSerializer(ProgrammeSerializer):
         fields = [*ProgrammeSerializer.Meta.fields, "runs"]
 
 
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(ReadOnlyViewSet):
     """Programmes in the caller's scope (region of the target area, or the funder's own)."""
 
     permission_classes = [HasCapability.of(Capability.VIEW_PROGRAMMES)]
@@ -77,9 +82,14 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return ProgrammeDetailSerializer if self.action == "retrieve" else ProgrammeSerializer
 
-    @extend_schema(responses=RunDetailSerializer)
-    @action(detail=True, url_path=r"runs/(?P<version>[0-9]+)")
+    @extend_schema(
+        responses=RunDetailSerializer,
+        parameters=[OpenApiParameter("version", OpenApiTypes.INT, OpenApiParameter.PATH)],
+    )
+    @action(detail=True, url_path=r"runs/(?P<version>[^/]+)")
     def run(self, request: Request, pk: str, version: str) -> Response:
-        programme = selectors.programme_for(request.user, int(pk))
+        programme = self.get_object()  # a malformed or foreign id is a 404
+        if not re.fullmatch(r"[0-9]{1,9}", version):
+            raise Http404
         run = selectors.run_for(request.user, programme, int(version))
         return Response(RunDetailSerializer(run).data)

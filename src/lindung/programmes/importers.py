@@ -23,6 +23,12 @@ VALUE_FIELDS = (
 )  # fmt: skip
 
 
+# Text columns: a longer value is rejected, never cut to fit.
+NAME_MAX = cells.max_length(Candidate, "name")
+OCCUPATION_MAX = cells.max_length(Candidate, "occupation")
+SOURCE_MAX = cells.max_length(Candidate, "source")
+
+
 class CandidateImporter(Importer):
     kind = "candidates"
     analyze_tables = ("programmes_candidate",)
@@ -57,9 +63,10 @@ class CandidateImporter(Importer):
         return mask_nik(key)  # the key is a NIK: personal data (UU PDP)
 
     def parse(self, raw: dict[str, str]) -> dict[str, Any]:
+        cells.check_text(raw)  # (the pipeline checks too; a hand-entered candidate comes here)
         c = self.cell
         info, name, sex, birth, warnings = parse_identity(
-            self, raw, regencies=self.regencies, today=self.today
+            self, raw, regencies=self.regencies, today=self.today, name_max=NAME_MAX
         )
         decile_text = raw.get("decile", "")
         if decile_text and decile_text not in {str(d) for d in range(1, 11)}:
@@ -68,13 +75,13 @@ class CandidateImporter(Importer):
         return {
             "nik": info.nik,
             "kk": c(raw, "kk", cells.digits, 16, "KK") if raw.get("kk") else "",
-            "name": name[:150],
+            "name": name,
             "sex": sex,
             "birth_date": birth,
             "village_id": village,
-            "occupation": raw.get("occupation", "")[:100],
+            "occupation": c(raw, "occupation", cells.limited, OCCUPATION_MAX),
             "welfare_decile": int(decile_text) if decile_text else None,
-            "source": (raw.get("source") or "")[:40],
+            "source": c(raw, "source", cells.limited, SOURCE_MAX),
             "nik_warnings": ",".join(warnings)[:200],
             **regioncodes.level_codes(village),
         }  # fmt: skip

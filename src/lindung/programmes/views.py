@@ -5,6 +5,7 @@ writes through services; every bilingual refusal is shown as a message, nothing 
 from __future__ import annotations
 
 import io
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from lindung.core.audit import record_audit
+from lindung.core.loading import bilingual
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
 from lindung.programmes import selectors
@@ -199,11 +201,22 @@ def enrolment_file(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     return response
 
 
+DIGIT_RUN = re.compile(r"\d{6,}")
+NAME_SEARCH_ONLY = bilingual(
+    "Cari calon dengan nama; NIK tidak boleh ada di URL (URL tercatat di log server).",
+    "Search candidates by name; a NIK must not be in a URL (URLs land in server logs).",
+)
+
+
 @login_required
 def candidate_list(request: HttpRequest) -> HttpResponse:
     """Candidates of the user's area, and a form to register one (own village for operators)."""
     user = request.user
     query = request.GET.get("q", "").strip()
+    if DIGIT_RUN.search(query):
+        # The search box takes names; a NIK (or part of one) must not sit in a URL.
+        messages.error(request, NAME_SEARCH_ONLY)
+        query = ""
     rows = selectors.candidates_for(user, query)
     form = CandidateForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():

@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -11,8 +10,10 @@ from rest_framework.request import Request
 from lindung.core.api import GeoJSONRenderer
 from lindung.core.permissions import HasCapability
 from lindung.core.roles import Capability
+from lindung.core.viewsets import ReadOnlyViewSet
 from lindung.regions import selectors
 from lindung.regions.filters import MinimumWageFilter, RegionFilter, WorkerPopulationFilter
+from lindung.regions.models import MinimumWage, Region, WorkerPopulation
 from lindung.regions.serializers import (
     MinimumWageSerializer,
     RegionDetailSerializer,
@@ -23,10 +24,11 @@ from lindung.regions.serializers import (
 CanViewRegions = HasCapability.of(Capability.VIEW_REGIONS)
 
 
-class RegionViewSet(viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(ReadOnlyViewSet):
     """Kemendagri regions within the caller's scope."""
 
     permission_classes = [CanViewRegions]
+    queryset = Region.objects.none()  # for the schema only; rows come from the selector
     filterset_class = RegionFilter
     lookup_field = "code"
     lookup_value_regex = r"\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?"
@@ -49,10 +51,11 @@ class RegionViewSet(viewsets.ReadOnlyModelViewSet):
         return HttpResponse(body, content_type="application/geo+json")
 
 
-class WorkerPopulationViewSet(viewsets.ReadOnlyModelViewSet):
+class WorkerPopulationViewSet(ReadOnlyViewSet):
     """Published worker-population figures (coverage denominators) with their sources."""
 
     permission_classes = [CanViewRegions]
+    queryset = WorkerPopulation.objects.none()  # for the schema only
     serializer_class = WorkerPopulationSerializer
     filterset_class = WorkerPopulationFilter
 
@@ -60,10 +63,11 @@ class WorkerPopulationViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.populations_for(self.request.user)
 
 
-class MinimumWageViewSet(viewsets.ReadOnlyModelViewSet):
+class MinimumWageViewSet(ReadOnlyViewSet):
     """UMP/UMK per region and year."""
 
     permission_classes = [CanViewRegions]
+    queryset = MinimumWage.objects.none()  # for the schema only
     serializer_class = MinimumWageSerializer
     filterset_class = MinimumWageFilter
 

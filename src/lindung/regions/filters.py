@@ -3,25 +3,17 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lindung.core import regioncodes
-from lindung.core.scope import region_q
+from lindung.core.filters import RegionCodeFilter, YearFilter, filter_within
 from lindung.regions.models import Kind, Level, MinimumWage, Region, WorkerPopulation
-
-
-def _within(queryset: QuerySet, name: str, value: str) -> QuerySet:
-    if not regioncodes.is_valid_code(value):
-        return queryset.none()
-    return queryset.filter(region_q("", [value]))
 
 
 class RegionFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(choices=Level.choices)
     kind = django_filters.ChoiceFilter(choices=Kind.choices)
-    parent = django_filters.CharFilter(field_name="parent_id")
-    within = django_filters.CharFilter(method=_within, label=_("Within region code"))
+    parent = RegionCodeFilter(field_name="parent_id")
+    within = RegionCodeFilter(method=filter_within, label=_("Within region code"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
     is_active = django_filters.BooleanFilter()
 
@@ -31,10 +23,10 @@ class RegionFilter(django_filters.FilterSet):
 
 
 class WorkerPopulationFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(field_name="region_id")
-    within = django_filters.CharFilter(method=_within, label=_("Within region code"))
+    region = RegionCodeFilter(field_name="region_id")
+    within = RegionCodeFilter(method=filter_within, label=_("Within region code"))
     kind = django_filters.CharFilter(field_name="kind_id")
-    year = django_filters.NumberFilter(field_name="reference_date", lookup_expr="year")
+    year = YearFilter(field_name="reference_date", lookup_expr="year")
 
     class Meta:
         model = WorkerPopulation
@@ -42,8 +34,9 @@ class WorkerPopulationFilter(django_filters.FilterSet):
 
 
 class MinimumWageFilter(django_filters.FilterSet):
-    region = django_filters.CharFilter(field_name="region_id")
-    within = django_filters.CharFilter(method=_within, label=_("Within region code"))
+    region = RegionCodeFilter(field_name="region_id")
+    within = RegionCodeFilter(method=filter_within, label=_("Within region code"))
+    year = YearFilter(field_name="year")
 
     class Meta:
         model = MinimumWage

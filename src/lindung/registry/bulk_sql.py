@@ -21,7 +21,7 @@ from typing import Any
 
 from lindung.core import regioncodes
 from lindung.core.imports import cells
-from lindung.core.imports.cells import CellError
+from lindung.core.imports.cells import BAD_TEXT_RE2, CellError
 from lindung.core.nik import (
     BIRTH_DATE_MISMATCH,
     SEX_MISMATCH,
@@ -32,8 +32,13 @@ from lindung.core.nik import (
 from lindung.registry.importers import (
     DEFAULT_FUNDING,
     DEFAULT_PROGRAMMES,
+    END_REASON_MAX,
     FUNDING,
+    KPJ_MAX,
     LEVEL_COLUMNS,
+    NAME_MAX,
+    OCCUPATION_MAX,
+    PHONE_MAX,
     PROGRAMME_NAMES,
     SEGMENTS,
     SEXES,
@@ -195,11 +200,14 @@ def lookups(importer: Any) -> dict[str, Lookup]:
     }
 
 
-def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[str]]:
+def validate_sql(
+    cells_sql: dict[str, str], today: dt.date, plain_text: bool = False
+) -> tuple[str, list[str]]:
     """SELECT of the stage columns (and the employer's id) for every raw row the SQL can vouch
     for, and their names.
 
-    ``cells_sql`` maps each file column to its SQL expression (``''`` when the file lacks it).
+    ``cells_sql`` maps each file column to its SQL expression (``''`` when the file lacks it);
+    ``plain_text``: the file is known to hold no character ``cells.check_text`` rejects.
     """
     c = dict(cells_sql)
     ref = f"DATE {literal(today.isoformat())}"
@@ -226,10 +234,20 @@ def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[s
         f"{_digits(c['nik'], 16)} AND length({c['nik']}) = 16 AND left({c['nik']}, 2) <> '00' "
         f"AND right({c['nik']}, 4) <> '0000' AND nk.born IS NOT NULL AND rk.known IS NOT NULL"
     )
+    # cells.check_text: no control character or U+FFFD in any cell the import uses.
+    clean_text = (
+        "true"
+        if plain_text
+        else f"NOT regexp_matches(concat({', '.join(c.values())}), {literal(BAD_TEXT_RE2)})"
+    )
     ok = " AND ".join(
         (
+            clean_text,
             nik_ok,
-            f"{c['name']} <> ''",
+            f"{c['name']} <> '' AND length({c['name']}) <= {NAME_MAX}",
+            f"length({c['occupation']}) <= {OCCUPATION_MAX}",
+            f"length({c['phone']}) <= {PHONE_MAX}",
+            f"length({c['end_reason']}) <= {END_REASON_MAX}",
             f"({c['sex']} = '' OR sx.v IS NOT NULL)",
             f"({c['birth_date']} = '' OR bd.v IS NOT NULL)",
             "sg.v IS NOT NULL",
@@ -241,7 +259,7 @@ def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[s
             f"({c['domicile']} = '' OR dm.v IS NOT NULL)",
             f"{work} IS NOT NULL",
             f"({c['programmes']} = '' OR pr.k IS NOT NULL)",
-            _digits(c["kpj"], 20),
+            _digits(c["kpj"], KPJ_MAX),
             "wg.v IS NOT NULL",
             f"({c['funding']} = '' OR fd.v IS NOT NULL)",
         )
@@ -259,12 +277,12 @@ def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[s
         "ord": "r.ord",
         "line": "r.line",
         "nik": c["nik"],
-        "name": f"left({c['name']}, 150)",
+        "name": c["name"],
         "sex": sex,
         "birth_date": birth,
         "domicile_id": "dm.v",
-        "occupation": f"left({c['occupation']}, 100)",
-        "phone": f"left({c['phone']}, 20)",
+        "occupation": c["occupation"],
+        "phone": c["phone"],
         "nik_warnings": f"left({warnings}, 200)",
         **{
             f"p_{col}": f"CASE WHEN dm.v IS NOT NULL THEN dm.{col} ELSE {work_region(col)} END"
@@ -278,7 +296,7 @@ def validate_sql(cells_sql: dict[str, str], today: dt.date) -> tuple[str, list[s
         "work_region_id": work,
         "start_date": "sd.v",
         "end_date": f"CASE WHEN {c['end_date']} <> '' THEN ed.v END",
-        "end_reason": f"left({c['end_reason']}, 60)",
+        "end_reason": c["end_reason"],
         "funding": f"CASE WHEN {c['funding']} <> '' THEN fd.v "
         f"ELSE CASE sg.v {funding_default} END END",
         **{f"m_{col}": work_region(col) for col in LEVEL_COLUMNS},

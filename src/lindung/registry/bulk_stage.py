@@ -9,9 +9,11 @@ the rejections.
    once (bulk_sql.py), into small tables.
 3. Validate: one statement joins them and keeps every row the SQL can vouch for; every other
    row goes to ``ParticipantImporter.parse_row``, which gives the row or the row path's reject.
-4. File-wide rules: a second good row with the same (KPJ, start date) is rejected naming the
-   first; a person on several rows takes the data of its first row; each row notes the first
-   good row of its person (``person_ord``), whose position keys a new person in an initial load.
+4. File-wide rules: a later row of a NIK whose name, sex or birth date differs from the
+   NIK's first good row is rejected naming that row; then a second good row with the same
+   (KPJ, start date) is rejected naming the first; a person on several rows takes the data of
+   its first row; each row notes the first good row of its person (``person_ord``), whose
+   position keys a new person in an initial load.
 """
 
 # SQL built from constants and catalog names only; cell values are never in the text.
@@ -28,10 +30,10 @@ from typing import TYPE_CHECKING, Any
 
 from lindung.core.imports import columnar
 from lindung.core.imports.cells import CellError
-from lindung.core.imports.pipeline import duplicate, rejection
+from lindung.core.imports.pipeline import duplicate, parse_checked, rejection
 from lindung.core.imports.reader import Table
 from lindung.registry import bulk_sql
-from lindung.registry.importers import PERSON_FIELDS
+from lindung.registry.importers import IDENTITY, PERSON_FIELDS, identity_conflict
 
 if TYPE_CHECKING:
     from lindung.registry.importers import ParticipantImporter
@@ -81,6 +83,7 @@ class ParticipantStage:
             ("employer_id", "bigint"),
         )
         self.python_rows = 0
+        self.plain_text = False  # no cell can hold what cells.check_text rejects
         self.duck: Any = None
 
     def _step(self, name: str) -> Any:
@@ -105,13 +108,16 @@ class ParticipantStage:
     def prepare(self, table: Table) -> int:
         """Stage, validate and apply the file-wide rules; returns the number of rows read."""
         duck = self.duck
+        info: dict[str, Any] = {}
         with self._step("stage"):
-            total = columnar.stage(duck, table, self.mapping)
+            total = columnar.stage(duck, table, self.mapping, info)
+        self.plain_text = info["plain_text"]
         with self._step("validate: lookups"):
             self._lookups()
         with self._step("validate: rows"):
             self._validate(total)
         with self._step("file-wide rules"):
+            self._identity_conflicts()
             self._duplicates()
             self._first_person()
             # The first good row of each person: its position keys a new person (bulk.py).
@@ -168,7 +174,7 @@ class ParticipantStage:
         cells = {
             c.name: (f"r.c_{c.name}" if c.name in self.mapping else "''") for c in self.imp.columns
         }
-        select, names = bulk_sql.validate_sql(cells, self.imp.today)
+        select, names = bulk_sql.validate_sql(cells, self.imp.today, self.plain_text)
         assert tuple(names) == tuple(n for n, _ in self.columns), names
         duck.execute(f"CREATE TABLE rows AS {select}")
         self._table("rejects", REJECT_COLUMNS, REJECT_DUCK_TYPES, [])
@@ -188,7 +194,7 @@ class ParticipantStage:
         for ord_, line, *values in fetched:
             raw = dict(zip(names, values, strict=True))
             try:
-                row = self.imp.parse_row(raw)
+                row = parse_checked(self.imp.parse_row, raw)
             except CellError as exc:
                 r = rejection(self.imp, line, raw, exc)
                 rejects.append((ord_, r.line, r.column, r.value, r.reason))
@@ -204,6 +210,41 @@ class ParticipantStage:
         self._append("rejects", REJECT_COLUMNS, REJECT_DUCK_TYPES, rejects)
 
     # File-wide rules -------------------------------------------------------------------------
+
+    def _identity_conflicts(self) -> None:
+        """A later good row of a NIK that states another name, sex or birth date than the
+        NIK's first good row is rejected (as ``ParticipantImporter.parse`` does), naming the
+        first differing column and the first row's line; it then takes part in no other rule."""
+        differs = [f"r.{field} IS DISTINCT FROM f.{field}" for field, _ in IDENTITY]
+        which = " ".join(
+            f"WHEN {d} THEN {columnar.literal(column)}"
+            for d, (_, column) in zip(differs, IDENTITY, strict=True)
+        )
+        found = self.duck.execute(
+            f"SELECT r.ord, f.line, CASE {which} END FROM rows r JOIN (SELECT nik, min(ord) AS "
+            "ord FROM rows GROUP BY nik HAVING count(*) > 1) m ON m.nik = r.nik "
+            f"JOIN rows f ON f.ord = m.ord WHERE r.ord <> f.ord AND ({' OR '.join(differs)}) "
+            "ORDER BY r.ord"
+        ).fetchall()
+        if not found:
+            return
+        names = list(self.mapping)
+        ords = [ord_ for ord_, _, _ in found]
+        cells = {
+            ord_: (line, dict(zip(names, values, strict=True)))
+            for ord_, line, *values in self.duck.execute(
+                f"SELECT ord, line, {', '.join(f'c_{n}' for n in names)} FROM raw "
+                "WHERE ord IN (SELECT unnest(?::bigint[]))",
+                [ords],
+            ).fetchall()
+        }
+        rejects = []
+        for ord_, first, column in found:
+            line, raw = cells[ord_]
+            r = rejection(self.imp, line, raw, identity_conflict(column, first))
+            rejects.append((ord_, r.line, r.column, r.value, r.reason))
+        self._reject(rejects)
+        self.duck.execute("DELETE FROM rows WHERE ord IN (SELECT unnest(?::integer[]))", [ords])
 
     def _duplicates(self) -> None:
         """A second good row with the same (KPJ, start date) is rejected, naming the first."""

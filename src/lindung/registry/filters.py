@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lindung.core import regioncodes
-from lindung.core.scope import region_q
+from lindung.core.api import NIK_IN_URL
+from lindung.core.filters import DateFilter, IntegerFilter, RegionCodeFilter, filter_within
 from lindung.registry.models import (
     Employer,
     EmployerStatus,
@@ -47,11 +47,12 @@ def validate_person_query(value: str) -> None:
         raise ValidationError(_("Type at least 3 letters of the name."), code="name_length")
 
 
-def _within(queryset: QuerySet, name: str, value: str) -> QuerySet:
-    """Rows inside a region subtree, by equality on the row's own level column."""
-    if not regioncodes.is_valid_code(value):
-        return queryset.none()
-    return queryset.filter(region_q("", [value]))
+def validate_name_query(value: str) -> None:
+    """A search in a URL (a GET list) is by name only: a NIK, or a part of one, goes in a POST
+    body."""
+    if re.fullmatch(r"[0-9]+", value) or NIK_PATTERN.search(value):
+        raise ValidationError(NIK_IN_URL, code="nik_in_url")
+    validate_person_query(value)
 
 
 class _Styled(django_filters.FilterSet):
@@ -75,7 +76,7 @@ class EmployerFilter(_Styled):
         choices=[(str(i), str(i)) for i in range(1, 6)], label=_("Risk class")
     )
     status = django_filters.ChoiceFilter(choices=EmployerStatus.choices, label=_("Status"))
-    within = django_filters.CharFilter(method=_within, label=_("Within region code"))
+    within = RegionCodeFilter(method=filter_within, label=_("Within region code"))
 
     class Meta:
         model = Employer
@@ -85,14 +86,16 @@ class EmployerFilter(_Styled):
         return queryset.filter(Q(name__icontains=value) | Q(npp__istartswith=value))
 
 
-class PersonFilter(_Styled):
+class PersonListFilter(_Styled):
+    """The API's GET list: a name search and region filters. A NIK never travels in a URL, so
+    the NIK search is ``PersonFilter`` bound to a POST body (the page's form, the API's
+    ``POST /api/v1/persons/search/``); here a NIK in ``q`` is refused."""
+
     q = django_filters.CharFilter(
-        method="filter_q", validators=[validate_person_query], label=_("NIK or name")
-    )
-    nik = django_filters.CharFilter(
-        field_name="nik",
-        validators=[validate_nik],
-        label=_("NIK (exact)"),
+        field_name="name",
+        lookup_expr="icontains",
+        validators=[validate_name_query],
+        label=_("Name"),
     )
     name = django_filters.CharFilter(
         field_name="name",
@@ -101,10 +104,27 @@ class PersonFilter(_Styled):
         label=_("Name contains"),
     )
     sex = django_filters.ChoiceFilter(choices=Sex.choices, label=_("Sex"))
-    within = django_filters.CharFilter(method=_within, label=_("Domicile within region code"))
+    within = RegionCodeFilter(method=filter_within, label=_("Domicile within region code"))
 
     class Meta:
         model = Person
+        fields = ["q", "name", "sex", "within"]
+
+
+class PersonFilter(PersonListFilter):
+    """Search by NIK (exact, 16 digits), name (at least 3 letters) or ``q`` (either), sex and
+    domicile region; bound to POST data wherever a NIK may be in it."""
+
+    q = django_filters.CharFilter(
+        method="filter_q", validators=[validate_person_query], label=_("NIK or name")
+    )
+    nik = django_filters.CharFilter(
+        field_name="nik",
+        validators=[validate_nik],
+        label=_("NIK (exact)"),
+    )
+
+    class Meta(PersonListFilter.Meta):
         fields = ["q", "nik", "name", "sex", "within"]
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -125,15 +145,15 @@ class PersonFilter(_Styled):
 
 class MembershipFilter(_Styled):
     employer = django_filters.CharFilter(field_name="employer__npp", label=_("Employer NPP"))
-    person = django_filters.NumberFilter(field_name="person_id", label=_("Person"))
+    person = IntegerFilter(field_name="person_id", label=_("Person"))
     segment = django_filters.ChoiceFilter(choices=Segment.choices, label=_("Segment"))
     funding = django_filters.ChoiceFilter(choices=Funding.choices, label=_("Funding"))
-    active_on = django_filters.DateFilter(
+    active_on = DateFilter(
         method="filter_active_on",
         label=_("Active on"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    within = django_filters.CharFilter(method=_within, label=_("Work region within code"))
+    within = RegionCodeFilter(method=filter_within, label=_("Work region within code"))
 
     class Meta:
         model = Membership

@@ -25,7 +25,15 @@ from lindung.core.loading import bilingual
 from lindung.core.models import ImportJob
 from lindung.core.nik import NikError, NikInfo, check_stated, parse_nik
 from lindung.regions.models import Region
-from lindung.registry.models import Employer, EmployerStatus, Funding, Segment, SizeClass
+from lindung.registry.models import (
+    Employer,
+    EmployerStatus,
+    Funding,
+    Membership,
+    Person,
+    Segment,
+    SizeClass,
+)
 
 LEVEL_COLUMNS = tuple(regioncodes.LEVEL_COLUMNS.values())
 SEGMENTS = {
@@ -88,8 +96,44 @@ def _distinct(vendor: str) -> str:
     return "IS DISTINCT FROM" if vendor == "postgresql" else "IS NOT"
 
 
+# Text columns: a longer value is rejected (cells.limited), never cut to fit.
+NAME_MAX = cells.max_length(Person, "name")
+OCCUPATION_MAX = cells.max_length(Person, "occupation")
+PHONE_MAX = cells.max_length(Person, "phone")
+KPJ_MAX = cells.max_length(Membership, "kpj")
+END_REASON_MAX = cells.max_length(Membership, "end_reason")
+EMPLOYER_NAME_MAX = cells.max_length(Employer, "name")
+NPP_MAX = cells.max_length(Employer, "npp")
+NIB_MAX = cells.max_length(Employer, "nib")
+KBLI_MAX = cells.max_length(Employer, "kbli")
+# What a person is, for the rule on a NIK repeated with other data (row field, file column).
+IDENTITY = (("name", "name"), ("sex", "sex"), ("birth_date", "birth_date"))
+IDENTITY_LABELS = {
+    "name": ("nama", "name"),
+    "sex": ("jenis kelamin", "sex"),
+    "birth_date": ("tanggal lahir", "birth date"),
+}
+
+
+def identity_conflict(column: str, first: int) -> CellError:
+    """A later row of a NIK whose name, sex or birth date differs from its first row's."""
+    indonesian, english = IDENTITY_LABELS[column]
+    return CellError(
+        bilingual(
+            f"NIK yang sama sudah ada di baris {first} dengan {indonesian} lain",
+            f"the same NIK is on line {first} with another {english}",
+        ),
+        column,
+    )
+
+
 def parse_identity(
-    importer: Importer, raw: dict[str, str], *, regencies: set[str], today: dt.date
+    importer: Importer,
+    raw: dict[str, str],
+    *,
+    regencies: set[str],
+    today: dt.date,
+    name_max: int = NAME_MAX,
 ) -> tuple[NikInfo, str, str, dt.date, tuple[str, ...]]:
     """NIK, name, sex and birth date of a person row, as every person list reads them: sex and
     birth date default to the NIK's, and a stated value the NIK contradicts is a warning."""
@@ -100,6 +144,7 @@ def parse_identity(
     name = raw["name"]
     if not name:
         raise CellError(bilingual("nama kosong", "name is empty"), "name")
+    importer.cell(raw, "name", cells.limited, name_max)
     c = importer.cell
     sex = c(raw, "sex", cells.choice, SEXES, "sex") if raw.get("sex") else info.sex
     birth = c(raw, "birth_date", cells.date) if raw.get("birth_date") else info.birth_date
@@ -225,11 +270,14 @@ class EmployerImporter(StagedImporter):
             "npp": c(raw, "npp", cells.digits, None, "NPP"),
             "name": raw["name"],
             "nib": c(raw, "nib", cells.digits, None, "NIB") if raw.get("nib") else "",
-            "kbli": raw.get("kbli", "")[:5],
+            "kbli": c(raw, "kbli", cells.limited, KBLI_MAX),
             "village_id": c(raw, "village", cells.region_code, self.villages, "village"),
         }
+        c(raw, "npp", cells.limited, NPP_MAX)
+        c(raw, "nib", cells.limited, NIB_MAX)
         if not row["name"]:
             raise CellError(bilingual("nama kosong", "name is empty"), "name")
+        c(raw, "name", cells.limited, EMPLOYER_NAME_MAX)
         size = raw.get("size_class", "")
         row["size_class"] = c(raw, "size_class", cells.choice, _SIZES, "size class") if size else ""
         risk = raw.get("risk_class", "")
@@ -387,8 +435,9 @@ class ParticipantImporter(StagedImporter):
         self.employer_ids = {npp: pk for npp, _, pk in employers}
         self.today = timezone.localdate()
         # A person repeated on several rows takes the data of its first row in the file, so the
-        # result does not depend on how rows fall into chunks.
-        self.first_person: dict[str, tuple] = {}
+        # result does not depend on how rows fall into chunks; a later row stating another
+        # name, sex or birth date is rejected (identity_conflict). NIK → (line, person).
+        self.first_person: dict[str, tuple[int, tuple]] = {}
 
     def key(self, row: dict[str, Any]) -> str:
         return f"{row['kpj']}|{row['start_date']}"
@@ -417,8 +466,11 @@ class ParticipantImporter(StagedImporter):
     def parse(self, raw: dict[str, str]) -> dict[str, Any]:
         row = self.parse_row(raw)
         person = tuple(row[c] for c in PERSON_FIELDS)
-        first = self.first_person.setdefault(row["nik"], person)
+        line, first = self.first_person.setdefault(row["nik"], (self.line, person))
         if first != person:
+            for field, column in IDENTITY:
+                if row[field] != first[PERSON_FIELDS.index(field)]:
+                    raise identity_conflict(column, line)
             row.update(zip(PERSON_FIELDS, first, strict=True))
         return row
 
@@ -473,19 +525,21 @@ class ParticipantImporter(StagedImporter):
                 bilingual("wilayah kerja tidak diketahui", "work region unknown"), "work_region"
             )
         programmes = self._programmes(raw.get("programmes", ""), segment)
+        kpj = c(raw, "kpj", cells.digits, None, "KPJ")
+        c(raw, "kpj", cells.limited, KPJ_MAX)
         funding_text = raw.get("funding", "")
         default_funding = DEFAULT_FUNDING[segment]
         row = {
             "nik": info.nik,
-            "name": name[:150],
+            "name": name,
             "sex": sex,
             "birth_date": birth,
             "domicile_id": domicile,
-            "occupation": raw.get("occupation", "")[:100],
-            "phone": raw.get("phone", "")[:20],
+            "occupation": c(raw, "occupation", cells.limited, OCCUPATION_MAX),
+            "phone": c(raw, "phone", cells.limited, PHONE_MAX),
             "nik_warnings": ",".join(warnings)[:200],
             **dict(_prefixed_codes("p_", domicile or work)),
-            "kpj": c(raw, "kpj", cells.digits, None, "KPJ"),
+            "kpj": kpj,
             "npp": npp,
             "segment": segment,
             **{p: p in programmes for p in PROGRAMME_NAMES},
@@ -493,7 +547,7 @@ class ParticipantImporter(StagedImporter):
             "work_region_id": work,
             "start_date": start,
             "end_date": end,
-            "end_reason": raw.get("end_reason", "")[:60],
+            "end_reason": c(raw, "end_reason", cells.limited, END_REASON_MAX),
             "funding": c(raw, "funding", cells.choice, FUNDING, "funding")
             if funding_text
             else default_funding,

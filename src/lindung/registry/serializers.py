@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lindung.registry import masking
-from lindung.registry.models import PROGRAMMES, Employer, Membership, Person
+from lindung.registry.models import PROGRAMMES, Employer, Membership, Person, Sex
 
 
 class EmployerSerializer(serializers.ModelSerializer):
@@ -40,7 +39,7 @@ class EmployerDetailSerializer(EmployerSerializer):
     class Meta(EmployerSerializer.Meta):
         fields = [*EmployerSerializer.Meta.fields, "active_workers"]
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field({"type": "object", "nullable": True, "additionalProperties": True})
     def get_active_workers(self, employer: Employer) -> dict[str, Any] | None:
         """Distinct persons active today, per segment and in total (null without the right to
         see persons)."""
@@ -91,7 +90,7 @@ class MembershipSerializer(_RevealAware, serializers.ModelSerializer):
     def get_programmes(self, m: Membership) -> list[str]:
         return [p for p in PROGRAMMES if getattr(m, p)]
 
-    @extend_schema_field(OpenApiTypes.STR)
+    @extend_schema_field({"oneOf": [{"type": "integer"}, {"type": "string"}]})
     def get_wage(self, m: Membership) -> int | str:
         """Rupiah per month when revealed; a one-million band otherwise."""
         return m.wage if self.revealed else masking.wage_band(m.wage)
@@ -145,7 +144,7 @@ class PersonDetailSerializer(PersonSerializer):
     class Meta(PersonSerializer.Meta):
         fields = [*PersonSerializer.Meta.fields, "birth_date", "memberships"]
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field({"type": "string", "format": "date", "nullable": True})
     def get_birth_date(self, p: Person) -> str | None:
         """Only after a reveal; null when masked."""
         return p.birth_date.isoformat() if self.revealed else None
@@ -158,3 +157,25 @@ class PersonDetailSerializer(PersonSerializer):
 
 class RevealRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, help_text="Why the full data is needed")
+
+
+class PersonSearchSerializer(serializers.Serializer):
+    """The body of ``POST /api/v1/persons/search/``: the list's filters, a NIK among them (a
+    NIK never goes in a URL). The view rejects unknown keys."""
+
+    nik = serializers.CharField(
+        required=False, allow_blank=True, max_length=16, help_text="NIK, exactly 16 digits"
+    )
+    q = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="a whole NIK (16 digits) or at least 3 letters of the name",
+    )
+    name = serializers.CharField(
+        required=False, allow_blank=True, max_length=200, help_text="at least 3 letters"
+    )
+    sex = serializers.ChoiceField(choices=Sex.choices, required=False)
+    within = serializers.CharField(
+        required=False, allow_blank=True, max_length=20, help_text="domicile region code"
+    )

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from lindung.core import regioncodes
+from lindung.core import regioncodes, text
 from lindung.core.audit import record_audit
 from lindung.core.models import AuditLog
 from lindung.core.permissions import require_capability
@@ -31,14 +31,23 @@ MAX_REASON_LENGTH = 500
 
 
 def clean_reason(reason: str | None) -> str:
-    """The stated purpose of a reveal or export: required, at most 500 characters."""
+    """The stated purpose of a reveal or export, as the audit row keeps it: required, one line
+    without control characters, a statement (at least 10 characters, 2 words, 5 letters:
+    ``core.text.meaningful_text_error``), at most 500 characters; inner spaces collapsed."""
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("State the reason."), code="required")
+    char = text.find_control_character(reason)
+    if char is not None:
+        raise ValidationError(text.control_character_message(char), code="control_character")
+    reason = text.normalise_spaces(reason)
     if len(reason) > MAX_REASON_LENGTH:
         raise ValidationError(
             _("Keep the reason under %(n)s characters.") % {"n": MAX_REASON_LENGTH}, code="long"
         )
+    problem = text.meaningful_text_error(reason)
+    if problem:
+        raise ValidationError(problem, code="meaningless")
     return reason
 
 

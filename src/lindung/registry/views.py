@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
 from lindung.registry import exports, selectors, services
-from lindung.registry.filters import EmployerFilter, MembershipFilter, PersonFilter, is_nik
+from lindung.registry.filters import (
+    EmployerFilter,
+    MembershipFilter,
+    PersonFilter,
+    PersonListFilter,
+    is_nik,
+)
 from lindung.registry.masking import mask_nik, present_membership, present_person
 from lindung.registry.models import Segment
 
@@ -122,12 +128,14 @@ def person_list(request: HttpRequest) -> HttpResponse:
     history or an access log."""
     user = request.user
     data = request.POST if request.method == "POST" else request.GET
-    filterset = PersonFilter(data, queryset=selectors.persons_for(user))
+    # A GET (a link, the pager) searches names only and refuses a NIK in its URL.
+    filter_class = PersonFilter if request.method == "POST" else PersonListFilter
+    filterset = filter_class(data, queryset=selectors.persons_for(user))
     page = KeysetPage([], "", None)
     nik = None
     if filterset.is_valid():
         page = keyset_page(filterset.qs, data.get("after", ""), "pk")
-        nik = filterset.looked_up_nik()
+        nik = filterset.looked_up_nik() if filter_class is PersonFilter else None
         if nik is not None:
             found = page.rows[0] if page.rows else None
             services.record_nik_lookup(actor=user, nik=nik, person=found, channel="page")

@@ -95,11 +95,11 @@ def impact(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
     """Certificate of participation (Indonesian), PDF by WeasyPrint."""
-    from weasyprint import HTML  # imported late: it loads Pango
+    from lindung.core.pdf import render_pdf
 
     context = _impact_context(request, pk)
     html = render_to_string("sponsorship/certificate.html", context)
-    reply = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    reply = HttpResponse(render_pdf(html), content_type="application/pdf")
     reply["Content-Disposition"] = f'attachment; filename="sertifikat-csr-{pk}.pdf"'
     return reply
 

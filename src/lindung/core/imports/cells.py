@@ -17,16 +17,85 @@ class CellError(ValueError):
         self.column = column
 
 
+# Characters no cell may hold: C0 controls but the tab (NUL above all: PostgreSQL cannot store
+# it), DEL, C1 controls (mojibake of a wrong code page) and U+FFFD, which the reader puts in
+# place of bytes that are not UTF-8. The same class in DuckDB's (RE2) syntax: bulk_sql.py.
+_BAD_TEXT = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\ufffd]")
+BAD_TEXT_RE2 = r"[\x00-\x08\x0a-\x1f\x7f-\x9f\x{fffd}]"
+# The largest whole number a BIGINT column holds.
+BIGINT_MAX = 2**63 - 1
+
+
+def check_text(raw: dict[str, str]) -> None:
+    """Every cell the import uses is text a database stores as it came: the first cell (in
+    column order) with a control character or an undecodable byte rejects the row."""
+    text = "".join(raw.values())
+    if (text.isprintable() and "\ufffd" not in text) or _BAD_TEXT.search(text) is None:
+        return  # the usual row: one look (every character the class holds is unprintable)
+    for column, value in raw.items():
+        found = _BAD_TEXT.search(value)
+        if found is None:
+            continue
+        char = found.group()
+        if char == "\ufffd":
+            raise CellError(
+                bilingual(
+                    f"kolom {column} bukan teks UTF-8 yang sah (byte tak terbaca); "
+                    "simpan ulang berkas sebagai CSV UTF-8",
+                    f"column {column} is not valid UTF-8 text (an undecodable byte); "
+                    "save the file again as CSV UTF-8",
+                ),
+                column,
+            )
+        raise CellError(
+            bilingual(
+                f"karakter kontrol U+{ord(char):04X} di kolom {column}",
+                f"control character U+{ord(char):04X} in column {column}",
+            ),
+            column,
+        )
+
+
+def printable(text: str) -> str:
+    """``text`` with its control characters written as ``\\xNN``, for reports and messages."""
+    return _BAD_TEXT.sub(
+        lambda m: m.group() if m.group() == "\ufffd" else f"\\x{ord(m.group()):02x}", text
+    )
+
+
+def limited(text: str, max_length: int) -> str:
+    """Text that fits its column: a longer value is rejected, never cut."""
+    if len(text) > max_length:
+        raise CellError(
+            bilingual(
+                f"terlalu panjang: {len(text)} karakter (paling banyak {max_length})",
+                f"too long: {len(text)} characters (at most {max_length})",
+            )
+        )
+    return text
+
+
+def max_length(model: type, field: str) -> int:
+    """The ``max_length`` of a model's text field, so the limits follow the models."""
+    return model._meta.get_field(field).max_length
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A cell as a reason quotes it: a long one cut, so the reason keeps both languages."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+$")
 _INTEGER = re.compile(r"^[0-9]+$")
 _DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 
 
 def _scientific(text: str) -> CellError:
+    q = shown(text)
     return CellError(
         bilingual(
-            f"angka dalam notasi ilmiah ({text}): digit hilang, simpan kolom sebagai teks",
-            f"number in scientific notation ({text}): digits lost, store the column as text",
+            f"angka dalam notasi ilmiah ({q}): digit hilang, simpan kolom sebagai teks",
+            f"number in scientific notation ({q}): digits lost, store the column as text",
         )
     )
 
@@ -36,10 +105,11 @@ def digits(text: str, length: int | None = None, label: str = "") -> str:
     if _SCIENTIFIC.match(text):
         raise _scientific(text)
     if text.endswith(".0") and _INTEGER.match(text[:-2]):
+        q = shown(text)
         raise CellError(
             bilingual(
-                f"{label} tersimpan sebagai angka ({text}); simpan kolom sebagai teks",
-                f"{label} was stored as a number ({text}); store the column as text",
+                f"{label} tersimpan sebagai angka ({q}); simpan kolom sebagai teks",
+                f"{label} was stored as a number ({q}); store the column as text",
             )
         )
     if not (_INTEGER.match(text) and text.isascii()):
@@ -63,6 +133,8 @@ def rupiah(text: str) -> int:
         cleaned = cleaned.replace(".", "").replace(",", "")
     if not (_INTEGER.match(cleaned) and cleaned.isascii()):
         raise CellError(bilingual("jumlah harus rupiah bulat", "amount must be whole Rupiah"))
+    if len(cleaned) > 19 or int(cleaned) > BIGINT_MAX:
+        raise CellError(bilingual("jumlah terlalu besar", "amount too large"))
     return int(cleaned)
 
 
@@ -87,12 +159,11 @@ def date(text: str) -> dt.date:
 
 def region_code(text: str, known: set[str], level: str | None = None) -> str:
     """A Kemendagri code that exists; spots codes Excel turned into numbers (18.10 → 18.1)."""
+    q = shown(text)
     if text in known:
         if level and regioncodes.level_of(text) != level:
             raise CellError(
-                bilingual(
-                    f"kode {text} bukan tingkat {level}", f"code {text} is not at level {level}"
-                )
+                bilingual(f"kode {q} bukan tingkat {level}", f"code {q} is not at level {level}")
             )
         return text
     parts = text.split(".")
@@ -101,24 +172,21 @@ def region_code(text: str, known: set[str], level: str | None = None) -> str:
         if padded in known or any(len(p) == 1 for p in parts[1:]):
             raise CellError(
                 bilingual(
-                    f"kode wilayah {text} dirusak spreadsheet (mungkin {padded}); "
+                    f"kode wilayah {q} dirusak spreadsheet (mungkin {shown(padded)}); "
                     "simpan kolom sebagai teks",
-                    f"region code {text} was mangled by a spreadsheet (probably {padded}); "
+                    f"region code {q} was mangled by a spreadsheet (probably {shown(padded)}); "
                     "store the column as text",
                 )
             )
-    raise CellError(
-        bilingual(f"kode wilayah tidak dikenal: {text}", f"unknown region code: {text}")
-    )
+    raise CellError(bilingual(f"kode wilayah tidak dikenal: {q}", f"unknown region code: {q}"))
 
 
 def choice(text: str, mapping: dict[str, str], label: str) -> str:
     key = text.strip().lower()
     if key in mapping:
         return mapping[key]
+    q = shown(text)
     allowed = ", ".join(sorted({v for v in mapping.values()}))
     raise CellError(
-        bilingual(
-            f"{label} tidak dikenal: {text} ({allowed})", f"unknown {label}: {text} ({allowed})"
-        )
+        bilingual(f"{label} tidak dikenal: {q} ({allowed})", f"unknown {label}: {q} ({allowed})")
     )

@@ -23,6 +23,7 @@ check fails, the reader's own rows go to DuckDB through a CSV file instead: slow
 from __future__ import annotations
 
 import csv
+import io
 import mmap
 import tempfile
 from typing import Any
@@ -58,11 +59,22 @@ def _trimmed(column: str, trim: str) -> str:
     return f"trim({cell}, {literal(WHITESPACE)})"
 
 
-def stage(duck: duckdb.DuckDBPyConnection, table: Table, mapping: dict[str, int]) -> int:
+def stage(
+    duck: duckdb.DuckDBPyConnection,
+    table: Table,
+    mapping: dict[str, int],
+    info: dict[str, Any] | None = None,
+) -> int:
     """Create ``raw`` (ord, line, c_<column> for every mapped column) holding the file's
-    non-blank rows in order, ``ord`` from 0; returns the number of rows."""
+    non-blank rows in order, ``ord`` from 0; returns the number of rows.
+
+    ``info["plain_text"]`` tells whether no cell can hold a character ``cells.check_text``
+    rejects: DuckDB read the file itself (so it is UTF-8) and its bytes hold no control
+    character but tab and line ends, and no U+FFFD."""
     duck.execute("SET enable_progress_bar = false")
     trim = _read_whole(duck, table) if table.path and table.delimiter else None
+    if info is not None:
+        info["plain_text"] = trim is not None and _plain_text(table)
     if trim is None:
         _read_rows(duck, table, mapping)
     else:
@@ -110,6 +122,35 @@ def _read_whole(duck: duckdb.DuckDBPyConnection, table: Table) -> str | None:
         duck.execute("DROP TABLE file")
         return None
     return trim
+
+
+# Bytes no cell of a plain-text file holds: C0 controls but tab, LF and CR, and DEL.
+_CONTROL_BYTES = [b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D)] + [0x7F]
+
+
+def _plain_text(table: Table) -> bool:
+    """Whether the (UTF-8) file's bytes hold no C0 control but tab and line ends, no DEL,
+    no C1 control (C2 80–C2 9F) and no U+FFFD (EF BF BD). Line ends are no cell's: DuckDB
+    read one record per physical line."""
+    assert table.path is not None
+    with open(table.path, "rb") as fh:
+        if fh.seek(0, 2) == 0:
+            return True
+        with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return _no_control_bytes(data)
+
+
+def _no_control_bytes(data: Any) -> bool:
+    """(Its arrays are gone when it returns, so the mmap can close.)"""
+    raw = np.frombuffer(data, dtype=np.uint8)
+    lookup = np.zeros(256, dtype=bool)
+    lookup[_CONTROL_BYTES] = True
+    if lookup[raw].any() or data.find(b"\xef\xbf\xbd") >= 0:
+        return False
+    if data.find(b"\xc2") >= 0:
+        after = raw[np.minimum(np.flatnonzero(raw == 0xC2) + 1, len(raw) - 1)]
+        return not ((after >= 0x80) & (after <= 0x9F)).any()
+    return True
 
 
 def _physical_lines(data: Any) -> int:
@@ -167,12 +208,16 @@ def _read_rows(duck: duckdb.DuckDBPyConnection, table: Table, mapping: dict[str,
     """The reference reader's rows (stripped, mapped cells) through a CSV file into ``raw``."""
     names = list(mapping)
     width = max(mapping.values()) + 1
+    longest = MAX_LINE_BYTES  # DuckDB's default longest line; a longer cell raises it
     with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", encoding="utf-8") as out:
         writer = csv.writer(out, lineterminator="\n")  # one line ending, as DuckDB wants
         for ord_, (line, cells) in enumerate(table.rows):
             if len(cells) < width:  # a short row: missing cells are empty, as in the loop
                 cells = [*cells, *([""] * (width - len(cells)))]
-            writer.writerow([ord_, line, *(cells[mapping[n]].strip() for n in names)])
+            record = [ord_, line, *(cells[mapping[n]].strip() for n in names)]
+            writer.writerow(record)
+            if sum(len(c) for c in record[2:]) * 8 > longest:  # at most 4 bytes, quotes doubled
+                longest = max(longest, _line_bytes(record) + 1024)
         out.flush()
         columns = ", ".join(
             ["'ord': 'BIGINT'", "'line': 'BIGINT'", *(f"'c_{n}': 'VARCHAR'" for n in names)]
@@ -182,5 +227,15 @@ def _read_rows(duck: duckdb.DuckDBPyConnection, table: Table, mapping: dict[str,
             f"CREATE TABLE raw AS SELECT ord, line, {cells} "
             f"FROM read_csv({literal(out.name)}, delim = ',', quote = '\"', escape = '\"', "
             f"header = false, auto_detect = false, strict_mode = true, "
-            f"columns = {{{columns}}}) ORDER BY ord"
+            f"max_line_size = {int(longest)}, columns = {{{columns}}}) ORDER BY ord"
         )
+
+
+MAX_LINE_BYTES = 2_097_152
+
+
+def _line_bytes(record: list) -> int:
+    """The bytes of ``record`` as a CSV line."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(record)
+    return len(buffer.getvalue().encode("utf-8"))

@@ -9,7 +9,9 @@ job from its last committed chunk, and one audit row per job.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,13 +22,55 @@ from django.utils import timezone
 
 from lindung.core.audit import record_audit
 from lindung.core.db import refresh_planner_statistics
-from lindung.core.imports.cells import CellError
+from lindung.core.imports import locks, uploads
+from lindung.core.imports.cells import CellError, check_text, printable
 from lindung.core.imports.reader import Table, normalise_header, open_table
 from lindung.core.loading import LoadError, bilingual, file_sha256
 from lindung.core.models import ImportJob, ImportRejection, ImportState
 from lindung.core.nik import mask_nik
 
+log = logging.getLogger(__name__)
 Progress = Callable[[int], None] | None
+
+
+class ImportBusy(LoadError):
+    """Another process is running the job of this file: the caller is refused, the job is not
+    touched."""
+
+    def __init__(self, job: ImportJob) -> None:
+        self.job = job
+        super().__init__(
+            bilingual(
+                f"berkas ini sedang diimpor (impor #{job.pk}); tunggu sampai selesai, "
+                "lalu lihat hasilnya di halaman impor itu",
+                f"this file is being imported now (import #{job.pk}); wait until it ends "
+                "and see its result on that import's page",
+            )
+        )
+
+
+def failure_message(exc: BaseException) -> str:
+    """What a job that stopped on an unexpected error says (no detail: it may hold personal
+    data; the log has the traceback)."""
+    if not isinstance(exc, Exception):
+        return uploads.interrupted_message()
+    return bilingual(
+        f"impor berhenti karena kesalahan tak terduga ({type(exc).__name__}); baris yang sudah "
+        "tersimpan tetap ada, unggah berkas yang sama lagi untuk melanjutkan",
+        f"the import stopped on an unexpected error ({type(exc).__name__}); rows already "
+        "saved are kept, upload the same file again to continue",
+    )
+
+
+def mark_failed(job_id: int, error: str) -> None:
+    """The job ends ``failed`` with its reason, unless it is done already (an error after the
+    rows are all in, e.g. in a refresh run at commit, does not undo the import)."""
+    try:
+        ImportJob.objects.filter(pk=job_id).exclude(state=ImportState.DONE).update(
+            state=ImportState.FAILED, error=error[:2000], finished_at=timezone.now()
+        )
+    except Exception:  # a broken connection: the job stays as it was, resumable
+        log.exception("could not mark import job %s failed", job_id)
 
 
 @dataclass(frozen=True)
@@ -59,6 +103,8 @@ class Importer:
     present: frozenset[str] = frozenset()
     # Tables whose planner statistics are refreshed after the import.
     analyze_tables: tuple[str, ...] = ()
+    # The line of the row ``parse`` is given (for rules that name an earlier line).
+    line: int = 0
 
     def setup(self) -> None:
         """Load lookups once per run (known regions, employers…)."""
@@ -131,16 +177,49 @@ def _resumable_job(importer: Importer, sha: str, actor_id: int | None) -> Import
     )
 
 
-def start_job(importer: Importer, path: Path, *, actor: Any = None) -> ImportJob:
-    """The job for this file: an unfinished one with the same content is resumed."""
-    sha = file_sha256(path)
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    job = _resumable_job(importer, sha, user.pk if user else None)
+@contextmanager
+def claimed_job(
+    importer: Importer, path: Path, *, actor: Any = None, job: ImportJob | None = None
+) -> Iterator[ImportJob]:
+    """The job for this file, locked for this process until the block ends: an unfinished one
+    with the same content is resumed, else a new one is made. Raises ``ImportBusy`` (changing
+    nothing) while another process runs it."""
     if job is None:
-        job = ImportJob.objects.create(
-            kind=importer.kind, file_name=path.name[:255], file_sha256=sha, actor=user
-        )
-    return job
+        uploads.check_size(path)
+        sha = file_sha256(path)
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        actor_id = user.pk if user else None
+        lock = None
+        try:
+            with locks.serialised(importer.kind, sha, actor_id):
+                job = _resumable_job(importer, sha, actor_id)
+                if job is None:
+                    job = ImportJob.objects.create(
+                        kind=importer.kind, file_name=path.name[:255], file_sha256=sha, actor=user
+                    )
+                lock = locks.JobLock(job.pk)
+                if not lock.acquire():
+                    raise ImportBusy(job)
+        except BaseException:
+            if lock is not None:
+                lock.release()  # (a session lock outlives a failed transaction)
+            raise
+    else:
+        lock = locks.JobLock(job.pk)
+        if not lock.acquire():
+            raise ImportBusy(job)
+        job.refresh_from_db()  # another run may have moved it on before this one got the lock
+    try:
+        yield job
+    finally:
+        lock.release()
+
+
+def start_job(importer: Importer, path: Path, *, actor: Any = None) -> ImportJob:
+    """The job for this file (see ``claimed_job``), not kept locked: the web page starts it
+    here and runs it in another thread, which takes the lock again."""
+    with claimed_job(importer, path, actor=actor) as job:
+        return job
 
 
 def run_import(
@@ -152,20 +231,44 @@ def run_import(
     progress: Progress = None,
     on_total: Callable[[int | None], None] | None = None,
 ) -> ImportJob:
-    job = job or start_job(importer, path, actor=actor)
-    try:
-        table = open_table(path)
-        mapping = map_header(table.header, importer.columns)
-    except LoadError as exc:
-        job.state, job.error, job.finished_at = ImportState.FAILED, str(exc), timezone.now()
-        job.save(update_fields=["state", "error", "finished_at"])
-        raise
+    """Import the file; the job always ends ``done`` or ``failed`` (with a bilingual reason),
+    never left running by an error. Raises what stopped it: ``LoadError`` for a file that
+    cannot be read (``ImportBusy`` when another process runs the job), else the error."""
+    with claimed_job(importer, path, actor=actor, job=job) as job:
+        # (A job found done was finished by the run that held the lock before this one.)
+        if job.state != ImportState.DONE:
+            try:
+                _run(importer, path, job, actor, progress, on_total)
+            except LoadError as exc:
+                mark_failed(job.pk, str(exc))
+                raise
+            except BaseException as exc:
+                log.exception("import job %s stopped", job.pk)
+                mark_failed(job.pk, failure_message(exc))
+                raise
+            job.refresh_from_db()
+    uploads.discard_job_files(job)  # done: the uploaded file is not needed any more
+    return job
+
+
+def _run(
+    importer: Importer,
+    path: Path,
+    job: ImportJob,
+    actor: Any,
+    progress: Progress,
+    on_total: Callable[[int | None], None] | None,
+) -> None:
+    table = open_table(path)
+    mapping = map_header(table.header, importer.columns)
     if job.rows_total is None and table.total is not None:
         ImportJob.objects.filter(pk=job.pk).update(rows_total=table.total)
     if on_total:
         on_total(table.total)
     if job.state == ImportState.FAILED:
-        ImportJob.objects.filter(pk=job.pk).update(state=ImportState.RUNNING, error="")
+        ImportJob.objects.filter(pk=job.pk).update(
+            state=ImportState.RUNNING, error="", finished_at=None
+        )
     if job.last_chunk >= 0 and job.chunk_size:
         importer.chunk_size = job.chunk_size  # resuming: chunk numbers must mean the same rows
     elif job.chunk_size != importer.chunk_size:
@@ -182,8 +285,8 @@ def run_import(
 
     with transaction.atomic():
         job.refresh_from_db()
-        job.state, job.finished_at = ImportState.DONE, timezone.now()
-        job.save(update_fields=["state", "finished_at"])
+        job.state, job.error, job.finished_at = ImportState.DONE, "", timezone.now()
+        job.save(update_fields=["state", "error", "finished_at"])
         record_audit(
             actor=actor,
             action=f"import.{importer.kind}",
@@ -193,7 +296,6 @@ def run_import(
     if job.rows_imported:
         refresh_planner_statistics(importer.analyze_tables)
     importer.finish()
-    return job
 
 
 def rejection(importer: Importer, line: int, raw: dict[str, str], exc: CellError) -> Rejected:
@@ -202,7 +304,34 @@ def rejection(importer: Importer, line: int, raw: dict[str, str], exc: CellError
     value = raw.get(column, "")
     if column in importer.sensitive:
         value = mask_nik(value)
-    return Rejected(line, column, value[:200], exc.reason)
+    return Rejected(line, column, printable(value)[:200], _fitting(exc.reason))
+
+
+def _fitting(reason: str, limit: int = 500) -> str:
+    """A reason that fits its column with both its languages (each half cut if need be)."""
+    if len(reason) <= limit:
+        return reason
+    halves = reason.split(" / ", 1)
+    room = (limit - 3) // len(halves) - 1
+    return " / ".join(h if len(h) <= room else h[:room] + "…" for h in halves)
+
+
+def parse_checked(parse: Callable[[dict[str, str]], Any], raw: dict[str, str]) -> Any:
+    """``parse(raw)`` after the checks every cell passes (no control character, UTF-8 text);
+    a value no parser foresaw rejects its row instead of stopping the file."""
+    check_text(raw)
+    try:
+        return parse(raw)
+    except CellError:
+        raise
+    except (ValueError, ArithmeticError) as exc:
+        log.warning("unforeseen value in an import row: %s", type(exc).__name__)
+        raise CellError(
+            bilingual(
+                f"baris tidak dapat dibaca ({type(exc).__name__})",
+                f"the row cannot be read ({type(exc).__name__})",
+            )
+        ) from None
 
 
 def duplicate(line: int, key: str, first: int) -> Rejected:
@@ -226,8 +355,9 @@ def _run_rows(
     for line, cells in table.rows:
         lines += 1
         raw = {name: (cells[i].strip() if i < len(cells) else "") for name, i in mapping.items()}
+        importer.line = line
         try:
-            row = importer.parse(raw)
+            row = parse_checked(importer.parse, raw)
         except CellError as exc:
             rejected.append(rejection(importer, line, raw, exc))
         else:

@@ -14,28 +14,33 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
-from lindung.core.imports.pipeline import Importer, run_import
+from lindung.core.imports.pipeline import (
+    ImportBusy,
+    Importer,
+    failure_message,
+    mark_failed,
+    run_import,
+)
 from lindung.core.loading import LoadError
 from lindung.core.middleware import request_id_bound
-from lindung.core.models import ImportJob, ImportState
+from lindung.core.models import ImportJob
 
 log = logging.getLogger(__name__)
 
 
 def _run(importer: Importer, path: Path, job_id: int, actor: Any, request_id: str) -> None:
     with request_id_bound(request_id):
-        job = ImportJob.objects.get(pk=job_id)
         try:
+            job = ImportJob.objects.get(pk=job_id)
             run_import(importer, path, actor=actor, job=job)
+        except ImportBusy:
+            pass  # another process runs this job; its page shows that run
         except LoadError:
             pass  # the pipeline stored the reason on the job
         except Exception as exc:  # a crash must still show on the job page
             log.exception("import job %s failed", job_id)
-            ImportJob.objects.filter(pk=job_id).update(
-                state=ImportState.FAILED, error=type(exc).__name__, finished_at=timezone.now()
-            )
+            mark_failed(job_id, failure_message(exc))
         finally:
             if threading.current_thread() is not threading.main_thread():
                 connection.close()

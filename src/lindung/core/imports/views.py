@@ -1,25 +1,53 @@
 from __future__ import annotations
 
+import contextlib
 import io
-import uuid
 from pathlib import Path
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from lindung.core.audit import record_audit
-from lindung.core.imports import kinds, runner
+from lindung.core.imports import kinds, runner, uploads
+from lindung.core.imports.cells import printable
 from lindung.core.imports.pipeline import start_job
 from lindung.core.imports.reports import write_reject_report
 from lindung.core.imports.selectors import import_job_for, import_jobs_for
+from lindung.core.loading import LoadError
 
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
+# Room for the multipart envelope and the other fields around the file.
+ENVELOPE_BYTES = 64 * 1024
+
+
+def too_large_message() -> str:
+    return _g("The file is larger than %(limit)s; split it into smaller files.") % {
+        "limit": filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)
+    }
+
+
+class UploadSizeLimit(FileUploadHandler):
+    """Stops taking an uploaded file once it passes ``IMPORT_MAX_UPLOAD_BYTES``: the rest of
+    it is read and dropped, never written to disk."""
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        if start + len(raw_data) > settings.IMPORT_MAX_UPLOAD_BYTES:
+            self.request.import_upload_too_large = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 class UploadForm(forms.Form):
@@ -34,6 +62,8 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in ALLOWED_SUFFIXES:
             raise forms.ValidationError(_("Only CSV or XLSX files can be imported."))
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_large_message())
         return upload
 
 
@@ -41,27 +71,54 @@ class UploadForm(forms.Form):
 def index(request: HttpRequest) -> HttpResponse:
     jobs = import_jobs_for(request.user)[:50]
     form = UploadForm(user=request.user)
-    return render(request, "imports/index.html", {"jobs": jobs, "form": form})
+    return render(request, "imports/index.html", _context(jobs, form))
 
 
+def _context(jobs: Any, form: UploadForm) -> dict[str, Any]:
+    return {"jobs": jobs, "form": form, "max_upload": settings.IMPORT_MAX_UPLOAD_BYTES}
+
+
+@csrf_exempt  # checked by _upload, once the size limit is in place (Django's recipe)
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
     jobs = import_jobs_for(request.user)[:50]  # refuses users who may import nothing
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared > settings.IMPORT_MAX_UPLOAD_BYTES + ENVELOPE_BYTES:
+        form = UploadForm({}, user=request.user)  # the body is not read at all
+        form.is_valid()
+        form.errors.clear()
+        form.add_error(None, too_large_message())
+        return render(request, "imports/index.html", _context(jobs, form), status=413)
+    # (Once the body is read, handlers cannot change: the form still checks the size.)
+    with contextlib.suppress(AttributeError):
+        request.upload_handlers.insert(0, UploadSizeLimit(request))
+    return _upload(request, jobs)
+
+
+@csrf_protect
+def _upload(request: HttpRequest, jobs: Any) -> HttpResponse:
     form = UploadForm(request.POST, request.FILES, user=request.user)
+    if getattr(request, "import_upload_too_large", False):
+        form.is_valid()
+        form.errors.pop("file", None)
+        form.add_error("file", too_large_message())
+        return render(request, "imports/index.html", _context(jobs, form), status=413)
     if not form.is_valid():
-        return render(request, "imports/index.html", {"jobs": jobs, "form": form}, status=400)
+        return render(request, "imports/index.html", _context(jobs, form), status=400)
     upload = form.cleaned_data["file"]
-    folder = settings.VAR_DIR / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{uuid.uuid4().hex}{Path(upload.name).suffix.lower()}"
-    with open(path, "wb") as fh:
-        for chunk in upload.chunks():
-            fh.write(chunk)
+    path = uploads.save_upload(upload, Path(upload.name).suffix.lower())
     importer = kinds.importer_for(form.cleaned_data["kind"])
-    job = start_job(importer, path, actor=request.user)
-    if job.file_name != upload.name:
-        job.file_name = upload.name[:255]
+    try:
+        job = start_job(importer, path, actor=request.user)
+    except LoadError as exc:  # the same file is being imported now, or too large
+        path.unlink(missing_ok=True)
+        form.add_error("file", str(exc))
+        return render(request, "imports/index.html", _context(jobs, form), status=409)
+    path = uploads.attach(path, job)
+    name = printable(upload.name)[:255]
+    if job.file_name != name:
+        job.file_name = name
         job.save(update_fields=["file_name"])
     runner.submit(importer, path, job, actor=request.user, request_id=request.request_id)
     return redirect("imports:detail", job_id=job.pk)
@@ -69,13 +126,18 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def detail(request: HttpRequest, job_id: int) -> HttpResponse:
-    return render(request, "imports/detail.html", {"job": import_job_for(request.user, job_id)})
+    job = import_job_for(request.user, job_id)
+    if uploads.fail_interrupted_jobs(job_id=job.pk):
+        job.refresh_from_db()
+    return render(request, "imports/detail.html", {"job": job})
 
 
 @login_required
 def status(request: HttpRequest, job_id: int) -> JsonResponse:
     """Polled by the job page while the import runs."""
     job = import_job_for(request.user, job_id)
+    if uploads.fail_interrupted_jobs(job_id=job.pk):
+        job.refresh_from_db()
     return JsonResponse(job.counts() | {"rows_total": job.rows_total, "error": job.error})
 
 
