@@ -217,6 +217,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per shared choice set, instead of hashed names (KindDfdEnum).
+    "ENUM_NAME_OVERRIDES": {
+        "RegionKindEnum": "lindung.regions.models.Kind",
+        "EmployerStatusEnum": "lindung.registry.models.EmployerStatus",
+        "CaseStepEnum": "lindung.compliance.models.Step",
+        "BillStatusEnum": "lindung.contributions.models.BillStatus",
+        "SelectionRunStatusEnum": "lindung.programmes.models.selection.RunStatus",
+        "ProgrammeStatusEnum": "lindung.programmes.models.plans.ProgrammeStatus",
+    },
 }
 
 LOGGING = {
