@@ -15,18 +15,19 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
 from lindung.core.nik import build_nik
 from tests.cli import LINDUNG, cli_env, copy_db, lindung
-from tests.registry.test_import import D, check_bad_rejections, data_rows
-
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
-EMPLOYERS = SAMPLES / "employers.csv"
-PARTICIPANTS = SAMPLES / "participants.csv"
-BAD = SAMPLES / "participants_bad.csv"
-REGIONS = Path(settings.LINDUNG_REFERENCE_DATA) / "regions_lampung.csv"
-COUNTERS = ("rows_read", "rows_imported", "rows_unchanged", "rows_rejected")
+from tests.registry.test_import import (
+    BAD,
+    COUNTERS,
+    EMPLOYERS,
+    PARTICIPANTS,
+    REGIONS,
+    D,
+    check_bad_rejections,
+    data_rows,
+)
 
 
 @pytest.fixture(scope="module")
