@@ -13,6 +13,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from lindung.accounts.services import create_user
+from lindung.core.nik import mask_nik
 from lindung.core.roles import Role
 from lindung.regions.models import Region
 from lindung.sponsorship.models import Pledge
@@ -77,7 +78,7 @@ def test_pledge_to_matching_to_impact(
     rows = page.locator("#workers tbody tr")
     expect(rows).to_have_count(2)
     body = page.content()
-    assert niks[0] not in body and niks[0][:4] in body
+    assert niks[0] not in body and mask_nik(niks[0]) in body
     page.click("#impact-link")
     expect(page.locator("#workers-matched")).to_have_text("2")
     screenshot(page, "sponsor-impact")
