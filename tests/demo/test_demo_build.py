@@ -65,7 +65,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def built(module_db, data_dir: Path):
     """One small build for the module, rolled back at its end so other modules see no trace.
 
-    It takes 15 s on SQLite and 30 s on PostgreSQL here (the whole small demo: regions,
+    It takes 15 s on SQLite and 30–50 s on PostgreSQL here (the whole small demo: regions,
     boundaries, 27,323 persons with their memberships, programmes, compliance, award), reported
     as the setup of the module's first test; the module's 18 tests share it."""
     return demo_command(data_dir, "--seed", str(SEED))
