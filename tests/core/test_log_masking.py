@@ -54,3 +54,8 @@ def test_other_handlers_still_see_the_record_unchanged() -> None:
     original = record("looked up %s", NIK)
     PersonalDataFormatter().format(original)
     assert original.getMessage() == f"looked up {NIK}"
+
+
+def test_a_floats_digits_are_not_a_nik() -> None:
+    line = PersonalDataFormatter().format(record("took %s s for %s", 0.4140802009997063, NIK))
+    assert "0.4140802009997063" in line and NIK not in line

@@ -9,7 +9,8 @@ import copy
 import logging
 import re
 
-NIK_RUN = re.compile(r"(?<!\d)\d{16,}(?!\d)")
+# Not after a decimal point: a float's fractional digits (timings) are no NIK.
+NIK_RUN = re.compile(r"(?<![\d.])\d{16,}(?!\d)")
 MASK = "****************"
 
 
