@@ -152,7 +152,7 @@ class StrictFilterBackend(DjangoFilterBackend):
 
 
 class CodeCursorPagination(CursorPagination):
-    """Keyset pagination: stable on big tables, no OFFSET scans (DESIGN.md §4 "Big tables").
+    """Keyset pagination: stable on big tables, no OFFSET scans (docs/ARCHITECTURE.md).
 
     A malformed cursor or page size is a 400 with a message (DRF answers 404 for the first and
     silently ignores the second)."""

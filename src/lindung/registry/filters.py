@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from lindung.core.api import NIK_IN_URL
+from lindung.core.api import NIK_IN_URL, NIK_RUN
 from lindung.core.filters import DateFilter, IntegerFilter, RegionCodeFilter, filter_within
 from lindung.registry.models import (
     Employer,
@@ -25,12 +25,11 @@ from lindung.registry.models import (
 )
 from lindung.registry.selectors import active_on
 
-NIK_PATTERN = re.compile(r"[0-9]{16}")
 MIN_NAME_LENGTH = 3
 
 
 def is_nik(value: str) -> bool:
-    return NIK_PATTERN.fullmatch(value) is not None
+    return NIK_RUN.fullmatch(value) is not None
 
 
 def validate_nik(value: str) -> None:
@@ -50,7 +49,7 @@ def validate_person_query(value: str) -> None:
 def validate_name_query(value: str) -> None:
     """A search in a URL (a GET list) is by name only: a NIK, or a part of one, goes in a POST
     body."""
-    if re.fullmatch(r"[0-9]+", value) or NIK_PATTERN.search(value):
+    if re.fullmatch(r"[0-9]+", value) or NIK_RUN.search(value):
         raise ValidationError(NIK_IN_URL, code="nik_in_url")
     validate_person_query(value)
 
