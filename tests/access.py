@@ -35,6 +35,8 @@ REGION_VIEWERS = {
 }
 LOGGED_IN = set(Role.values)
 
+WRITE_METHODS = {"post", "put", "patch", "delete"}
+
 Kwargs = Callable[[dict[str, Any]], dict[str, Any]]
 
 
@@ -66,6 +68,13 @@ class Route:
     scoped: bool = False
     # The same route on a record outside the regency officer's scope.
     foreign: Kwargs | None = None
+    # Writes only: the audit actions (members of an app's AuditAction) one accepted request
+    # leaves; () when the request as listed is refused even for a role allowed to write.
+    audits: tuple[str, ...] | None = None
+
+    @property
+    def writes(self) -> bool:
+        return self.method in WRITE_METHODS
 
     @property
     def id(self) -> str:

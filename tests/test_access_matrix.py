@@ -8,14 +8,15 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
 from lindung.accounts.models import OrganisationKind
 from lindung.award.models import Entry
 from lindung.contributions.models import Bill, BillLine
-from lindung.core.audit import record_audit
-from lindung.core.models import ImportJob
+from lindung.core.audit import AuditAction, audit_actions, record_audit
+from lindung.core.models import AuditLog, ImportJob
 from lindung.core.scope import actor_scope
 from lindung.regions.models import MinimumWage, Region
 from tests.access import ANONYMOUS, ROLES, collect_routes, served_url_names
@@ -30,6 +31,12 @@ from tests.registry.factories import FOREIGN_VILLAGE, registry_world
 from tests.sponsorship.factories import sponsorship_world
 
 ROUTES = collect_routes()
+
+
+class MatrixAudit(AuditAction):
+    """Rows the matrix world writes so the audit log page has something in each region."""
+
+    TOUCH = "test.touch", "test"
 
 
 # Each case runs in its own savepoint over one world built per module (and per xdist worker).
@@ -76,7 +83,7 @@ def access_world(module_db):
     }
     for code in TREE:
         entry = record_audit(
-            actor=None, action="test.touch", object_repr=TREE[code], region_code=code
+            actor=None, action=MatrixAudit.TOUCH, object_repr=TREE[code], region_code=code
         )
         world.setdefault("audit", {})[code] = entry
     world["own_audit"] = world["audit"]["18.71"]
@@ -206,6 +213,34 @@ def test_no_foreign_region_leaks(client, access_world, route, role):
             sees_it = role in {"admin", "province_officer"}
         status = request(client, route, access_world, foreign).status_code
         assert status == (200 if sees_it else 404), (route.id, role, foreign)
+
+
+WRITES = [r for r in ROUTES if r.writes]
+# Answers that mean the write was refused before it reached a service.
+REFUSED = {401, 403, 404, 405}
+# Writes that only change the caller's own session (language, log-out), not a record.
+SESSION_ONLY = {"set_language", "accounts:logout"}
+
+
+def test_every_write_route_declares_its_audit_events():
+    actions = audit_actions()
+    for route in WRITES:
+        assert route.audits is not None, f"{route.id}: declare the audits= it leaves"
+        for action in route.audits:
+            assert action in actions, f"{route.id}: {action} is no AuditAction member"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", WRITES, ids=lambda r: r.id)
+def test_each_write_leaves_exactly_its_audit_events(client, access_world, route, role):
+    """An accepted write leaves the audit rows its service declares; a refused one leaves none."""
+    login(client, access_world, role)
+    before = AuditLog.objects.aggregate(last=Max("id"))["last"] or 0
+    response = request(client, route, access_world)
+    written = sorted(AuditLog.objects.filter(id__gt=before).values_list("action", flat=True))
+    refused = role == ANONYMOUS or response.status_code in REFUSED
+    expected = [] if refused or route.name in SESSION_ONLY else sorted(route.audits or ())
+    assert written == expected, (route.id, role, response.status_code)
 
 
 def test_regency_officer_lists_only_own_regions(client, access_world):

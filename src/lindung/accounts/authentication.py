@@ -18,7 +18,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 
 from lindung.accounts.throttling import FailedTokenThrottle
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 
 
 def token_expires_at(token: Token) -> dt.datetime | None:

@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 from lindung.accounts.models import Organisation, User
 from lindung.core import regioncodes
 from lindung.core.audit import record_audit, snapshot
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.permissions import user_role
 from lindung.core.roles import REGION_ROLES, Role
 from lindung.core.text import control_character_message, find_control_character

@@ -21,7 +21,7 @@ from rest_framework import throttling
 from rest_framework.exceptions import Throttled
 from rest_framework.settings import api_settings
 
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 
 
 def throttled(wait_seconds: float) -> Throttled:

@@ -17,7 +17,7 @@ from rest_framework.authtoken.models import Token
 
 from lindung.accounts import selectors, services
 from lindung.accounts.authentication import token_expired, token_expires_at
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.permissions import user_role
 from lindung.core.roles import Role
 

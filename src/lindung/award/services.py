@@ -41,7 +41,7 @@ from lindung.award.models import (
     next_stage,
 )
 from lindung.core.audit import acting_user, record_audit, snapshot
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.permissions import has_capability
 from lindung.core.roles import Capability, Role
 from lindung.regions.models import Region

@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from lindung.compliance.models import BusinessEntry
 from lindung.core import regioncodes
+from lindung.core.i18n import bilingual
 from lindung.core.imports import cells
 from lindung.core.imports.cells import CellError
 from lindung.core.imports.pipeline import Column, Importer
-from lindung.core.loading import bilingual
 from lindung.regions.models import Region
 
 VALUE_FIELDS = (

@@ -33,7 +33,7 @@ from django.utils.safestring import mark_safe
 
 from lindung.compliance import conf
 from lindung.compliance.models import Case, Check, Letter, LetterTemplate
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.pdf import render_pdf
 from lindung.regions.models import Region
 

@@ -38,7 +38,7 @@ from lindung.compliance.models import (
     Step,
 )
 from lindung.core.audit import record_audit
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.scope import region_q
 from lindung.registry.models import Employer
 

@@ -60,7 +60,7 @@ from lindung.contributions.models import (
 )
 from lindung.contributions.results import CalculationError
 from lindung.core.audit import record_audit
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.months import month_end
 from lindung.registry.models import Membership, Segment
 from lindung.registry.selectors import active_on

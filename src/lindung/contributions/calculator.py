@@ -45,7 +45,7 @@ from lindung.contributions.results import (
     percent_text,
     round_rupiah,
 )
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 
 HUNDRED = Decimal(100)
 DEFAULT_PROGRAMMES = {

@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from lindung.contributions.models import Bill, BillStatus
 from lindung.core.filters import MAX_YEAR, MIN_YEAR
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 
 
 def parse_month(value: str) -> dt.date:

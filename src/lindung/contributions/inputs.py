@@ -14,7 +14,7 @@ from typing import Any
 
 from lindung.contributions.models import RateSegment
 from lindung.contributions.results import CalculationError
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 
 # Fields each segment uses (in the order forms show them); "month"/"segment" are always used.
 SEGMENT_FIELDS: dict[str, tuple[str, ...]] = {

@@ -35,7 +35,8 @@ from lindung.contributions.models import (
     RateSegment,
 )
 from lindung.core.audit import record_audit
-from lindung.core.loading import LoadResult, bilingual, file_sha256, read_csv, sync_rows
+from lindung.core.i18n import bilingual
+from lindung.core.loading import LoadResult, file_sha256, read_csv, sync_rows
 from lindung.regions.models import Confidence
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"

@@ -32,7 +32,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 
 # A NIK is 16 digits; any such run in a URL is treated as one.
 NIK_RUN = re.compile(r"[0-9]{16}")

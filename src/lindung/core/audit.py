@@ -1,4 +1,9 @@
-"""Audit rows, written by services inside their own transaction (DESIGN.md §8 "Audit")."""
+"""Audit rows, written by services inside their own transaction (docs/ARCHITECTURE.md "Audit").
+
+Every action is a member of an app's ``AuditAction`` enumeration (``lindung/<app>/audit.py``), in
+the manner of Zulip's ``AuditLogEventType``: the list of what can be audited is code, typed and
+documented (docs/audit-events.md), never a free string.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,43 @@ from django.db import models
 
 from lindung.core.middleware import current_request_id
 from lindung.core.models import AuditLog
+
+
+class AuditAction(models.TextChoices):
+    """Base of every app's audit actions; the value is stored in ``AuditLog.action``.
+
+    An app declares ``class RegistryAudit(AuditAction): REVEAL = "registry.person.reveal",
+    _("…")``; the label (Indonesian first through i18n) is what the audit log page shows.
+    """
+
+
+def audit_actions() -> dict[str, AuditAction]:
+    """Every declared action by value, from every app's ``audit`` module."""
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if config.name.startswith("lindung."):
+            try:
+                importlib.import_module(f"{config.name}.audit")
+            except ModuleNotFoundError as missing:
+                if missing.name != f"{config.name}.audit":
+                    raise
+    found: dict[str, AuditAction] = {}
+    pending = list(AuditAction.__subclasses__())
+    while pending:
+        enum = pending.pop()
+        pending.extend(enum.__subclasses__())
+        for member in enum:
+            found[member.value] = member
+    return found
+
+
+def action_label(value: str) -> str:
+    """The readable label of a stored action value (the value itself if no longer declared)."""
+    member = audit_actions().get(value)
+    return str(member.label) if member is not None else value
 
 
 def _json_safe(value: Any) -> Any:
@@ -47,7 +89,7 @@ def acting_user(actor: Any) -> Any:
 def record_audit(
     *,
     actor: Any,
-    action: str,
+    action: AuditAction,
     target: models.Model | None = None,
     object_type: str = "",
     object_id: str = "",

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
 from lindung.core import regioncodes
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.scope import region_q
 
 # The range of a 64-bit signed integer: every id and count column fits it.

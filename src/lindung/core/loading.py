@@ -14,14 +14,11 @@ from typing import Any
 
 from django.db import models
 
+from lindung.core.i18n import bilingual
+
 
 class LoadError(Exception):
     """A file that cannot be read at all (missing columns, wrong format)."""
-
-
-def bilingual(indonesian: str, english: str) -> str:
-    """Messages shown to users are Indonesian first, English second."""
-    return f"{indonesian} / {english}"
 
 
 @dataclass(frozen=True)

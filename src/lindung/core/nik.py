@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from time import monotonic
 
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 
 # Structure of a plausible NIK (calendar validity such as 30 Feb is checked by parse_nik only).
 # Usable wherever a regex engine has lookahead, e.g. ``Series.str.fullmatch(WELL_FORMED_PATTERN)``.

@@ -30,7 +30,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.deconstruct import deconstructible
 
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 
 # C0 and DEL; the multi-line set leaves out tab (09), line feed (0A) and carriage return (0D).
 SINGLE_LINE_CONTROL = re.compile("[\x00-\x1f\x7f]")

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from lindung.core.filters import MAX_DATE, MIN_DATE
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.coverage.dimensions import dimensions
 from lindung.regions.models import PopulationKind
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 from lindung.core import regioncodes
 from lindung.core.audit import record_audit
 from lindung.core.db import refresh_planner_statistics
-from lindung.core.loading import LoadResult, bilingual, file_sha256, read_csv, sync_rows
+from lindung.core.i18n import bilingual
+from lindung.core.loading import LoadResult, file_sha256, read_csv, sync_rows
 from lindung.core.months import month_end, month_ends
 from lindung.coverage.facts import mark_stale, refresh_months
 from lindung.coverage.models import CoverageMonth, CoverageTarget, IndicatorPoint

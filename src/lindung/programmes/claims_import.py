@@ -14,10 +14,10 @@ from typing import Any
 from django.utils import timezone
 
 from lindung.core import regioncodes
+from lindung.core.i18n import bilingual
 from lindung.core.imports import cells
 from lindung.core.imports.cells import CellError
 from lindung.core.imports.pipeline import Column
-from lindung.core.loading import bilingual
 from lindung.programmes.enrolment import PrefetchingImporter
 from lindung.programmes.models import Claim, ClaimType
 from lindung.registry.models import Person

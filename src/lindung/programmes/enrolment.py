@@ -20,6 +20,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from lindung.core import regioncodes
+from lindung.core.i18n import bilingual
 from lindung.core.imports import cells
 from lindung.core.imports.cells import CellError
 from lindung.core.imports.pipeline import (
@@ -32,7 +33,6 @@ from lindung.core.imports.pipeline import (
     rejection,
 )
 from lindung.core.imports.reader import Table
-from lindung.core.loading import bilingual
 from lindung.core.models import ImportJob, ImportRejection
 from lindung.core.months import add_months
 from lindung.core.nik import mask_nik

@@ -8,10 +8,10 @@ from typing import Any
 from django.utils import timezone
 
 from lindung.core import regioncodes
+from lindung.core.i18n import bilingual
 from lindung.core.imports import cells
 from lindung.core.imports.cells import CellError
 from lindung.core.imports.pipeline import Column, Importer
-from lindung.core.loading import bilingual
 from lindung.core.nik import mask_nik
 from lindung.programmes.models import Candidate
 from lindung.regions.models import Region

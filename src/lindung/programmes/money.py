@@ -21,7 +21,7 @@ from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
 from lindung.core.audit import record_audit
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.months import month_end, month_index
 from lindung.programmes.models import (
     Enrolment,

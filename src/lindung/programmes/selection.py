@@ -21,7 +21,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from lindung.core.audit import acting_user, record_audit
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.months import add_months
 from lindung.programmes.links import link_candidates
 from lindung.programmes.models import (

@@ -13,7 +13,7 @@ from django.db import transaction
 from lindung.contributions.calculator import calculate_month
 from lindung.contributions.results import CalculationError
 from lindung.core.audit import record_audit
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.programmes.models import (
     ENGINE_FUNDER,
     Funder,

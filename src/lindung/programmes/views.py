@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from lindung.core.audit import record_audit
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
 from lindung.programmes import selectors

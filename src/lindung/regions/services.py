@@ -18,14 +18,8 @@ from django.db import transaction
 
 from lindung.core import regioncodes
 from lindung.core.audit import record_audit
-from lindung.core.loading import (
-    LoadResult,
-    SyncCounts,
-    bilingual,
-    file_sha256,
-    read_csv,
-    sync_rows,
-)
+from lindung.core.i18n import bilingual
+from lindung.core.loading import LoadResult, SyncCounts, file_sha256, read_csv, sync_rows
 from lindung.regions.models import (
     BpsCode,
     Confidence,

@@ -17,11 +17,11 @@ from django.db import connection
 from django.utils import timezone
 
 from lindung.core import regioncodes
+from lindung.core.i18n import bilingual
 from lindung.core.imports import cells
 from lindung.core.imports.cells import CellError
 from lindung.core.imports.pipeline import Column, Importer, Progress
 from lindung.core.imports.reader import Table
-from lindung.core.loading import bilingual
 from lindung.core.models import ImportJob
 from lindung.core.nik import NikError, NikInfo, check_stated, parse_nik
 from lindung.regions.models import Region

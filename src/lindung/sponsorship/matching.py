@@ -24,7 +24,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from lindung.core.audit import acting_user, record_audit
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.months import add_months
 from lindung.core.scope import region_q
 from lindung.programmes.models import (

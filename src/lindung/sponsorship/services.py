@@ -10,7 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from lindung.core.audit import record_audit
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.programmes.models import FunderKind, Programme
 from lindung.programmes.services import create_funder, create_programme, price_package
 from lindung.regions.models import Region, RegionBoundary

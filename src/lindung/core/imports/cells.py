@@ -7,7 +7,7 @@ import datetime as dt
 import re
 
 from lindung.core import regioncodes
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 
 
 class CellError(ValueError):

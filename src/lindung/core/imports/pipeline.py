@@ -22,10 +22,11 @@ from django.utils import timezone
 
 from lindung.core.audit import record_audit
 from lindung.core.db import refresh_planner_statistics
+from lindung.core.i18n import bilingual
 from lindung.core.imports import locks, uploads
 from lindung.core.imports.cells import CellError, check_text, printable
 from lindung.core.imports.reader import Table, normalise_header, open_table
-from lindung.core.loading import LoadError, bilingual, file_sha256
+from lindung.core.loading import LoadError, file_sha256
 from lindung.core.models import ImportJob, ImportRejection, ImportState
 from lindung.core.nik import mask_nik
 

@@ -24,7 +24,8 @@ from pathlib import Path
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 
-from lindung.core.loading import LoadError, bilingual
+from lindung.core.i18n import bilingual
+from lindung.core.loading import LoadError
 
 DELIMITERS = (",", ";", "\t", "|")
 

@@ -33,7 +33,8 @@ from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
-from lindung.core.loading import LoadError, bilingual
+from lindung.core.i18n import bilingual
+from lindung.core.loading import LoadError
 from lindung.core.models import ImportJob, ImportState
 
 log = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from rich.table import Table
 
 from lindung.award import runs, services
 from lindung.award.models import Category, Edition, Result, ScoringRun
-from lindung.core.loading import bilingual
+from lindung.core.i18n import bilingual
 from lindung.core.middleware import request_id_bound
 from lindung.core.scope import SYSTEM
 
