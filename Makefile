@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export LINDUNG_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install demo serve test test-sqlite test-pg lint format messages bench clean
+.PHONY: install demo serve test test-sqlite test-pg lint format messages audit-events bench clean
 
 $(BIN)/lindung: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ test-pg: install
 lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports --no-cache
+
+# docs/audit-events.md lists every audit action of every app (tests/test_architecture.py checks it).
+audit-events: install
+	$(BIN)/python scripts/audit_events.py > docs/audit-events.md
 
 format: install
 	$(BIN)/ruff format src tests bench

@@ -62,9 +62,9 @@ CONSTANT = 5  # every entry 0.00 (a budget nobody has): all get 100
 def build_demo_data(scale: str, seed: int) -> None:
     from django.conf import settings
 
-    from lindung.compliance.demo import ensure_demo_bills, import_business_registry
     from lindung.contributions.services import load_rate_tables
     from lindung.coverage.services import refresh
+    from lindung.demo.compliance import ensure_demo_bills, import_business_registry
     from lindung.demo.plan import make_plan
     from lindung.demo.populations import write_populations
     from lindung.demo.services import ensure_demo_accounts, link_demo_employer
@@ -341,8 +341,8 @@ def main() -> None:
     from django.conf import settings
 
     from lindung.award import runs
-    from lindung.award.demo import demo_edition, ensure_demo_award
     from lindung.award.models import Entry
+    from lindung.demo.award import demo_edition, ensure_demo_award
     from lindung.registry.models import Employer, Membership
 
     files = tempfile.TemporaryDirectory(prefix="lindung-bench-award-files-")

@@ -35,8 +35,8 @@ def main() -> None:
     from django.conf import settings
     from django.db.models import Count
 
-    from lindung.contributions.bills import active_pu_memberships, generate_bills
-    from lindung.contributions.bills import reference_bill_lines as naive
+    from lindung.contributions.bills.generate import active_pu_memberships, generate_bills
+    from lindung.contributions.bills.generate import reference_bill_lines as naive
     from lindung.contributions.models import BillLine
     from lindung.contributions.services import load_rate_tables
     from lindung.demo.plan import make_plan

@@ -89,9 +89,9 @@ def main() -> None:
     from lindung.demo.social_registry import build_social_registry
     from lindung.demo.synthetic import build_registry
     from lindung.programmes.models import Decision, FundedMonth, FunderKind
-    from lindung.programmes.selection import approve_run, run_selection
     from lindung.programmes.selection_sql import Rules, risk_table, selection_select
-    from lindung.programmes.services import create_funder, create_programme, move
+    from lindung.programmes.services.plans import create_funder, create_programme, move
+    from lindung.programmes.services.selection import approve_run, run_selection
     from lindung.regions.models import Region
     from lindung.registry.models import Person
 

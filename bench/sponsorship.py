@@ -44,7 +44,7 @@ def setup(pledges: int, candidates: int, seed: int = 7) -> None:
 
     from lindung.accounts.models import Organisation
     from lindung.programmes.models import Candidate, FundedMonth, SelectionRun
-    from lindung.programmes.services import create_funder, create_programme, move
+    from lindung.programmes.services.plans import create_funder, create_programme, move
     from lindung.regions.models import Region, RegionBoundary
     from lindung.regions.services import load_boundaries
     from lindung.sponsorship.services import add_site, create_pledge, create_sponsor

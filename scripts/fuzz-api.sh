@@ -106,11 +106,11 @@ operations = {
     "/api/v1/regions/{code}/": {"code": regions},
     "/api/v1/regions/{code}/boundaries/": {"code": regions},
     "/api/v1/worker-populations/{id}/": {"id": sample(WorkerPopulation)},
-    "/kepatuhan/api/businesses/{id}/": {"id": sample(BusinessEntry)},
-    "/kepatuhan/api/cases/{id}/": {"id": sample(Case)},
-    "/kepatuhan/api/cases/{id}/move/": {"id": sample(Case)},
-    "/kepatuhan/api/findings/{id}/": {"id": sample(Finding)},
-    "/kepatuhan/api/risks/{id}/": {"id": sample(RiskScore)},
+    "/api/v1/compliance/businesses/{id}/": {"id": sample(BusinessEntry)},
+    "/api/v1/compliance/cases/{id}/": {"id": sample(Case)},
+    "/api/v1/compliance/cases/{id}/move/": {"id": sample(Case)},
+    "/api/v1/compliance/findings/{id}/": {"id": sample(Finding)},
+    "/api/v1/compliance/risks/{id}/": {"id": sample(RiskScore)},
 }
 lines = []
 for n, (path, params) in enumerate(operations.items()):

@@ -1,3 +1,4 @@
+from lindung.accounts.audit import AccountsAudit
 from lindung.core.roles import Role
 from tests.access import LOGGED_IN, REGION_VIEWERS, ROLES, Route, for_roles, statuses
 
@@ -7,10 +8,20 @@ AUDITORS = {Role.ADMIN, Role.AUDITOR}
 
 ROUTES = [
     Route("accounts:login", {**dict.fromkeys(LOGGED_IN, 302), "anonymous": 200}),
-    Route("accounts:logout", dict.fromkeys(ROLES, 302), method="post"),
+    Route("accounts:logout", dict.fromkeys(ROLES, 302), method="post", audits=()),
     Route("accounts:profile", for_roles(LOGGED_IN)),
-    Route("accounts:issue-token", for_roles(LOGGED_IN, ok=302), method="post"),
-    Route("accounts:revoke-token", for_roles(LOGGED_IN, ok=302), method="post"),
+    Route(
+        "accounts:issue-token",
+        for_roles(LOGGED_IN, ok=302),
+        method="post",
+        audits=(AccountsAudit.TOKEN_ISSUE,),
+    ),
+    Route(
+        "accounts:revoke-token",
+        for_roles(LOGGED_IN, ok=302),
+        method="post",
+        audits=(AccountsAudit.TOKEN_REVOKE,),
+    ),
     # Unlocking log-ins after repeated failures: administrators only.
     Route("accounts:lockouts", for_roles({Role.ADMIN})),
     Route(
@@ -18,6 +29,7 @@ ROUTES = [
         for_roles({Role.ADMIN}, ok=302),
         method="post",
         data={"username": "tidak-ada"},
+        audits=(AccountsAudit.LOGIN_UNLOCK,),
     ),
     Route("api:me", {**dict.fromkeys(LOGGED_IN, 200), "anonymous": API_ANON}),
     Route(

@@ -10,6 +10,7 @@ import secrets
 import pytest
 from axes.models import AccessAttempt
 from django.conf import settings as django_settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -144,7 +145,7 @@ def test_unlocking_is_for_administrators_and_needs_a_username(lockout, make_user
         with pytest.raises(PermissionDenied):
             services.unlock_login(actor=make_user(role), username=user.username)
     with pytest.raises(PermissionDenied):
-        services.unlock_login(actor=None, username=user.username)
+        services.unlock_login(actor=AnonymousUser(), username=user.username)
     admin = make_user(Role.ADMIN)
     for blank in ("", "   "):
         # axes.utils.reset(username="") would have cleared every lockout.

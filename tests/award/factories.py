@@ -15,6 +15,7 @@ from lindung.award.models import (
     Entry,
     StageKind,
 )
+from lindung.core.scope import SYSTEM
 from lindung.regions.models import Region
 
 CUTOFF = dt.date(2025, 6, 30)
@@ -33,7 +34,7 @@ def make_edition(
     ),
 ) -> Edition:
     return services.create_edition(
-        actor=None,
+        actor=SYSTEM,
         name=name,
         region=region,
         assessment_year=year,
@@ -65,7 +66,7 @@ def move_to(edition: Edition, stage: str) -> Edition:
     while order.index(edition.stage) < order.index(stage):
         if order[order.index(edition.stage) + 1] == StageKind.PUBLISHED:
             break
-        services.advance_stage(actor=None, edition=edition)
+        services.advance_stage(actor=SYSTEM, edition=edition)
     return edition
 
 
@@ -102,26 +103,28 @@ def award_world(regions: dict[str, Any], world: dict[str, Any]) -> dict[str, Any
         category(edition, CategoryKind.VILLAGE),
         category(edition, CategoryKind.BUSINESS_LARGE),
     )
-    out["own_entry"] = services.add_entry(actor=None, category=regency, region=regions["18.71"])
-    out["foreign_entry"] = services.add_entry(actor=None, category=regency, region=regions["18.72"])
+    out["own_entry"] = services.add_entry(actor=SYSTEM, category=regency, region=regions["18.71"])
+    out["foreign_entry"] = services.add_entry(
+        actor=SYSTEM, category=regency, region=regions["18.72"]
+    )
     out["own_village_entry"] = services.add_entry(
-        actor=None, category=village, region=regions["18.71.01.1003"]
+        actor=SYSTEM, category=village, region=regions["18.71.01.1003"]
     )
     out["foreign_village_entry"] = services.add_entry(
-        actor=None, category=village, region=regions["18.72.01.1001"]
+        actor=SYSTEM, category=village, region=regions["18.72.01.1001"]
     )
     out["own_company_entry"] = services.add_entry(
-        actor=None, category=company, employer=world["own_employer"]
+        actor=SYSTEM, category=company, employer=world["own_employer"]
     )
     out["foreign_company_entry"] = services.add_entry(
-        actor=None, category=company, employer=world["foreign_employer"]
+        actor=SYSTEM, category=company, employer=world["foreign_employer"]
     )
     for entry in (out["own_entry"], out["own_company_entry"]):
         services.assign(
-            actor=None, entry=entry, user=users["award_verifier"], kind=AssignmentKind.VERIFIER
+            actor=SYSTEM, entry=entry, user=users["award_verifier"], kind=AssignmentKind.VERIFIER
         )
         services.assign(
-            actor=None, entry=entry, user=users["award_jury"], kind=AssignmentKind.JUROR
+            actor=SYSTEM, entry=entry, user=users["award_jury"], kind=AssignmentKind.JUROR
         )
     answer_all(out["own_entry"], users["regency_officer"], submit=False)
     out["own_answer"] = out["own_entry"].answers.first()

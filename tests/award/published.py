@@ -11,6 +11,7 @@ from typing import Any
 
 from lindung.award import runs, services
 from lindung.award.models import CategoryKind, StageKind
+from lindung.core.scope import SYSTEM
 from tests.award.factories import category, make_edition, move_to
 
 
@@ -23,20 +24,20 @@ def published_world(regions: dict[str, Any], world: dict[str, Any]) -> dict[str,
         kinds=(CategoryKind.REGENCY, CategoryKind.VILLAGE),
     )
     regency = services.add_entry(
-        actor=None, category=category(edition, CategoryKind.REGENCY), region=regions["18.72"]
+        actor=SYSTEM, category=category(edition, CategoryKind.REGENCY), region=regions["18.72"]
     )
     services.add_entry(
-        actor=None,
+        actor=SYSTEM,
         category=category(edition, CategoryKind.VILLAGE),
         region=regions["18.72.01.1001"],
     )
     move_to(edition, StageKind.JURY_DECISION)
-    run = runs.compute_run(actor=None, edition=edition)
-    runs.finalise(actor=None, run=run)
-    services.advance_stage(actor=None, edition=edition)
+    run = runs.compute_run(actor=SYSTEM, edition=edition)
+    runs.finalise(actor=SYSTEM, run=run)
+    services.advance_stage(actor=SYSTEM, edition=edition)
     return {
         "published_edition": edition,
         "published_run": run,
         "published_result": run.results.get(entry=regency),
-        "award_run": runs.compute_run(actor=None, edition=world["award_edition"]),
+        "award_run": runs.compute_run(actor=SYSTEM, edition=world["award_edition"]),
     }

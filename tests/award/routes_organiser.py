@@ -1,5 +1,5 @@
 """The award's organiser pages, public results, certificates and API (issue 9) in the access
-matrix. Who may open what is written in src/lindung/award/views.py; in short:
+matrix. Who may open what is written in src/lindung/award/organiser/views.py; in short:
 
 * home: everyone with VIEW_AWARD (sponsors have none);
 * edition overview: everyone with VIEW_AWARD, for the editions they see; the foreign edition
@@ -12,6 +12,7 @@ Pages of verifiers, jurors and companies (no region scope) may name the regions 
 entries they see and those regions' ancestors (``entry_regions`` in the matrix), nothing else.
 """
 
+from lindung.award.audit import AwardAudit
 from lindung.core.roles import Role
 from tests.access import ROLES, Route, for_roles
 
@@ -51,8 +52,17 @@ def _certificate(w):
     return {"pk": w["published_edition"].pk, "result": w["published_result"].pk}
 
 
-def _post(name, kwargs, data=None):
-    return Route(name, for_roles(MANAGERS, ok=302), kwargs=kwargs, method="post", data=data or {})
+def _post(name, kwargs, data=None, audits=()):
+    """A write of the organisers; ``audits``: what one accepted request leaves (() when the
+    request as listed is refused with a message)."""
+    return Route(
+        name,
+        for_roles(MANAGERS, ok=302),
+        kwargs=kwargs,
+        method="post",
+        data=data or {},
+        audits=audits,
+    )
 
 
 ROUTES = [
@@ -65,13 +75,18 @@ ROUTES = [
         foreign=_foreign_edition,
     ),
     Route("award:run", for_roles(RUN_READERS), kwargs=_run, foreign=_foreign_run),
-    _post("award:weight", _criterion, {"weight": "12.5", "reason": "matriks akses"}),
-    _post("award:entry-add", _edition),
-    _post("award:assign", _edition),
-    _post("award:stage", _edition),
-    _post("award:freeze", _edition),
-    _post("award:compute", _edition),
-    _post("award:finalise", _run),
+    _post(
+        "award:weight",
+        _criterion,
+        {"weight": "12.5", "reason": "matriks akses"},
+        (AwardAudit.CRITERION_WEIGHT,),
+    ),
+    _post("award:entry-add", _edition),  # an empty form: refused with a message
+    _post("award:assign", _edition),  # an empty form: refused with a message
+    _post("award:stage", _edition, audits=(AwardAudit.EDITION_STAGE,)),
+    _post("award:freeze", _edition, audits=(AwardAudit.INDICATORS_FREEZE,)),
+    _post("award:compute", _edition, audits=(AwardAudit.RUN_COMPUTE,)),
+    _post("award:finalise", _run),  # refused: the edition is not at the jury decision
     Route("award:results", PUBLIC, kwargs=_published),
     Route("award:certificate", PUBLIC, kwargs=_certificate),
     Route("api:award-entries", for_roles(VIEWERS, anonymous=API_ANON), scoped=True),

@@ -6,6 +6,7 @@ rest who may view awards, 403 without the capability. Writes need ENTER/VERIFY/J
 Every page is leak-checked: verifiers, jurors and companies (no region scope) may name the
 regions of the entries they see and their ancestors (``entry_regions`` in the matrix)."""
 
+from lindung.award.audit import AwardAudit
 from lindung.core.roles import Role
 from tests.access import ANONYMOUS, Route, for_roles, statuses
 
@@ -70,15 +71,29 @@ ROUTES = [
         _pk("own_entry"),
         method="post",
         data={"criterion": "0", "value": "1"},
+        audits=(),  # criterion 0 is unknown: refused with a message
     ),
-    Route("award:evidence", _writes(ENTERERS, OWN_ENTRY_WRITERS), _pk("own_answer"), method="post"),
-    Route("award:submit", _writes(ENTERERS, OWN_ENTRY_WRITERS), _pk("own_entry"), method="post"),
+    Route(
+        "award:evidence",
+        _writes(ENTERERS, OWN_ENTRY_WRITERS),
+        _pk("own_answer"),
+        method="post",
+        audits=(),  # no file: refused with a message
+    ),
+    Route(
+        "award:submit",
+        _writes(ENTERERS, OWN_ENTRY_WRITERS),
+        _pk("own_entry"),
+        method="post",
+        audits=(AwardAudit.ENTRY_SUBMIT,),
+    ),
     Route(
         "award:verify",
         _writes({Role.ADMIN, Role.AWARD_VERIFIER}, {Role.ADMIN, Role.AWARD_VERIFIER}),
         _pk("own_answer"),
         method="post",
         data={"verdict": "accepted"},
+        audits=(),  # refused: the edition is not at the verification stage
     ),
     Route(
         "award:score",
@@ -86,6 +101,7 @@ ROUTES = [
         _pk("own_entry"),
         method="post",
         data={"criterion": "0", "score": "50"},
+        audits=(),  # criterion 0 is unknown: refused with a message
     ),
     # Only the juror's own assignment: the admin, too, gets 404 on somebody else's.
     Route(
@@ -94,6 +110,7 @@ ROUTES = [
         _pk("own_assignment"),
         method="post",
         data={"reason": "Keluarga"},
+        audits=(AwardAudit.CONFLICT,),
     ),
     Route("award:verifications", for_roles({Role.ADMIN, Role.AWARD_VERIFIER}), scoped=True),
     Route("award:jury", for_roles({Role.ADMIN, Role.AWARD_JURY}), scoped=True),

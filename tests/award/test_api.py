@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from lindung.award import runs, services
 from lindung.award.models import CategoryKind, StageKind
+from lindung.core.scope import SYSTEM
 from tests.award.factories import award_world, category, make_edition, move_to
 from tests.registry.factories import registry_world
 
@@ -60,7 +61,9 @@ def test_entries_fields_filter_and_refusals(client, world):
     assert company["npp"] == world["own_employer"].npp and company["region"] is None
     other = make_edition(world["regions"]["18"], name="Lain", year=2023)
     services.add_entry(
-        actor=None, category=category(other, CategoryKind.REGENCY), region=world["regions"]["18.72"]
+        actor=SYSTEM,
+        category=category(other, CategoryKind.REGENCY),
+        region=world["regions"]["18.72"],
     )
     assert len(ids(client)) == 7
     assert len(ids(client, edition=world["award_edition"].pk)) == 6
@@ -81,7 +84,9 @@ def test_entries_query_count_is_constant(client, world):
     before = queries()
     other = make_edition(world["regions"]["18"], name="Lain", year=2023)
     services.add_entry(
-        actor=None, category=category(other, CategoryKind.REGENCY), region=world["regions"]["18.72"]
+        actor=SYSTEM,
+        category=category(other, CategoryKind.REGENCY),
+        region=world["regions"]["18.72"],
     )
     assert queries() == before
 
@@ -91,11 +96,11 @@ def test_results_are_public_once_published(client, world):
     url = reverse("api:award-results", args=[edition.pk])
     client.force_login(world["users"]["admin"])
     assert client.get(url).status_code == 404
-    run = runs.compute_run(actor=None, edition=edition)
+    run = runs.compute_run(actor=SYSTEM, edition=edition)
     move_to(edition, StageKind.JURY_DECISION)
-    runs.finalise(actor=None, run=run)
+    runs.finalise(actor=SYSTEM, run=run)
     assert client.get(url).status_code == 404  # final, not yet published
-    services.advance_stage(actor=None, edition=edition)
+    services.advance_stage(actor=SYSTEM, edition=edition)
     client.logout()
     data = client.get(url).json()
     assert data["id"] == edition.pk and data["run"] == run.number

@@ -123,6 +123,6 @@ def test_errors_are_bilingual(db, edition) -> None:
         award("verify", "--edition", str(edition.pk), "--run", "7")
 
 
-def test_demo_needs_the_lampung_regions(db) -> None:
+def test_demo_round_needs_the_lampung_regions(db) -> None:
     with pytest.raises(CommandError, match="the Lampung regions are not loaded"):
-        award("demo")
+        call_command("demo", "award")

@@ -1,4 +1,4 @@
-"""The demo's Paritrana Award round (``award.demo``) on a small synthetic Lampung: the 15
+"""The demo's Paritrana Award round (``demo.award``) on a small synthetic Lampung: the 15
 regencies/cities, villages and businesses entered, answers with evidence, verification, the jury
 with one conflict, a final run that recomputes to the same ranking, published results, and a
 second call that changes nothing. One build per module, rolled back at its end."""
@@ -15,16 +15,6 @@ from django.conf import settings
 from django.test import override_settings
 
 from lindung.award import runs, selectors
-from lindung.award.demo import (
-    APPLIED_VILLAGES,
-    CUTOFF,
-    FINALISTS,
-    JURORS,
-    demo_edition,
-    ensure_demo_award,
-    shortlist,
-    tiny_pdf,
-)
 from lindung.award.models import (
     Answer,
     Assignment,
@@ -40,6 +30,16 @@ from lindung.award.models import (
     Verdict,
 )
 from lindung.core.models import AuditLog
+from lindung.demo.award import (
+    APPLIED_VILLAGES,
+    CUTOFF,
+    FINALISTS,
+    JURORS,
+    demo_edition,
+    ensure_demo_award,
+    shortlist,
+    tiny_pdf,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 DATA = Path(settings.LINDUNG_REFERENCE_DATA)

@@ -24,8 +24,8 @@ from lindung.core.numbers import percent
 from lindung.core.scope import SYSTEM
 from lindung.coverage.selectors import figure_on
 from lindung.programmes.models import Programme, ProgrammeInvoice
-from lindung.programmes.money import issue_invoice, record_payment
 from lindung.programmes.outcomes import months_before, outcome_of, persons_protected
+from lindung.programmes.services.money import issue_invoice, record_payment
 from lindung.registry.models import Segment
 from tests.award.factories import make_edition
 from tests.programmes.test_enrolment import accept_all, selecting_programme
@@ -73,8 +73,8 @@ def world(region_tree, rates, tmp_path):
     BillLine.objects.create(bill=bill, programme="JHT", party="employer", amount=500_000)
     programme, _ = selecting_programme(r, persons=3)
     accept_all(programme, tmp_path / "jawaban.csv")
-    invoice = issue_invoice(actor=None, programme=programme, issued_on=dt.date(2025, 7, 20))
-    record_payment(actor=None, invoice=invoice, paid_on=dt.date(2025, 8, 1), amount=100_000)
+    invoice = issue_invoice(actor=SYSTEM, programme=programme, issued_on=dt.date(2025, 7, 20))
+    record_payment(actor=SYSTEM, invoice=invoice, paid_on=dt.date(2025, 8, 1), amount=100_000)
     edition = make_edition(
         r["18"],
         cutoff=CUTOFF,
@@ -87,14 +87,14 @@ def world(region_tree, rates, tmp_path):
     )
     cats = {c.kind: c for c in edition.categories.all()}
     for code in ("18",):
-        services.add_entry(actor=None, category=cats["province"], region=r[code])
+        services.add_entry(actor=SYSTEM, category=cats["province"], region=r[code])
     for code in ("18.71", "18.72"):
-        services.add_entry(actor=None, category=cats["regency"], region=r[code])
+        services.add_entry(actor=SYSTEM, category=cats["regency"], region=r[code])
     for code in (OWN_VILLAGE, FOREIGN_VILLAGE):
-        services.add_entry(actor=None, category=cats["village"], region=r[code])
+        services.add_entry(actor=SYSTEM, category=cats["village"], region=r[code])
     for employer in (a, b, c):
-        services.add_entry(actor=None, category=cats["business_large"], employer=employer)
-    runs.freeze_indicators(actor=None, edition=edition)
+        services.add_entry(actor=SYSTEM, category=cats["business_large"], employer=employer)
+    runs.freeze_indicators(actor=SYSTEM, edition=edition)
     return {"edition": edition, "a": a, "b": b, "c": c, "invoice": invoice}
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from lindung.award.models import CategoryKind, SectorGroup
 from lindung.award.nominations import nominate_all, sector_group
 from lindung.award.services import add_category
+from lindung.core.scope import SYSTEM
 from lindung.coverage.models import CoverageFact
 from tests.award.factories import category, make_edition
 from tests.registry.factories import EmployerFactory, MembershipFactory
@@ -16,9 +17,9 @@ from tests.registry.factories import EmployerFactory, MembershipFactory
 def test_regions_once_and_only_inside_the_edition(region_tree):
     edition = make_edition(region_tree["18"])
     regency = category(edition, CategoryKind.REGENCY)
-    entries = nominate_all(actor=None, category=regency)
+    entries = nominate_all(actor=SYSTEM, category=regency)
     assert sorted(e.subject_region_id for e in entries) == ["18.71", "18.72"]  # not 31.71
-    assert nominate_all(actor=None, category=regency) == []
+    assert nominate_all(actor=SYSTEM, category=regency) == []
 
 
 def test_villages_with_most_protected_residents_per_regency(region_tree):
@@ -30,7 +31,7 @@ def test_villages_with_most_protected_residents_per_regency(region_tree):
         fact.assign_region_codes(code)
         fact.save()
     entries = nominate_all(
-        actor=None, category=category(edition, CategoryKind.VILLAGE), per_regency=1
+        actor=SYSTEM, category=category(edition, CategoryKind.VILLAGE), per_regency=1
     )
     assert [e.subject_region_id for e in entries] == ["18.71.01.1004", "18.72.01.1001"]
 
@@ -53,7 +54,7 @@ def test_employers_by_size_sector_and_active_workers(region_tree):
     small = add_category(edition, CategoryKind.BUSINESS_SMALL)
     everyone = edition.categories.get(kind=CategoryKind.BUSINESS_LARGE, sector_group="")
     # The idle bank has no active worker; the finance group takes the bank only.
-    assert [e.employer for e in nominate_all(actor=None, category=finance)] == [bank]
-    assert [e.employer for e in nominate_all(actor=None, category=small)] == [warung]
-    assert [e.employer for e in nominate_all(actor=None, category=everyone)] == [mill]
+    assert [e.employer for e in nominate_all(actor=SYSTEM, category=finance)] == [bank]
+    assert [e.employer for e in nominate_all(actor=SYSTEM, category=small)] == [warung]
+    assert [e.employer for e in nominate_all(actor=SYSTEM, category=everyone)] == [mill]
     assert not edition.entries.filter(employer=idle).exists()

@@ -24,6 +24,7 @@ from lindung.award.models import (
     StageKind,
 )
 from lindung.core.models import AuditLog
+from lindung.core.scope import SYSTEM
 from tests.award.factories import (
     award_world,
     category,
@@ -58,10 +59,10 @@ def shown(response) -> list[str]:
 
 def publish(world) -> ScoringRun:
     edition = world["award_edition"]
-    run = runs.compute_run(actor=None, edition=edition)
+    run = runs.compute_run(actor=SYSTEM, edition=edition)
     move_to(edition, StageKind.JURY_DECISION)
-    runs.finalise(actor=None, run=run)
-    services.advance_stage(actor=None, edition=edition)
+    runs.finalise(actor=SYSTEM, run=run)
+    services.advance_stage(actor=SYSTEM, edition=edition)
     return run
 
 
@@ -172,7 +173,9 @@ def test_assign_offers_only_verifiers_and_jurors(province, world, make_user):
     ).status_code == 404  # fmt: skip
     other = make_edition(world["regions"]["18"], name="Lain", year=2023)
     alien = services.add_entry(
-        actor=None, category=category(other, CategoryKind.REGENCY), region=world["regions"]["18.72"]
+        actor=SYSTEM,
+        category=category(other, CategoryKind.REGENCY),
+        region=world["regions"]["18.72"],
     )
     assert province.post(
         url, {"entry": alien.pk, "user": users["award_verifier"].pk, "kind": "verifier"}
@@ -282,7 +285,7 @@ def test_certificate_pdf_of_a_placed_entry(client, world):
 def test_an_organiser_of_another_province_gets_404(client, world, make_user):
     stranger = make_user("province_officer", scope=["31"])
     client.force_login(stranger)
-    run = runs.compute_run(actor=None, edition=world["award_edition"])
+    run = runs.compute_run(actor=SYSTEM, edition=world["award_edition"])
     assert client.get(edition_url(world)).status_code == 404
     assert client.get(edition_url(world, "award:run", number=run.number)).status_code == 404
     criterion = Criterion.objects.filter(category__edition=world["award_edition"]).first()
@@ -307,10 +310,10 @@ def test_edition_page_queries_do_not_grow_with_entries(province, world, django_a
     edition, users = world["award_edition"], world["users"]
     village = category(edition, CategoryKind.VILLAGE)
     entry = services.add_entry(
-        actor=None, category=village, region=world["regions"]["18.71.01.1004"]
+        actor=SYSTEM, category=village, region=world["regions"]["18.71.01.1004"]
     )
     for user, kind in ((users["award_verifier"], AssignmentKind.VERIFIER),
                        (users["award_jury"], AssignmentKind.JUROR)):  # fmt: skip
-        services.assign(actor=None, entry=entry, user=user, kind=kind)
-        services.assign(actor=None, entry=world["foreign_entry"], user=user, kind=kind)
+        services.assign(actor=SYSTEM, entry=entry, user=user, kind=kind)
+        services.assign(actor=SYSTEM, entry=world["foreign_entry"], user=user, kind=kind)
     assert queries() == before

@@ -25,6 +25,7 @@ from lindung.award.models import (
     Verdict,
 )
 from lindung.core.roles import Role
+from lindung.core.scope import SYSTEM
 from tests.award.factories import award_world, move_to
 from tests.registry.factories import registry_world
 
@@ -244,7 +245,7 @@ def test_unassigned_verifier_gets_404_and_verdicts_wait_for_their_stage(client, 
 def interview(world, submitted, make_user):
     """The own entry in the interview stage with a second juror assigned."""
     other = make_user(Role.AWARD_JURY)
-    services.assign(actor=None, entry=submitted, user=other, kind=AssignmentKind.JUROR)
+    services.assign(actor=SYSTEM, entry=submitted, user=other, kind=AssignmentKind.JUROR)
     move_to(submitted.edition, StageKind.INTERVIEW)
     return {"entry": submitted, "other": other, "jury": items(submitted, CriterionKind.JURY)[0]}
 

@@ -7,6 +7,7 @@ import csv
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from lindung.award import runs, services
@@ -23,6 +24,7 @@ from lindung.award.models import (
 )
 from lindung.award.services import AwardError
 from lindung.core.models import AuditLog
+from lindung.core.scope import SYSTEM
 from tests.award.factories import (
     answer_all,
     award_world,
@@ -62,14 +64,14 @@ def test_entries_fit_their_category_and_edition(world, region_tree):
     edition = world["award_edition"]
     regency = category(edition, CategoryKind.REGENCY)
     with pytest.raises(AwardError, match="does not fit"):
-        services.add_entry(actor=None, category=regency, region=region_tree["18.71.01.1003"])
+        services.add_entry(actor=SYSTEM, category=regency, region=region_tree["18.71.01.1003"])
     with pytest.raises(AwardError, match="does not fit"):
-        services.add_entry(actor=None, category=regency, region=region_tree["31.71"])
+        services.add_entry(actor=SYSTEM, category=regency, region=region_tree["31.71"])
     with pytest.raises(AwardError, match="already entered"):
-        services.add_entry(actor=None, category=regency, region=region_tree["18.71"])
+        services.add_entry(actor=SYSTEM, category=regency, region=region_tree["18.71"])
     with pytest.raises(AwardError, match="for companies"):
         services.add_entry(
-            actor=None,
+            actor=SYSTEM,
             category=category(edition, CategoryKind.BUSINESS_LARGE),
             region=region_tree["18.71"],
         )
@@ -81,8 +83,12 @@ def test_entries_fit_their_category_and_edition(world, region_tree):
 def test_only_the_entrant_answers_in_self_assessment(world):
     users, entry = world["users"], world["own_entry"]
     item = entry.category.criteria.filter(kind=CriterionKind.QUESTIONNAIRE).first()
-    for role in ("village_operator", "employer", "award_verifier", "province_officer"):
+    # Entrants of other entries are refused by the rules; roles that enter nothing by the check.
+    for role in ("village_operator", "employer"):
         with pytest.raises(AwardError, match="not this entry's entrant"):
+            services.answer(actor=users[role], entry=entry, criterion=item, value=1)
+    for role in ("award_verifier", "province_officer"):
+        with pytest.raises(PermissionDenied):
             services.answer(actor=users[role], entry=entry, criterion=item, value=1)
     with pytest.raises(AwardError, match="0–4"):
         services.answer(actor=users["regency_officer"], entry=entry, criterion=item, value=5)
@@ -177,8 +183,10 @@ def test_jury_scores_and_conflicts(world):
     with pytest.raises(AwardError, match="not assigned to you"):
         services.score(actor=juror, entry=world["foreign_entry"], criterion=interview, value=50)
     assignment = entry.assignments.get(kind=AssignmentKind.JUROR)
-    with pytest.raises(AwardError, match="not your juror assignment"):
+    with pytest.raises(PermissionDenied):  # a verifier does not judge
         services.declare_conflict(actor=users["award_verifier"], assignment=assignment, reason="x")
+    with pytest.raises(AwardError, match="not your juror assignment"):
+        services.declare_conflict(actor=users["admin"], assignment=assignment, reason="x")
     services.declare_conflict(actor=juror, assignment=assignment, reason="my brother is Sekda")
     assert not JuryScore.objects.filter(assignment=assignment).exists()
     with pytest.raises(AwardError, match="conflict of interest"):
@@ -189,14 +197,14 @@ def test_assign_only_award_roles(world):
     entry = world["own_entry"]
     with pytest.raises(AwardError, match="role does not fit"):
         services.assign(
-            actor=None, entry=entry, user=world["users"]["auditor"], kind=AssignmentKind.JUROR
+            actor=SYSTEM, entry=entry, user=world["users"]["auditor"], kind=AssignmentKind.JUROR
         )
 
 
 def full_round(world) -> None:
     """A played round (tests/award/factories.play_round), then indicators frozen."""
     play_round(world)
-    runs.freeze_indicators(actor=None, edition=world["award_edition"])
+    runs.freeze_indicators(actor=SYSTEM, edition=world["award_edition"])
 
 
 def test_recomputing_from_frozen_inputs_gives_the_same_ranking(world):
@@ -213,10 +221,10 @@ def test_recomputing_from_frozen_inputs_gives_the_same_ranking(world):
     # The live data moves on: a weight changes and a new jury score arrives. The run's frozen
     # inputs still give the stored ranking; a new run sees the new data.
     interview = regency.criteria.get(kind=CriterionKind.JURY)
-    services.set_weight(actor=None, criterion=interview, weight=0, reason="jury weight contested")
+    services.set_weight(actor=SYSTEM, criterion=interview, weight=0, reason="jury weight contested")
     assert runs.recompute(run) == runs.stored_ranking(run)
     assert runs.verify_run(run)
-    second = runs.compute_run(actor=None, edition=edition)
+    second = runs.compute_run(actor=SYSTEM, edition=edition)
     assert second.number == 2 and second.inputs_sha256 != run.inputs_sha256
 
     # Tampering is caught: the stored inputs no longer match their hash, or a stored rank moved.
@@ -248,19 +256,19 @@ def test_every_score_is_audited_with_its_source(world):
 def test_publishing_needs_a_final_run_and_freezes_the_edition(world):
     full_round(world)
     edition = world["award_edition"]
-    run = runs.compute_run(actor=None, edition=edition)
+    run = runs.compute_run(actor=SYSTEM, edition=edition)
     with pytest.raises(AwardError, match="does not allow"):
-        runs.finalise(actor=None, run=run)
+        runs.finalise(actor=SYSTEM, run=run)
     move_to(edition, StageKind.JURY_DECISION)
     with pytest.raises(AwardError, match="final scoring run"):
-        services.advance_stage(actor=None, edition=edition)
-    runs.finalise(actor=None, run=run)
-    services.advance_stage(actor=None, edition=edition)
+        services.advance_stage(actor=SYSTEM, edition=edition)
+    runs.finalise(actor=SYSTEM, run=run)
+    services.advance_stage(actor=SYSTEM, edition=edition)
     assert edition.published
     criterion = Criterion.objects.filter(category__edition=edition).first()
     with pytest.raises(AwardError, match="published"):
-        services.set_weight(actor=None, criterion=criterion, weight=1, reason="late")
+        services.set_weight(actor=SYSTEM, criterion=criterion, weight=1, reason="late")
     with pytest.raises(AwardError, match="published"):
-        runs.compute_run(actor=None, edition=edition)
+        runs.compute_run(actor=SYSTEM, edition=edition)
     with pytest.raises(AwardError, match="last stage"):
-        services.advance_stage(actor=None, edition=edition)
+        services.advance_stage(actor=SYSTEM, edition=edition)

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 
 from lindung.award import selectors, services
 from lindung.award.models import AssignmentKind, Entry
+from lindung.core.scope import SYSTEM
 from tests.access import ROLES
 from tests.award.factories import award_world
 from tests.registry.factories import registry_world
@@ -55,12 +56,14 @@ def test_entries_per_role(world, role):
 def test_a_second_juror_sees_only_what_is_assigned_to_them(world, make_user):
     other = make_user("award_jury")
     assert not Entry.objects.for_actor(other).exists()
-    services.assign(actor=None, entry=world["foreign_entry"], user=other, kind=AssignmentKind.JUROR)
+    services.assign(
+        actor=SYSTEM, entry=world["foreign_entry"], user=other, kind=AssignmentKind.JUROR
+    )
     assert list(Entry.objects.for_actor(other)) == [world["foreign_entry"]]
     # Being a verifier of an entry is not being its juror, and the other way round.
     verifier = make_user("award_verifier")
     services.assign(
-        actor=None, entry=world["foreign_entry"], user=verifier, kind=AssignmentKind.VERIFIER
+        actor=SYSTEM, entry=world["foreign_entry"], user=verifier, kind=AssignmentKind.VERIFIER
     )
     assert list(Entry.objects.for_actor(verifier)) == [world["foreign_entry"]]
     assert list(Entry.objects.for_actor(world["users"]["award_jury"]).order_by("pk")) == [

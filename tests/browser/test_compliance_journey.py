@@ -16,6 +16,7 @@ from lindung.compliance import services
 from lindung.compliance.models import Case, Letter, Step
 from lindung.core import regioncodes
 from lindung.core.roles import Role
+from lindung.core.scope import SYSTEM
 from lindung.regions.models import Region
 from lindung.registry.models import Employer, Membership, Person
 from tests.browser.conftest import PASSWORD, MakeOfficer
@@ -39,7 +40,7 @@ def _employer_with_findings() -> Employer:
                        jkk=True, jkm=True, jht=False, jp=False)  # fmt: skip
         m.assign_region_codes(village.code)
         m.save()
-    services.run_checks()
+    services.run_checks(actor=SYSTEM)
     return employer
 
 

@@ -31,13 +31,13 @@ def employer(region_tree, wages):
         MembershipFactory(employer=emp, work_region=region_tree[OWN_VILLAGE], wage=3_000_000,
                           jht=False, start_date=D(2024, 1, 1))  # fmt: skip
     business("1000000000009", "PT Kasus Contoh", OWN_VILLAGE, workers=6)
-    services.run_checks(as_of=AS_OF)
+    services.run_checks(actor=SYSTEM, as_of=AS_OF)
     return emp
 
 
 @pytest.fixture
 def case(employer):
-    return services.open_case(actor=None, employer=employer, on=D(2025, 7, 1))
+    return services.open_case(actor=SYSTEM, employer=employer, on=D(2025, 7, 1))
 
 
 def test_open_case_keeps_the_evidence_and_sets_the_first_due_date(case):
@@ -51,23 +51,23 @@ def test_open_case_keeps_the_evidence_and_sets_the_first_due_date(case):
 
 def test_one_open_case_per_subject_and_findings_are_required(case, employer, region_tree):
     with pytest.raises(ComplianceError):
-        services.open_case(actor=None, employer=employer)
+        services.open_case(actor=SYSTEM, employer=employer)
     other = EmployerFactory(village=region_tree[OWN_VILLAGE])
     with pytest.raises(ComplianceError, match="temuan"):
-        services.open_case(actor=None, employer=other)
+        services.open_case(actor=SYSTEM, employer=other)
 
 
 def test_steps_go_one_by_one_to_referral_and_resolution(case):
     day = D(2025, 7, 1)
     for step in (Step.REMINDER, Step.WARNING_1, Step.WARNING_2):
         day += dt.timedelta(days=5)
-        case = services.move_case(actor=None, case=case, to=step, on=day)
+        case = services.move_case(actor=SYSTEM, case=case, to=step, on=day)
         assert case.step == step and case.step_since == day
     assert case.due_date == day + dt.timedelta(days=10)
     with pytest.raises(ComplianceError, match="rujukan"):
-        services.move_case(actor=None, case=case, to=Step.REFERRED, on=day)
-    case = services.move_case(actor=None, case=case, to=Step.REFERRED, on=day, referral="tmp2t")
-    case = services.move_case(actor=None, case=case, to=Step.RESOLVED, on=day)
+        services.move_case(actor=SYSTEM, case=case, to=Step.REFERRED, on=day)
+    case = services.move_case(actor=SYSTEM, case=case, to=Step.REFERRED, on=day, referral="tmp2t")
+    case = services.move_case(actor=SYSTEM, case=case, to=Step.RESOLVED, on=day)
     assert case.closed_on == day and case.due_date is None and not case.is_open
     steps = list(CaseEvent.objects.filter(case=case, kind="step").values_list("to_step", flat=True))
     assert steps == ["reminder", "warning_1", "warning_2", "referred", "resolved"]
@@ -85,19 +85,19 @@ def test_steps_go_one_by_one_to_referral_and_resolution(case):
 )
 def test_skipped_or_backward_steps_are_refused(case, path, refused):
     for step in path:
-        case = services.move_case(actor=None, case=case, to=step, on=D(2025, 7, 2))
+        case = services.move_case(actor=SYSTEM, case=case, to=step, on=D(2025, 7, 2))
     with pytest.raises(ComplianceError, match="dilewati"):
-        services.move_case(actor=None, case=case, to=refused, on=D(2025, 7, 3), referral="tmp2t")
+        services.move_case(actor=SYSTEM, case=case, to=refused, on=D(2025, 7, 3), referral="tmp2t")
     case.refresh_from_db()
     assert case.step == (path[-1] if path else Step.IDENTIFIED)
 
 
 def test_closing_needs_a_reason_and_dates_cannot_go_back(case):
     with pytest.raises(ComplianceError, match="alasan"):
-        services.move_case(actor=None, case=case, to=Step.CLOSED, on=D(2025, 7, 2))
+        services.move_case(actor=SYSTEM, case=case, to=Step.CLOSED, on=D(2025, 7, 2))
     with pytest.raises(ComplianceError, match="tanggal"):
-        services.move_case(actor=None, case=case, to=Step.REMINDER, on=D(2025, 6, 1))
-    case = services.move_case(actor=None, case=case, to=Step.CLOSED, note="usaha tutup")
+        services.move_case(actor=SYSTEM, case=case, to=Step.REMINDER, on=D(2025, 6, 1))
+    case = services.move_case(actor=SYSTEM, case=case, to=Step.CLOSED, note="usaha tutup")
     assert case.step == Step.CLOSED
 
 
@@ -107,7 +107,7 @@ def test_page_and_api_refuse_a_skip_too(client, make_user, case):
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.step == Step.IDENTIFIED
-    url = reverse("compliance:api-case-move", args=[case.pk])
+    url = reverse("compliance_api:case-move", args=[case.pk])
     assert client.post(url, {"to": "warning_1"}).status_code == 400
     assert client.post(url, {"to": "reminder"}).json()["step"] == "reminder"
 
@@ -119,9 +119,9 @@ def pdf_text(data: bytes) -> str:
 
 def test_letter_pdf_in_formal_indonesian(case, client, make_user):
     with pytest.raises(ComplianceError):
-        services.issue_letter(actor=None, case=case, kind="reminder")  # not at that step yet
-    case = services.move_case(actor=None, case=case, to=Step.REMINDER, on=D(2025, 7, 2))
-    letter = services.issue_letter(actor=None, case=case, kind="reminder", on=D(2025, 7, 2))
+        services.issue_letter(actor=SYSTEM, case=case, kind="reminder")  # not at that step yet
+    case = services.move_case(actor=SYSTEM, case=case, to=Step.REMINDER, on=D(2025, 7, 2))
+    letter = services.issue_letter(actor=SYSTEM, case=case, kind="reminder", on=D(2025, 7, 2))
     assert letter.number == f"{letter.pk:06d}/IMB/KEP/VII/2025"
     client.force_login(make_user("regency_officer"))
     response = client.get(reverse("compliance:letter-pdf", args=[letter.pk]))
@@ -133,24 +133,24 @@ def test_letter_pdf_in_formal_indonesian(case, client, make_user):
 
 
 def test_issued_letter_does_not_change_when_the_template_is_edited(case):
-    case = services.move_case(actor=None, case=case, to=Step.REMINDER, on=D(2025, 7, 2))
-    letter = services.issue_letter(actor=None, case=case, kind="reminder", on=D(2025, 7, 2))
+    case = services.move_case(actor=SYSTEM, case=case, to=Step.REMINDER, on=D(2025, 7, 2))
+    letter = services.issue_letter(actor=SYSTEM, case=case, kind="reminder", on=D(2025, 7, 2))
     template = LetterTemplate.objects.get(kind="reminder")
-    services.save_template(actor=None, template=template, title="Baru", body="<p>baru</p>")
+    services.save_template(actor=SYSTEM, template=template, title="Baru", body="<p>baru</p>")
     letter.refresh_from_db()
     assert "Imbauan Pemenuhan" in letter.html and "baru" not in letter.html
     with pytest.raises(ComplianceError, match="templat"):
-        services.save_template(actor=None, template=template, title="x", body="{% if %}")
+        services.save_template(actor=SYSTEM, template=template, title="x", body="{% if %}")
 
 
 def test_referral_letters_follow_the_referral(case):
     for step in (Step.REMINDER, Step.WARNING_1, Step.WARNING_2):
-        case = services.move_case(actor=None, case=case, to=step, on=D(2025, 7, 2))
-        services.issue_letter(actor=None, case=case, kind=step, on=D(2025, 7, 2))
-    case = services.move_case(actor=None, case=case, to=Step.REFERRED, referral="attorney")
+        case = services.move_case(actor=SYSTEM, case=case, to=step, on=D(2025, 7, 2))
+        services.issue_letter(actor=SYSTEM, case=case, kind=step, on=D(2025, 7, 2))
+    case = services.move_case(actor=SYSTEM, case=case, to=Step.REFERRED, referral="attorney")
     with pytest.raises(ComplianceError):
-        services.issue_letter(actor=None, case=case, kind="tmp2t")
-    letter = services.issue_letter(actor=None, case=case, kind="attorney")
+        services.issue_letter(actor=SYSTEM, case=case, kind="tmp2t")
+    letter = services.issue_letter(actor=SYSTEM, case=case, kind="attorney")
     assert "Kejaksaan Negeri Kota Bandar Lampung" in letter.html
     assert Letter.objects.filter(case=case).count() == 4
     # the earlier letters are cited by number
@@ -171,7 +171,7 @@ def test_letter_template_context_holds_no_models(case):
 
 def test_notes_assignment_and_attachments(case, client, make_user, settings):
     inspector = make_user("bpjs_branch")
-    services.assign_case(actor=None, case=case, assignee=inspector)
+    services.assign_case(actor=SYSTEM, case=case, assignee=inspector)
     services.add_note(actor=inspector, case=case, text="Kunjungan lapangan 3 Juli")
     upload = SimpleUploadedFile("berita-acara.pdf", b"%PDF-1.4 test", "application/pdf")
     item = services.add_attachment(actor=inspector, case=case, upload=upload)
@@ -184,18 +184,19 @@ def test_notes_assignment_and_attachments(case, client, make_user, settings):
     client.force_login(inspector)
     response = client.get(reverse("compliance:attachment", args=[item.pk]))
     assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
-    mine = selectors.cases_for(inspector, assignee=inspector)
-    assert list(mine) == [case]
-    page = client.get(reverse("compliance:cases") + "?saya=1")
+    mine = selectors.cases_filtered(inspector, {"mine": "1"})
+    assert mine.is_valid() and list(mine.qs) == [case]
+    page = client.get(reverse("compliance:cases") + "?mine=1")
+    assert [c.pk for c in page.context["page"]] == [case.pk]
     assert case.number in page.content.decode()
 
 
 def test_sla_counts_overdue_cases_per_step(case, employer, region_tree):
     other = EmployerFactory(village=region_tree[OWN_VILLAGE])
     MembershipFactory(employer=other, work_region=region_tree[OWN_VILLAGE], wage=1_000_000)
-    services.run_checks(as_of=AS_OF)
-    second = services.open_case(actor=None, employer=other, on=D(2025, 7, 10))
-    services.move_case(actor=None, case=second, to=Step.REMINDER, on=D(2025, 7, 10))
+    services.run_checks(actor=SYSTEM, as_of=AS_OF)
+    second = services.open_case(actor=SYSTEM, employer=other, on=D(2025, 7, 10))
+    services.move_case(actor=SYSTEM, case=second, to=Step.REMINDER, on=D(2025, 7, 10))
     rows = {r.step: r for r in selectors.sla(SYSTEM, today=D(2025, 7, 20))}
     assert (rows["identified"].open, rows["identified"].overdue) == (1, 1)  # due 15 July
     assert (rows["reminder"].open, rows["reminder"].overdue) == (1, 0)  # due 24 July
@@ -211,8 +212,8 @@ def test_effect_counts_workers_wages_and_programmes_added(case, employer, region
 
 def test_unregistered_case_effect_follows_the_nib(region_tree, wages):
     entry = business("1000000000077", "CV Baru Daftar", OWN_VILLAGE, workers=5)
-    services.run_checks(as_of=AS_OF)
-    case = services.open_case(actor=None, business=entry, on=D(2025, 7, 1))
+    services.run_checks(actor=SYSTEM, as_of=AS_OF)
+    case = services.open_case(actor=SYSTEM, business=entry, on=D(2025, 7, 1))
     assert selectors.effect(case, today=D(2025, 9, 1)).registered is False
     emp = EmployerFactory(village=region_tree[OWN_VILLAGE], nib="1000000000077")
     MembershipFactory(employer=emp, work_region=region_tree[OWN_VILLAGE], start_date=D(2025, 8, 1))

@@ -14,6 +14,7 @@ from lindung.compliance import checks, reference, services
 from lindung.compliance.models import Check, Finding, RiskScore
 from lindung.contributions.fines import late_fine
 from lindung.contributions.models import Bill, BillLine, Payment
+from lindung.core.scope import SYSTEM
 from tests.compliance.conftest import AS_OF
 from tests.compliance.factories import business
 from tests.registry.factories import (
@@ -261,8 +262,8 @@ def test_risk_score_formula(region_tree, wages, rates, settings):
 
 def test_run_stores_findings_and_replaces_the_current_ones(region_tree, wages, rates):
     mixed_world(region_tree)
-    first = services.run_checks(as_of=AS_OF)
-    local = services.run_checks(as_of=AS_OF, region="18.71")
+    first = services.run_checks(actor=SYSTEM, as_of=AS_OF)
+    local = services.run_checks(actor=SYSTEM, as_of=AS_OF, region="18.71")
     assert Finding.objects.filter(current=True, run=first).exclude(regency_code="18.71").exists()
     assert not Finding.objects.filter(current=True, run=first, regency_code="18.71").exists()
     assert Finding.objects.filter(current=True, run=local).count() == sum(

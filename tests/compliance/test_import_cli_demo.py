@@ -12,11 +12,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from lindung.compliance.demo import ensure_demo_compliance
 from lindung.compliance.models import BusinessEntry, Case, Letter, Step
 from lindung.core.imports.kinds import capability_for, importer_for
 from lindung.core.imports.pipeline import run_import
 from lindung.core.models import ImportRejection
+from lindung.core.scope import SYSTEM
+from lindung.demo.compliance import ensure_demo_compliance
 from tests.compliance.conftest import AS_OF
 from tests.registry.factories import OWN_VILLAGE, EmployerFactory, MembershipFactory
 
@@ -79,14 +80,14 @@ def test_api_lists_are_scoped_and_paginated(client, make_user, region_tree, wage
     for village in (OWN_VILLAGE, FOREIGN_VILLAGE):
         emp = EmployerFactory(village=region_tree[village])
         MembershipFactory(employer=emp, work_region=region_tree[village], wage=1_000_000)
-    services.run_checks(as_of=AS_OF)
+    services.run_checks(actor=SYSTEM, as_of=AS_OF)
     client.force_login(make_user("regency_officer"))
-    risks = client.get(reverse("compliance:api-risk-list")).json()
+    risks = client.get(reverse("compliance_api:risk-list")).json()
     assert [r["regency_code"] for r in risks["results"]] == ["18.71"] and "next" in risks
-    findings = client.get(reverse("compliance:api-finding-list") + "?check=pds_wage").json()
+    findings = client.get(reverse("compliance_api:finding-list") + "?check=pds_wage").json()
     assert findings["results"][0]["evidence"]["members_below_minimum"] == 1
     schema = client.get(reverse("api:schema")).content.decode()
-    assert "/kepatuhan/api/cases/{id}/move/" in schema
+    assert "/api/v1/compliance/cases/{id}/move/" in schema
 
 
 @pytest.fixture
@@ -101,12 +102,12 @@ def test_demo_compliance_fills_every_step(region_tree, wages, rates):
         for _ in range(1 + i % 4):
             MembershipFactory(employer=emp, work_region=region_tree[OWN_VILLAGE],
                               wage=3_400_000, jht=i % 5 != 0, jp=i % 2 == 0)  # fmt: skip
-    summary = ensure_demo_compliance(as_of=dt.date(2025, 9, 20))
+    summary = ensure_demo_compliance(actor=SYSTEM, as_of=dt.date(2025, 9, 20))
     findings = summary["findings"]
     assert findings["unregistered"] >= 3 and findings["pds_workers"] >= 1
     assert findings["arrears"] >= 1 and summary["bills"] > 0
     steps = set(Case.objects.values_list("step", flat=True))
     assert steps == set(Step.values)
     assert Letter.objects.exists()
-    again = ensure_demo_compliance(as_of=dt.date(2025, 9, 20))
+    again = ensure_demo_compliance(actor=SYSTEM, as_of=dt.date(2025, 9, 20))
     assert again["cases"] == 0 and again["import"]["rows_imported"] == 0

@@ -16,6 +16,7 @@ from lindung.compliance.admin import LetterTemplateForm
 from lindung.compliance.models import Case, Letter, LetterTemplate, Step
 from lindung.compliance.services import ComplianceError
 from lindung.core.models import AuditLog
+from lindung.core.scope import SYSTEM
 from tests.compliance.factories import business
 from tests.pdf_probe import assert_no_leak, hostile_html
 from tests.registry.factories import OWN_VILLAGE
@@ -60,7 +61,7 @@ def test_a_hostile_template_saved_through_the_service_issues_a_clean_letter(
 ):
     hostile = hostile_html(tmp_path)
     services.save_template(
-        actor=None, template=reminder, title="Imbauan", body=hostile_body(hostile)
+        actor=SYSTEM, template=reminder, title="Imbauan", body=hostile_body(hostile)
     )
     reminder.refresh_from_db()
     for gone in ("<link", "<style", "<base", "<iframe", "<object", "<embed", "file:", "http:",
@@ -68,7 +69,7 @@ def test_a_hostile_template_saved_through_the_service_issues_a_clean_letter(
         assert gone not in reminder.body.lower()
     assert "<p>Dengan hormat,</p>" in reminder.body and "{{ subject.name }}" in reminder.body
 
-    letter = services.issue_letter(actor=None, case=case, kind="reminder", on=D(2025, 7, 2))
+    letter = services.issue_letter(actor=SYSTEM, case=case, kind="reminder", on=D(2025, 7, 2))
     text = assert_no_leak(download(client, make_user, letter), hostile.marker)
     assert "Dengan hormat" in text and "CV Surat Aman" in text and letter.number in text
 
@@ -84,7 +85,7 @@ def test_a_hostile_template_stored_before_the_fix_issues_a_clean_letter(
         f"{{{{ \"<link rel='attachment' href='{secret}'>\"|safe }}}}"  # HTML made by the template
     )
     LetterTemplate.objects.filter(pk=reminder.pk).update(body=hostile_body(hostile) + trick)
-    letter = services.issue_letter(actor=None, case=case, kind="reminder", on=D(2025, 7, 2))
+    letter = services.issue_letter(actor=SYSTEM, case=case, kind="reminder", on=D(2025, 7, 2))
     assert "<link" not in letter.html and "file:" not in letter.html
     text = assert_no_leak(download(client, make_user, letter), hostile.marker)
     assert "Dengan hormat" in text and "CV Surat Aman" in text
@@ -96,7 +97,7 @@ def test_a_letter_issued_before_the_fix_is_rendered_safely_on_download(
     """Issued letters keep their HTML (no PDF is stored); the download renders it again
     through the safe renderer, so a hostile letter of the past no longer carries the file."""
     hostile = hostile_html(tmp_path)
-    letter = services.issue_letter(actor=None, case=case, kind="reminder", on=D(2025, 7, 2))
+    letter = services.issue_letter(actor=SYSTEM, case=case, kind="reminder", on=D(2025, 7, 2))
     stored = letter.html.replace("</head>", hostile.head + "</head>").replace(
         "</body>", hostile.body + "</body>"
     )
@@ -116,7 +117,9 @@ def test_default_templates_pass_the_cleaning_unchanged(kind):
 
 def test_a_cleaned_default_template_renders_the_same_letter(case, reminder):
     before = letters.render_letter(reminder, case)
-    services.save_template(actor=None, template=reminder, title=reminder.title, body=reminder.body)
+    services.save_template(
+        actor=SYSTEM, template=reminder, title=reminder.title, body=reminder.body
+    )
     reminder.refresh_from_db()
     assert letters.render_letter(reminder, case) == before
     assert "<ol><li><strong>Perusahaan wajib belum daftar</strong>" in before
@@ -164,7 +167,7 @@ def test_a_marker_cannot_be_forged_to_restore_something_else():
 def test_a_template_that_no_longer_compiles_after_cleaning_is_refused(reminder):
     with pytest.raises(ComplianceError, match=r"templat tidak valid.*invalid template"):
         services.save_template(
-            actor=None, template=reminder, title="x",
+            actor=SYSTEM, template=reminder, title="x",
             body='<p>{% if a %}</p><script>{% endif %}</script>',
         )  # fmt: skip
     reminder.refresh_from_db()

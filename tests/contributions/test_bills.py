@@ -8,7 +8,7 @@ import random
 import pytest
 
 from lindung.contributions.arrears import arrears_ageing, mark_overdue, record_payment
-from lindung.contributions.bills import Rate, generate_bills, reference_bill_lines
+from lindung.contributions.bills.generate import Rate, generate_bills, reference_bill_lines
 from lindung.contributions.models import Bill, BillLine, BillStatus
 from lindung.core.models import AuditLog
 from lindung.registry.models import Membership, Segment

@@ -100,7 +100,7 @@ def test_bill_page_and_api_show_the_fine_to_its_readers(client, region_tree, rat
     client.force_login(make_user("regency_officer"))
     page = client.get(reverse("bills:detail", kwargs={"pk": bill.pk}))
     assert f'id="fine-total">{expected:,}<'.replace(",", ".") in page.content.decode()
-    listing = client.get(reverse("bills:list"), {"bulan": "2025-01"})
+    listing = client.get(reverse("bills:list"), {"month": "2025-01"})
     assert bill.employer.name in listing.content.decode()
     data = client.get(reverse("api:bill-detail", kwargs={"pk": bill.pk})).json()
     assert data["fine"]["total"] == expected and data["lines"][0]["amount"] == 1_000_000

@@ -105,9 +105,9 @@ UNKNOWN = [
     ("/api/v1/worker-populations/", {"region_code": "18"}),
     ("/api/v1/programmes/", {"year": "2024"}),
     ("/api/v1/award/entries/", {"editon": "1"}),
-    ("/kepatuhan/api/cases/", {"stepp": "open"}),
-    ("/kepatuhan/api/risks/", {"wilayah": "18.71"}),
-    ("/kepatuhan/api/sla/", {"step": "open"}),
+    ("/api/v1/compliance/cases/", {"stepp": "open"}),
+    ("/api/v1/compliance/risks/", {"wilayah": "18.71"}),
+    ("/api/v1/compliance/sla/", {"step": "open"}),
     ("/api/v1/coverage/18.71/", {"tanggal": "2024-01-31"}),
     ("/api/v1/coverage/18.71/trend/", {"penyebut": "x"}),
 ]
@@ -151,7 +151,7 @@ BAD_VALUES = [
     ("/api/v1/regions/", {"parent": "18.7"}, "parent"),
     ("/api/v1/memberships/", {"active_on": "0001-01-01"}, "active_on"),
     ("/api/v1/coverage/18.71/", {"denominator": "no-such-kind"}, "denominator"),
-    ("/kepatuhan/api/cases/", {"mine": "yes"}, "mine"),
+    ("/api/v1/compliance/cases/", {"mine": "yes"}, "mine"),
 ]
 
 
@@ -279,7 +279,7 @@ def test_the_schema_documents_error_answers(schema):
     )
     public = paths["/api/v1/coverage/public/{code}/"]["get"]["responses"]
     assert {"200", "400", "404", "429"} <= set(public) and "401" not in public
-    assert "400" in paths["/kepatuhan/api/sla/"]["get"]["responses"]
+    assert "400" in paths["/api/v1/compliance/sla/"]["get"]["responses"]
 
 
 def test_the_schema_lists_every_parameter_the_api_takes(schema):
@@ -290,8 +290,8 @@ def test_the_schema_lists_every_parameter_the_api_takes(schema):
 
     assert {"month", "status"} <= names("/api/v1/bills/")
     assert "nik" not in names("/api/v1/persons/")
-    assert {"region", "check"} <= names("/kepatuhan/api/risks/")
-    assert {"step", "mine", "overdue"} <= names("/kepatuhan/api/cases/")
+    assert {"region", "check"} <= names("/api/v1/compliance/risks/")
+    assert {"step", "mine", "overdue"} <= names("/api/v1/compliance/cases/")
     assert "edition" in names("/api/v1/award/entries/")
     assert "denominator" in names("/api/v1/coverage/public/{code}/trend/")
     assert {"year", "within"} <= names("/api/v1/worker-populations/")

@@ -29,7 +29,7 @@ from lindung.core.imports.reports import write_reject_report
 from lindung.core.loading import LoadError
 from lindung.core.models import ImportJob, ImportState
 from lindung.core.roles import Role
-from lindung.registry.importers import EmployerImporter
+from lindung.registry.importers.employers import EmployerImporter
 from lindung.registry.models import Employer
 
 pytestmark = pytest.mark.engine

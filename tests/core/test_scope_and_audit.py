@@ -11,7 +11,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from lindung.accounts.models import Organisation
-from lindung.core.audit import record_audit, snapshot
+from lindung.core.audit import AuditAction, record_audit, snapshot
 from lindung.core.middleware import current_request_id, request_id_bound
 from lindung.core.models import AuditLog
 from lindung.core.regioncodes import is_within
@@ -24,6 +24,22 @@ from tests.conftest import TREE
 pytestmark = pytest.mark.engine
 
 SAFE_REQUEST_ID = "req-42.test_A"
+
+
+class ScopeTestAudit(AuditAction):
+    """Actions of these tests only (a test's enum is never listed in docs/audit-events.md)."""
+
+    TOUCH = "test.touch", "touch"
+    GLOBAL = "test.global", "global"
+    EDIT = "test.edit", "edit"
+    SYSTEM = "test.system", "system"
+    JSON = "test.json", "json"
+    CLI = "test.cli", "cli"
+
+
+def test_a_free_string_is_not_an_audit_action(db) -> None:
+    with pytest.raises(TypeError, match="not a member of an AuditAction"):
+        record_audit(actor=None, action="registry.person.reveal")
 
 
 def inside(scopes: list[str], codes: object = TREE) -> set[str]:
@@ -142,8 +158,8 @@ def test_region_roles_see_organisations_in_their_region_and_their_own(
 
 def test_audit_rows_are_scoped_by_region(region_tree, make_user) -> None:
     for code in TREE:
-        record_audit(actor=None, action="test.touch", object_repr=code, region_code=code)
-    regionless = record_audit(actor=None, action="test.global")
+        record_audit(actor=None, action=ScopeTestAudit.TOUCH, object_repr=code, region_code=code)
+    regionless = record_audit(actor=None, action=ScopeTestAudit.GLOBAL)
     auditor = make_user(Role.AUDITOR, scope=["18.71"])
     seen = set(AuditLog.objects.for_actor(auditor).values_list("region_code", flat=True))
     assert seen == inside(["18.71"])
@@ -157,7 +173,7 @@ def test_record_audit_fills_actor_object_and_region_columns(make_user, region_tr
     target = region_tree["18.71.01"]
     entry = record_audit(
         actor=user,
-        action="test.edit",
+        action=ScopeTestAudit.EDIT,
         target=target,
         region_code="18.71.01.1003",
         before={"name": "old"},
@@ -176,7 +192,9 @@ def test_record_audit_fills_actor_object_and_region_columns(make_user, region_tr
     assert entry.village_code == "18.71.01.1003"
     assert (entry.before, entry.after, entry.reason) == ({"name": "old"}, {"name": "new"}, "why")
 
-    system = record_audit(actor=AnonymousUser(), action="test.system", object_repr="x" * 300)
+    system = record_audit(
+        actor=AnonymousUser(), action=ScopeTestAudit.SYSTEM, object_repr="x" * 300
+    )
     assert system.actor is None and system.actor_label == "system"
     assert len(system.object_repr) == 200
     assert system.province_code == "" and system.before is None and system.after is None
@@ -194,7 +212,7 @@ def test_before_and_after_are_stored_as_json(region_tree) -> None:
         "region": region_tree["18.71"],
         3: [{"nested": {dt.date(2024, 12, 31)}}],
     }
-    entry = record_audit(actor=None, action="test.json", after=after)
+    entry = record_audit(actor=None, action=ScopeTestAudit.JSON, after=after)
     entry.refresh_from_db()
     assert entry.after == {
         "date": "2025-01-01",
@@ -268,13 +286,13 @@ def test_each_request_gets_its_own_id(client) -> None:
 
 @pytest.mark.django_db
 def test_audit_outside_a_request_uses_the_bound_id_or_none() -> None:
-    assert record_audit(actor=None, action="test.cli").request_id == ""
+    assert record_audit(actor=None, action=ScopeTestAudit.CLI).request_id == ""
     with request_id_bound("cli-run-1") as bound:
         assert bound == "cli-run-1"
-        assert record_audit(actor=None, action="test.cli").request_id == "cli-run-1"
+        assert record_audit(actor=None, action=ScopeTestAudit.CLI).request_id == "cli-run-1"
     # Reset afterwards: nothing leaks into later work in the same thread.
     assert current_request_id() == ""
-    assert record_audit(actor=None, action="test.cli").request_id == ""
+    assert record_audit(actor=None, action=ScopeTestAudit.CLI).request_id == ""
 
 
 @pytest.mark.django_db

@@ -1,4 +1,5 @@
 from lindung.core.roles import Role
+from lindung.coverage.audit import CoverageAudit
 from tests.access import ANONYMOUS, ROLES, Route, for_roles
 
 API_ANON = 401
@@ -57,6 +58,7 @@ ROUTES = [
         kwargs=_own,
         method="post",
         data=POINT,
+        audits=(CoverageAudit.POINT_CREATE,),
     ),
     Route("api:coverage-public", PUBLIC, kwargs=_own),
     Route("api:coverage-public-trend", PUBLIC, kwargs=_own),

@@ -21,7 +21,7 @@ from lindung.coverage.dimensions import COUNT_COLUMNS, dimensions
 from lindung.coverage.facts import mark_stale
 from lindung.coverage.models import CoverageFact, CoverageMonth
 from lindung.coverage.selectors import percent
-from lindung.registry.importers import ParticipantImporter
+from lindung.registry.importers.participants import ParticipantImporter
 from tests.coverage.factories import (
     fact_table,
     make_membership,

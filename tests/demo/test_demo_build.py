@@ -21,9 +21,10 @@ from lindung.core import regioncodes
 from lindung.core.ages import AGE_BANDS, AGE_LABELS, age_cutoff
 from lindung.core.models import AuditLog
 from lindung.demo import plan as demo_plan
+from lindung.demo.audit import DemoAudit
 from lindung.demo.plan import largest_remainder, make_plan, scaled
 from lindung.demo.services import DEMO_EMPLOYER, demo_accounts
-from lindung.demo.synthetic import AUDIT_ACTION, DemoError, build_registry
+from lindung.demo.synthetic import DemoError, build_registry
 from lindung.regions.models import Region, WorkerPopulation
 from lindung.registry.exports import PERSON_COLUMNS
 from lindung.registry.models import Employer, Membership, Person
@@ -344,7 +345,7 @@ def test_demo_has_the_provinces_programmes_and_its_coverage_facts(built: dict) -
 
 
 def test_second_build_with_the_same_seed_reuses_everything(built: dict, data_dir: Path) -> None:
-    niks, audits = nik_set(), AuditLog.objects.filter(action=AUDIT_ACTION).count()
+    niks, audits = nik_set(), AuditLog.objects.filter(action=DemoAudit.BUILD).count()
     again = demo_command(data_dir, "--seed", str(SEED))
     for step, counts in again.items():
         assert (counts["created"], counts["updated"]) == (0, 0), step
@@ -362,7 +363,7 @@ def test_second_build_with_the_same_seed_reuses_everything(built: dict, data_dir
     assert registry["unchanged"] == built["registry"]["created"]
     assert registry["sha256"] == built["registry"]["sha256"]
     assert nik_set() == niks
-    assert AuditLog.objects.filter(action=AUDIT_ACTION).count() == audits
+    assert AuditLog.objects.filter(action=DemoAudit.BUILD).count() == audits
 
 
 def test_same_seed_same_rows_other_seed_other_rows(built: dict) -> None:

@@ -8,8 +8,9 @@ from typing import Any
 
 import factory
 
+from lindung.core.scope import SYSTEM
 from lindung.programmes.models import Candidate, FunderKind, ProgrammeInvoice
-from lindung.programmes.services import create_funder, create_programme
+from lindung.programmes.services.plans import create_funder, create_programme
 from tests.regions.factories import RegionFactory
 from tests.registry.factories import OWN_VILLAGE, nik_for
 
@@ -39,7 +40,7 @@ class CandidateFactory(factory.django.DjangoModelFactory):
 def make_programme(
     region: Any,
     *,
-    actor: Any = None,
+    actor: Any = SYSTEM,
     kind: str = FunderKind.APBD_PROVINCE,
     funder_name: str = "Pemprov Lampung",
     **fields: Any,
@@ -67,8 +68,8 @@ def make_programme(
 def programme_world(regions: dict[str, Any]) -> dict[str, Any]:
     """For the access matrix: a programme whose area is the village operator's village (so
     every region viewer of 18.71 sees it) and one in 18.72, each with a first selection run."""
-    from lindung.programmes.selection import run_selection
-    from lindung.programmes.services import move
+    from lindung.programmes.services.plans import move
+    from lindung.programmes.services.selection import run_selection
 
     own_village, foreign_village = OWN_VILLAGE, "18.72.01.1001"
     CandidateFactory(village=regions[own_village])
@@ -84,9 +85,9 @@ def programme_world(regions: dict[str, Any]) -> dict[str, Any]:
             regions[funder_region], kind=FunderKind.APBD_REGENCY, funder_name=f"Pemkab {side}",
             area=regions[area], target_count=10,
         )  # fmt: skip
-        programme = move(actor=None, programme=programme, to="approved")
+        programme = move(actor=SYSTEM, programme=programme, to="approved")
         world[f"{side}_programme"] = programme
-        world[f"{side}_run"] = run_selection(actor=None, programme=programme)
+        world[f"{side}_run"] = run_selection(actor=SYSTEM, programme=programme)
         world[f"{side}_invoice"] = ProgrammeInvoice.objects.create(
             programme=programme, number=f"INV/{programme.pk}/001", issued_on=dt.date(2025, 7, 1),
             due_on=dt.date(2025, 8, 15), persons=1, months=5, monthly_premium=16_800,

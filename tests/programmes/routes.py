@@ -1,4 +1,5 @@
 from lindung.core.roles import Role
+from lindung.programmes.audit import ProgrammesAudit as A
 from tests.access import REGION_VIEWERS, Route, for_roles
 
 # Programmes (issue 6): region staff, the branch and auditors read them; the province and
@@ -39,9 +40,9 @@ ROUTES = [
     Route("programmes:list", for_roles(REGION_VIEWERS), scoped=True),
     Route("programmes:create", for_roles(MANAGERS), scoped=True),
     # An empty plan is refused with 400 for those allowed to plan.
-    Route("programmes:create", for_roles(MANAGERS, ok=400), method="post"),
+    Route("programmes:create", for_roles(MANAGERS, ok=400), method="post", audits=()),
     Route("programmes:candidates", for_roles(REGISTRARS), scoped=True),
-    Route("programmes:candidates", for_roles(REGISTRARS, ok=400), method="post"),
+    Route("programmes:candidates", for_roles(REGISTRARS, ok=400), method="post", audits=()),
     Route(
         "programmes:detail", for_roles(REGION_VIEWERS), kwargs=_own, scoped=True, foreign=_foreign
     ),
@@ -53,16 +54,33 @@ ROUTES = [
         foreign=_foreign_run,
     ),
     # Writes answer with a redirect back to the page (a refusal is shown there as a message).
-    *(
-        Route(name, for_roles(MANAGERS, ok=302), kwargs=_own, method="post", foreign=_foreign)
-        for name in ("programmes:move", "programmes:select")
+    # The own programme is selecting with one draft run: back to approved, a new run, the draft
+    # set aside.
+    Route(
+        "programmes:move",
+        for_roles(MANAGERS, ok=302),
+        kwargs=_own,
+        method="post",
+        data={"to": "approved", "reason": "matrix"},
+        foreign=_foreign,
+        audits=(A.PROGRAMME_MOVE,),
+    ),
+    Route(
+        "programmes:select",
+        for_roles(MANAGERS, ok=302),
+        kwargs=_own,
+        method="post",
+        foreign=_foreign,
+        audits=(A.SELECTION_RUN,),
     ),
     Route(
         "programmes:decide",
         for_roles(MANAGERS, ok=302),
         kwargs=_own_run,
         method="post",
+        data={"action": "discard", "reason": "matrix"},
         foreign=_foreign_run,
+        audits=(A.SELECTION_DISCARD,),
     ),
     Route(
         "programmes:outcome", for_roles(REGION_VIEWERS), kwargs=_own, scoped=True, foreign=_foreign
@@ -74,19 +92,23 @@ ROUTES = [
         kwargs=lambda w: {**_own(w), "fmt": "csv"},
         foreign=lambda w: {**_foreign(w), "fmt": "csv"},
     ),
+    # A selecting programme has nobody to invoice yet: refused with a message.
     Route(
         "programmes:invoice",
         for_roles(ENROLLERS, ok=302),
         kwargs=_own,
         method="post",
         foreign=_foreign,
+        audits=(),
     ),
     Route(
         "programmes:pay",
         for_roles(MANAGERS, ok=302),
         kwargs=_own_invoice,
         method="post",
+        data={"amount": "16800", "paid_on": "2025-08-01", "reference": "TRF-1"},
         foreign=_foreign_invoice,
+        audits=(A.INVOICE_PAYMENT,),
     ),
     Route("api:programme-list", for_roles(REGION_VIEWERS, anonymous=API_ANON), scoped=True),
     Route(
@@ -95,6 +117,18 @@ ROUTES = [
         kwargs=_own,
         scoped=True,
         foreign=_foreign,
+    ),
+    Route(
+        "api:programme-runs",
+        for_roles(REGION_VIEWERS, anonymous=API_ANON),
+        kwargs=_own,
+        scoped=True,
+        foreign=_foreign,
+    ),
+    Route(
+        "api:programme-candidates",
+        for_roles(REGISTRARS, anonymous=API_ANON),
+        scoped=True,
     ),
     Route(
         "api:programme-run",

@@ -12,7 +12,7 @@ import pytest
 from lindung.core.imports.pipeline import run_import
 from lindung.core.models import ImportRejection
 from lindung.core.nik import mask_nik
-from lindung.programmes.claims_import import ClaimImporter
+from lindung.programmes.importers.claims import ClaimImporter
 from lindung.programmes.models import Claim, ClaimType
 from tests.registry.factories import FOREIGN_VILLAGE, PersonFactory, nik_for
 

@@ -16,12 +16,8 @@ import pytest
 from lindung.core.imports.pipeline import run_import
 from lindung.core.models import AuditLog, ImportJob, ImportRejection
 from lindung.core.nik import mask_nik
-from lindung.programmes.enrolment import (
-    ENROLMENT_COLUMNS,
-    ConfirmationImporter,
-    enrolment_rows,
-    write_enrolment_file,
-)
+from lindung.core.scope import SYSTEM
+from lindung.programmes.importers.confirmations import ConfirmationImporter
 from lindung.programmes.models import (
     Enrolment,
     EnrolmentStatus,
@@ -30,7 +26,12 @@ from lindung.programmes.models import (
     RunStatus,
     SelectionRun,
 )
-from lindung.programmes.services import move
+from lindung.programmes.services.enrolment import (
+    ENROLMENT_COLUMNS,
+    enrolment_rows,
+    write_enrolment_file,
+)
+from lindung.programmes.services.plans import move
 from lindung.registry.models import Funding, Membership, Person, Segment
 from tests.programmes.factories import CandidateFactory, make_programme
 from tests.registry.factories import MembershipFactory, PersonFactory
@@ -59,8 +60,8 @@ def enrol(programme: Programme, candidates: list) -> list[Enrolment]:
 def selecting_programme(regions: dict, persons: int = 3, **fields) -> tuple[Programme, list]:
     """A provincial programme (Aug–Dec 2025, Rp 16,800 a month) whose list was approved."""
     programme = make_programme(regions["18"], **fields)
-    move(actor=None, programme=programme, to=ProgrammeStatus.APPROVED)
-    move(actor=None, programme=programme, to=ProgrammeStatus.SELECTING)
+    move(actor=SYSTEM, programme=programme, to=ProgrammeStatus.APPROVED)
+    move(actor=SYSTEM, programme=programme, to=ProgrammeStatus.SELECTING)
     programme.refresh_from_db()
     candidates = [CandidateFactory(village=regions[VILLAGE]) for _ in range(persons)]
     return programme, enrol(programme, candidates)

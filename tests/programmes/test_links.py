@@ -1,4 +1,4 @@
-"""Candidates linked to registry persons by NIK (``programmes.links``): new rows on either side
+"""Candidates linked to registry persons by NIK (``services.links``): new rows on either side
 are linked on the next call, nothing is skipped, and a deleted person unlinks."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from django.db import connection, connections, transaction
 
 from lindung.core.imports.pipeline import run_import
-from lindung.programmes.importers import CandidateImporter
-from lindung.programmes.links import link_candidates
+from lindung.programmes.importers.candidates import CandidateImporter
 from lindung.programmes.models import Candidate, CandidateLinks
+from lindung.programmes.services.links import link_candidates
 from tests.programmes.factories import CandidateFactory
 from tests.registry.factories import PersonFactory
 

@@ -10,6 +10,8 @@ import pytest
 from django.http import Http404
 
 from lindung.core.models import AuditLog
+from lindung.core.scope import SYSTEM
+from lindung.programmes.budget import budget_status
 from lindung.programmes.models import (
     Enrolment,
     EnrolmentStatus,
@@ -17,8 +19,8 @@ from lindung.programmes.models import (
     ProgrammePayment,
     ProgrammeStatus,
 )
-from lindung.programmes.money import budget_status, due_date, issue_invoice, record_payment
-from lindung.programmes.services import ProgrammeError, move
+from lindung.programmes.services.money import due_date, issue_invoice, record_payment
+from lindung.programmes.services.plans import ProgrammeError, move
 from tests.programmes.factories import CandidateFactory
 from tests.programmes.test_enrolment import VILLAGE, enrol, selecting_programme
 
@@ -36,7 +38,7 @@ def accept(enrolments: list[Enrolment]) -> None:
 def enrolled_programme(regions: dict, persons: int, accepted: int, **fields):
     programme, enrolments = selecting_programme(regions, persons=persons, **fields)
     accept(enrolments[:accepted])
-    programme = move(actor=None, programme=programme, to=S.ENROLLED)
+    programme = move(actor=SYSTEM, programme=programme, to=S.ENROLLED)
     return programme, enrolments
 
 
@@ -78,7 +80,7 @@ def test_an_invoice_over_the_budget_is_refused(region_tree, rates):
         region_tree, persons=3, accepted=3, target_count=2, budget=2 * 5 * 16_800
     )
     with pytest.raises(ProgrammeError, match="over the budget"):
-        issue_invoice(actor=None, programme=programme, issued_on=dt.date(2025, 7, 20))
+        issue_invoice(actor=SYSTEM, programme=programme, issued_on=dt.date(2025, 7, 20))
     assert not ProgrammeInvoice.objects.exists()
     assert not Enrolment.objects.filter(invoice__isnull=False).exists()  # nothing stamped
     programme.refresh_from_db()
@@ -89,13 +91,13 @@ def test_no_invoice_before_enrolment(region_tree, rates):
     programme, enrolments = selecting_programme(region_tree, persons=1)
     accept(enrolments)
     with pytest.raises(ProgrammeError, match="enrolled or paying"):
-        issue_invoice(actor=None, programme=programme, issued_on=dt.date(2025, 7, 20))
+        issue_invoice(actor=SYSTEM, programme=programme, issued_on=dt.date(2025, 7, 20))
 
 
 def test_overpayment_is_refused(region_tree, rates, make_user):
     officer = make_user("province_officer")
     programme, _ = enrolled_programme(region_tree, persons=3, accepted=3)
-    invoice = issue_invoice(actor=None, programme=programme, issued_on=dt.date(2025, 7, 20))
+    invoice = issue_invoice(actor=SYSTEM, programme=programme, issued_on=dt.date(2025, 7, 20))
     record_payment(
         actor=officer, invoice=invoice, paid_on=dt.date(2025, 8, 1), amount=200_000,
         reference="SP2D 001",
@@ -113,8 +115,8 @@ def test_budget_status_adds_up_and_forecasts_to_december(region_tree, rates, mak
     user = make_user("province_officer")
     programme, enrolments = enrolled_programme(region_tree, persons=5, accepted=3)
     Enrolment.objects.filter(pk=enrolments[4].pk).update(status=EnrolmentStatus.REJECTED)
-    invoice = issue_invoice(actor=None, programme=programme, issued_on=dt.date(2025, 7, 20))
-    record_payment(actor=None, invoice=invoice, paid_on=dt.date(2025, 7, 25), amount=100_000)
+    invoice = issue_invoice(actor=SYSTEM, programme=programme, issued_on=dt.date(2025, 7, 20))
+    record_payment(actor=SYSTEM, invoice=invoice, paid_on=dt.date(2025, 7, 25), amount=100_000)
 
     status = budget_status(user, programme, dt.date(2025, 7, 31))
     assert status.budget == 100 * 5 * 16_800 == 8_400_000
@@ -150,8 +152,8 @@ def test_second_list_adds_to_the_same_programme(region_tree, rates):
     """Persons added to the list later are billed by the next invoice, the earlier ones not
     again."""
     programme, _ = enrolled_programme(region_tree, persons=2, accepted=2)
-    issue_invoice(actor=None, programme=programme, issued_on=dt.date(2025, 7, 1))
+    issue_invoice(actor=SYSTEM, programme=programme, issued_on=dt.date(2025, 7, 1))
     extra = enrol(programme, [CandidateFactory(village=region_tree[VILLAGE])])
     accept(extra)
-    second = issue_invoice(actor=None, programme=programme, issued_on=dt.date(2025, 7, 2))
+    second = issue_invoice(actor=SYSTEM, programme=programme, issued_on=dt.date(2025, 7, 2))
     assert second.persons == 1

@@ -11,8 +11,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from lindung.core.scope import SYSTEM
 from lindung.programmes.models import Claim, Enrolment, ProgrammeStatus
-from lindung.programmes.money import issue_invoice, record_payment
 from lindung.programmes.outcomes import (
     continuation_rate,
     funder_outcome,
@@ -20,6 +20,7 @@ from lindung.programmes.outcomes import (
     months_before,
     programme_outcome,
 )
+from lindung.programmes.services.money import issue_invoice, record_payment
 from lindung.registry.models import Funding, Person, Segment
 from tests.programmes.test_enrolment import VILLAGE, accept_all, enrol, selecting_programme
 from tests.registry.factories import MembershipFactory, PersonFactory
@@ -101,9 +102,9 @@ def test_programme_outcome(world):
         4, 0, None,
     )  # fmt: skip
 
-    invoice = issue_invoice(actor=None, programme=programme, issued_on=D(2025, 8, 5))
+    invoice = issue_invoice(actor=SYSTEM, programme=programme, issued_on=D(2025, 8, 5))
     assert invoice.amount == 4 * 5 * 16_800 == 336_000
-    record_payment(actor=None, invoice=invoice, paid_on=D(2025, 8, 10), amount=168_000)
+    record_payment(actor=SYSTEM, invoice=invoice, paid_on=D(2025, 8, 10), amount=168_000)
     claim(persons[2].nik, "JKM-1", "JKM", D(2025, 11, 3), 42_000_000)  # inside the period
     claim(persons[3].nik, "JKK-1", "JKK", D(2026, 2, 1), 5_000_000)  # after the period
     claim(PersonFactory().nik, "JKM-2", "JKM", D(2025, 11, 3), 42_000_000)  # not a beneficiary
@@ -113,7 +114,7 @@ def test_programme_outcome(world):
     assert (half.claims_count, half.claims_amount) == (1, 42_000_000)
     assert half.benefit_premium_ratio == Decimal("250.00")
 
-    record_payment(actor=None, invoice=invoice, paid_on=D(2025, 8, 20), amount=168_000)
+    record_payment(actor=SYSTEM, invoice=invoice, paid_on=D(2025, 8, 20), amount=168_000)
     out = programme_outcome(user, programme, D(2026, 4, 1))
     assert (out.persons_protected, out.person_months_paid, out.premium_spent) == (4, 20, 336_000)
     assert (out.claims["JKM"].count, out.claims["JKM"].amount) == (1, 42_000_000)
@@ -136,8 +137,8 @@ def test_funder_outcome_counts_a_person_once(world, region_tree, tmp_path, make_
     second.refresh_from_db()
     assert second.status == ProgrammeStatus.ENROLLED
     for programme, paid_on in ((first, D(2025, 8, 10)), (second, D(2026, 2, 10))):
-        invoice = issue_invoice(actor=None, programme=programme, issued_on=paid_on)
-        record_payment(actor=None, invoice=invoice, paid_on=paid_on, amount=invoice.amount)
+        invoice = issue_invoice(actor=SYSTEM, programme=programme, issued_on=paid_on)
+        record_payment(actor=SYSTEM, invoice=invoice, paid_on=paid_on, amount=invoice.amount)
     claim(world["persons"][2].nik, "JKM-1", "JKM", D(2025, 11, 3), 42_000_000)
 
     out = funder_outcome(user, first.funder, D(2026, 8, 1))

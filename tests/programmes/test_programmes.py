@@ -8,8 +8,9 @@ import datetime as dt
 import pytest
 
 from lindung.core.models import AuditLog
+from lindung.core.scope import SYSTEM
 from lindung.programmes.models import FunderKind, Programme, ProgrammeStatus
-from lindung.programmes.services import (
+from lindung.programmes.services.plans import (
     ProgrammeError,
     create_funder,
     create_programme,
@@ -33,7 +34,10 @@ LAMPUNG_2023 = {
 @pytest.fixture
 def province(region_tree, rates, make_user):
     funder = create_funder(
-        actor=None, name="Pemprov Lampung", kind=FunderKind.APBD_PROVINCE, region=region_tree["18"]
+        actor=SYSTEM,
+        name="Pemprov Lampung",
+        kind=FunderKind.APBD_PROVINCE,
+        region=region_tree["18"],
     )
     return funder, region_tree["18"], make_user("province_officer")
 
@@ -74,12 +78,12 @@ def test_pp50_discount_for_transport_workers_only_when_no_budget_pays(province, 
             "occupations": "ojol"}  # fmt: skip
     apbd = create_programme(actor=officer, funder=funder, area=area, **plan)
     assert apbd.monthly_premium == 16_800
-    company = create_funder(actor=None, name="PT Peduli", kind=FunderKind.CSR, region=area)
-    csr = create_programme(actor=None, funder=company, area=area, **plan)
+    company = create_funder(actor=SYSTEM, name="PT Peduli", kind=FunderKind.CSR, region=area)
+    csr = create_programme(actor=SYSTEM, funder=company, area=area, **plan)
     assert csr.monthly_premium == 8_400 and "PP50" in csr.premium_rules
     # Several occupations: the undiscounted price, so the plan never undershoots the budget.
     mixed = create_programme(
-        actor=None, funder=company, area=area, **{**plan, "name": "Campuran",
+        actor=SYSTEM, funder=company, area=area, **{**plan, "name": "Campuran",
                                                   "occupations": "ojol,petani"},
     )  # fmt: skip
     assert mixed.monthly_premium == 16_800
@@ -88,19 +92,19 @@ def test_pp50_discount_for_transport_workers_only_when_no_budget_pays(province, 
 def test_dana_desa_needs_a_legal_reviewers_decision_for_the_year(region_tree, rates):
     village = region_tree["18.71.01.1003"]
     funder = create_funder(
-        actor=None, name="Desa Kedaton", kind=FunderKind.DANA_DESA, region=village
+        actor=SYSTEM, name="Desa Kedaton", kind=FunderKind.DANA_DESA, region=village
     )
     plan = {**LAMPUNG_2023, "budget": 100 * 10 * 16_800, "target_count": 100}
     with pytest.raises(ProgrammeError, match="not enabled for 2023"):
-        create_programme(actor=None, funder=funder, area=village, **plan)
-    set_funding_source_year(actor=None, kind=FunderKind.DANA_DESA, year=2023, enabled=True,
+        create_programme(actor=SYSTEM, funder=funder, area=village, **plan)
+    set_funding_source_year(actor=SYSTEM, kind=FunderKind.DANA_DESA, year=2023, enabled=True,
                             legal_basis="Permendes PDT 16/2025")  # fmt: skip
-    programme = create_programme(actor=None, funder=funder, area=village, **plan)
+    programme = create_programme(actor=SYSTEM, funder=funder, area=village, **plan)
     assert programme.planned_cost == programme.budget
     # Withdrawn again before approval: the programme cannot be approved.
-    set_funding_source_year(actor=None, kind=FunderKind.DANA_DESA, year=2023, enabled=False)
+    set_funding_source_year(actor=SYSTEM, kind=FunderKind.DANA_DESA, year=2023, enabled=False)
     with pytest.raises(ProgrammeError, match="not enabled"):
-        move(actor=None, programme=programme, to=S.APPROVED)
+        move(actor=SYSTEM, programme=programme, to=S.APPROVED)
 
 
 def test_workflow_moves_only_forward_along_its_edges(province):

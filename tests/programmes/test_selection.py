@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from lindung.core.scope import SYSTEM
 from lindung.programmes.models import (
     Decision,
     Enrolment,
@@ -16,8 +17,8 @@ from lindung.programmes.models import (
     Reason,
     RunStatus,
 )
-from lindung.programmes.selection import approve_run, discard_run, run_selection
-from lindung.programmes.services import ProgrammeError, move
+from lindung.programmes.services.plans import ProgrammeError, move
+from lindung.programmes.services.selection import approve_run, discard_run, run_selection
 from tests.programmes.factories import CandidateFactory, make_programme
 from tests.registry.factories import MembershipFactory, PersonFactory, nik_for
 
@@ -41,7 +42,7 @@ def candidate(n: int, **fields):
                             **fields)  # fmt: skip
 
 
-def approved(programme, actor=None):
+def approved(programme, actor=SYSTEM):
     return move(actor=actor, programme=programme, to=ProgrammeStatus.APPROVED)
 
 
@@ -107,14 +108,14 @@ def test_a_priority_too_wide_for_one_integer_key_orders_the_same(world, monkeypa
     falls back to sorting the terms and reaches the same decisions."""
     from lindung.programmes import selection_sql
 
-    packed = decisions(run_selection(actor=None, programme=world["programme"]))
+    packed = decisions(run_selection(actor=SYSTEM, programme=world["programme"]))
     risks = selection_sql.risk_table()
     wide = {occupation: risk * 10**6 for occupation, risk in risks.items()}
     rules = selection_sql.Rules.of(world["programme"])
     assert selection_sql._priority_key(rules, risks) is not None
     assert selection_sql._priority_key(rules, wide) is None
     monkeypatch.setattr(selection_sql, "risk_table", lambda: wide)
-    unpacked = decisions(run_selection(actor=None, programme=world["programme"]))
+    unpacked = decisions(run_selection(actor=SYSTEM, programme=world["programme"]))
     assert {k: (d.selected, d.rank, d.reason) for k, d in unpacked.items()} == {
         k: (d.selected, d.rank, d.reason) for k, d in packed.items()
     }
@@ -124,7 +125,7 @@ def test_a_village_quota_caps_each_village(world, region_tree):
     programme = world["programme"]
     programme.village_quota, programme.target_count = 2, 10
     programme.save()
-    run = run_selection(actor=None, programme=programme)
+    run = run_selection(actor=SYSTEM, programme=programme)
     by_id = decisions(run)
     reasons = sorted(by_id[world["c"][n].pk].reason for n in ("fisher_1", "farmer_1", "farmer_2",
                                                               "fisher_3", "farmer_4"))  # fmt: skip
@@ -136,7 +137,7 @@ def test_the_budget_caps_the_list_below_the_target(world):
     programme = world["programme"]
     programme.budget = 2 * 5 * 16_800 + 16_799  # not enough for a third person
     programme.save()
-    run = run_selection(actor=None, programme=programme)
+    run = run_selection(actor=SYSTEM, programme=programme)
     assert (run.capacity, run.selected) == (2, 2)
     assert run.cost <= programme.budget
 
@@ -164,17 +165,17 @@ def test_approval_freezes_the_list_and_reserves_every_funded_month(world):
 
 
 def test_a_list_the_branch_has_answered_for_cannot_be_replaced(world):
-    run = run_selection(actor=None, programme=world["programme"])
-    approve_run(actor=None, run=run)
+    run = run_selection(actor=SYSTEM, programme=world["programme"])
+    approve_run(actor=SYSTEM, run=run)
     Enrolment.objects.filter(run=run).update(status="accepted", kpj="KPJ1")
-    second = run_selection(actor=None, programme=world["programme"])
+    second = run_selection(actor=SYSTEM, programme=world["programme"])
     with pytest.raises(ProgrammeError, match="already confirmed"):
-        approve_run(actor=None, run=second, replace=True, reason="ganti")
+        approve_run(actor=SYSTEM, run=second, replace=True, reason="ganti")
 
 
 def test_a_person_funded_by_another_programme_is_excluded_for_overlapping_months(world):
-    first = run_selection(actor=None, programme=world["programme"])
-    approve_run(actor=None, run=first)
+    first = run_selection(actor=SYSTEM, programme=world["programme"])
+    approve_run(actor=SYSTEM, run=first)
     regions = world["regions"]
     overlapping = approved(make_programme(
         regions["18.71"], kind="apbd_regency", funder_name="Pemkot", area=regions["18.71"],
@@ -185,13 +186,13 @@ def test_a_person_funded_by_another_programme_is_excluded_for_overlapping_months
         area=regions["18.71"], start_month=dt.date(2026, 1, 1), **RULES,
     ))  # fmt: skip
     funded = {world["c"][n].pk for n in ("fisher_1", "farmer_1", "farmer_2")}
-    over = decisions(run_selection(actor=None, programme=overlapping))
+    over = decisions(run_selection(actor=SYSTEM, programme=overlapping))
     assert {pk for pk, d in over.items() if d.reason == Reason.FUNDED_ELSEWHERE} == funded
     # The registry membership of "active" ends in September: free again in December.
     assert {pk for pk, d in over.items() if d.selected} == {
         world["c"][n].pk for n in ("fisher_3", "farmer_4", "active")
     }
-    after = decisions(run_selection(actor=None, programme=later))
+    after = decisions(run_selection(actor=SYSTEM, programme=later))
     assert {pk for pk, d in after.items() if d.selected} == funded
 
 
@@ -201,24 +202,24 @@ def test_a_stale_run_cannot_double_fund(world):
     other = approved(make_programme(
         regions["18.71"], kind="apbd_regency", funder_name="Pemkot", area=regions["18.71"], **RULES
     ))  # fmt: skip
-    mine = run_selection(actor=None, programme=world["programme"])
-    theirs = run_selection(actor=None, programme=other)
-    approve_run(actor=None, run=theirs)
+    mine = run_selection(actor=SYSTEM, programme=world["programme"])
+    theirs = run_selection(actor=SYSTEM, programme=other)
+    approve_run(actor=SYSTEM, run=theirs)
     with pytest.raises(ProgrammeError, match="run the selection again"):
-        approve_run(actor=None, run=mine)
+        approve_run(actor=SYSTEM, run=mine)
     mine.refresh_from_db()
     assert mine.status == RunStatus.DRAFT
     assert not FundedMonth.objects.filter(run=mine).exists()
     assert not Enrolment.objects.filter(run=mine).exists()
-    rerun = decisions(run_selection(actor=None, programme=world["programme"]))
+    rerun = decisions(run_selection(actor=SYSTEM, programme=world["programme"]))
     assert sum(d.reason == Reason.FUNDED_ELSEWHERE for d in rerun.values()) == 3
 
 
 def test_only_drafts_are_discarded_and_a_draft_programme_cannot_select(world, region_tree):
-    run = run_selection(actor=None, programme=world["programme"])
-    discard_run(actor=None, run=run, reason="uji")
+    run = run_selection(actor=SYSTEM, programme=world["programme"])
+    discard_run(actor=SYSTEM, run=run, reason="uji")
     with pytest.raises(ProgrammeError):
-        approve_run(actor=None, run=run)
+        approve_run(actor=SYSTEM, run=run)
     draft = make_programme(region_tree["18"], name="Draf", **RULES)
     with pytest.raises(ProgrammeError, match="approved programme"):
-        run_selection(actor=None, programme=draft)
+        run_selection(actor=SYSTEM, programme=draft)

@@ -9,9 +9,10 @@ from collections import Counter
 import pytest
 from django.db import connection, connections
 
+from lindung.core.scope import SYSTEM
 from lindung.programmes.models import FundedMonth, ProgrammeStatus, RunStatus, SelectionRun
-from lindung.programmes.selection import approve_run, run_selection
-from lindung.programmes.services import ProgrammeError, move
+from lindung.programmes.services.plans import ProgrammeError, move
+from lindung.programmes.services.selection import approve_run, run_selection
 from tests.programmes.factories import CandidateFactory, make_programme
 
 pytestmark = [
@@ -47,7 +48,7 @@ def in_threads(*calls):
 
 def approved_programme(region, **fields):
     programme = make_programme(region, **fields)
-    return move(actor=None, programme=programme, to=ProgrammeStatus.APPROVED)
+    return move(actor=SYSTEM, programme=programme, to=ProgrammeStatus.APPROVED)
 
 
 @pytest.mark.parametrize("attempt", range(3))
@@ -59,10 +60,10 @@ def test_two_programmes_approving_the_same_people_at_once_fund_each_month_once(
     city = approved_programme(
         region_tree["18.71"], kind="apbd_regency", funder_name="Pemkot", target_count=20
     )
-    runs = [run_selection(actor=None, programme=p) for p in (province, city)]
+    runs = [run_selection(actor=SYSTEM, programme=p) for p in (province, city)]
     assert [r.selected for r in runs] == [20, 20]  # both drafts want the same 20 people
 
-    results = in_threads(*(lambda r=r: approve_run(actor=None, run=r) for r in runs))
+    results = in_threads(*(lambda r=r: approve_run(actor=SYSTEM, run=r) for r in runs))
 
     won = [r for r in results if isinstance(r, SelectionRun)]
     lost = [r for r in results if isinstance(r, ProgrammeError)]
@@ -77,7 +78,7 @@ def test_two_programmes_approving_the_same_people_at_once_fund_each_month_once(
 def test_runs_of_one_programme_started_at_once_get_distinct_versions(region_tree, rates):
     CandidateFactory.create_batch(5)
     programme = approved_programme(region_tree["18"], target_count=5)
-    results = in_threads(*(lambda: run_selection(actor=None, programme=programme),) * 3)
+    results = in_threads(*(lambda: run_selection(actor=SYSTEM, programme=programme),) * 3)
     assert all(isinstance(r, SelectionRun) for r in results), results
     assert sorted(r.version for r in results) == [1, 2, 3]
     assert {r.selected for r in results} == {5}

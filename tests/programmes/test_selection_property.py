@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from lindung.core.scope import SYSTEM
 from lindung.programmes.models import (
     Candidate,
     Decision,
@@ -17,9 +18,9 @@ from lindung.programmes.models import (
     Reason,
     SelectionRun,
 )
-from lindung.programmes.selection import run_selection
 from lindung.programmes.selection_sql import risk_table, years_before
-from lindung.programmes.services import move
+from lindung.programmes.services.plans import move
+from lindung.programmes.services.selection import run_selection
 from lindung.registry.models import Membership, Person
 from tests.programmes.factories import CandidateFactory, make_programme
 from tests.registry.factories import MembershipFactory, PersonFactory, nik_for
@@ -140,8 +141,8 @@ def test_sql_selection_equals_the_rules_read_in_python(region_tree, rates, peopl
     plan = {k: v for k, v in r.items() if k != "area"}
     programme = make_programme(region_tree["18"], area=region_tree[r["area"]],
                                start_month=START, **plan)  # fmt: skip
-    programme = move(actor=None, programme=programme, to="approved")
-    run = run_selection(actor=None, programme=programme)
+    programme = move(actor=SYSTEM, programme=programme, to="approved")
+    run = run_selection(actor=SYSTEM, programme=programme)
 
     got = {d.candidate_id: (d.selected, d.rank, d.reason) for d in Decision.objects.filter(run=run)}
     assert got == expected(people, candidates, r)

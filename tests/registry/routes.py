@@ -1,4 +1,5 @@
 from lindung.core.roles import Role
+from lindung.registry.audit import EXPORT_ACTIONS, RegistryAudit
 from tests.access import REGION_VIEWERS, Route, for_roles
 
 API_ANON = 401
@@ -11,7 +12,7 @@ EXPORTERS = REGION_VIEWERS - {Role.AUDITOR}
 REASON = {"reason": "Pemeriksaan matriks akses"}
 
 
-def _export(name: str) -> Route:
+def _export(name: str, kind: str) -> Route:
     return Route(
         name,
         for_roles(EXPORTERS),
@@ -19,6 +20,7 @@ def _export(name: str) -> Route:
         method="post",
         data=REASON,
         scoped=True,
+        audits=(EXPORT_ACTIONS[kind],),
     )
 
 
@@ -31,7 +33,7 @@ ROUTES = [
         scoped=True,
         foreign=lambda w: {"npp": w["foreign_employer"].npp},
     ),
-    _export("registry:employer-export"),
+    _export("registry:employer-export", "employers"),
     Route("registry:person-list", for_roles(PERSON_VIEWERS), scoped=True),
     # The search form posts, so a NIK or name never lands in a URL.
     Route(
@@ -40,6 +42,7 @@ ROUTES = [
         method="post",
         data={"q": "Asingwijaya"},
         scoped=True,
+        audits=(),  # a name search: only an exact-NIK lookup is audited
     ),
     Route(
         "registry:person-detail",
@@ -57,10 +60,11 @@ ROUTES = [
         data=REASON,
         scoped=True,
         foreign=lambda w: {"pk": w["foreign_person"].pk},
+        audits=(RegistryAudit.PERSON_REVEAL,),
     ),
-    _export("registry:person-export"),
+    _export("registry:person-export", "persons"),
     Route("registry:membership-list", for_roles(PERSON_VIEWERS), scoped=True),
-    _export("registry:membership-export"),
+    _export("registry:membership-export", "memberships"),
     Route("api:employer-list", for_roles(EMPLOYER_VIEWERS, anonymous=API_ANON), scoped=True),
     Route(
         "api:employer-detail",
@@ -77,6 +81,7 @@ ROUTES = [
         method="post",
         data={"q": "Asingwijaya"},
         scoped=True,
+        audits=(),  # a name search: only an exact-NIK lookup is audited
     ),
     Route(
         "api:person-detail",
@@ -93,6 +98,7 @@ ROUTES = [
         data=REASON,
         scoped=True,
         foreign=lambda w: {"pk": w["foreign_person"].pk},
+        audits=(RegistryAudit.PERSON_REVEAL,),
     ),
     Route("api:membership-list", for_roles(PERSON_VIEWERS, anonymous=API_ANON), scoped=True),
     Route(

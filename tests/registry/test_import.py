@@ -15,7 +15,8 @@ from lindung.core.imports.pipeline import run_import
 from lindung.core.loading import LoadError
 from lindung.core.models import ImportJob, ImportState
 from lindung.regions.services import load_regions
-from lindung.registry.importers import EmployerImporter, ParticipantImporter
+from lindung.registry.importers.employers import EmployerImporter
+from lindung.registry.importers.participants import ParticipantImporter
 from lindung.registry.models import Employer, Membership, Person
 
 pytestmark = pytest.mark.engine

@@ -19,8 +19,8 @@ from django.db import connection
 from lindung.core.imports.pipeline import run_import
 from lindung.core.models import ImportJob, ImportState
 from lindung.core.nik import build_nik
-from lindung.registry.bulk import ParticipantBulk
-from lindung.registry.importers import ParticipantImporter
+from lindung.registry.importers.bulk import ParticipantBulk
+from lindung.registry.importers.participants import ParticipantImporter
 from lindung.registry.models import Membership, Person
 
 from .test_import import BAD, PARTICIPANTS, REGIONS, content, counters, data_rows, rejections
@@ -69,7 +69,7 @@ def both(path: Path, chunk_size: int = 20_000, initial: bool = False) -> tuple[t
 @pytest.fixture
 def employers_job(db):
     from lindung.regions.services import load_regions
-    from lindung.registry.importers import EmployerImporter
+    from lindung.registry.importers.employers import EmployerImporter
 
     from .test_import import EMPLOYERS
 

@@ -21,7 +21,8 @@ from lindung.core.imports.reader import open_table
 from lindung.core.models import ImportState
 from lindung.core.nik import build_nik
 from lindung.regions.services import load_regions
-from lindung.registry.importers import EmployerImporter, ParticipantImporter
+from lindung.registry.importers.employers import EmployerImporter
+from lindung.registry.importers.participants import ParticipantImporter
 from lindung.registry.models import Membership, Person
 
 from .test_import import EMPLOYERS, REGIONS, counters, data_rows, rejections

@@ -1,4 +1,5 @@
 from lindung.core.roles import Role
+from lindung.sponsorship.audit import SponsorshipAudit
 from tests.access import Route, for_roles
 
 # CSR sponsorship (issue 7): sponsors see their own pledges (owner scope); region staff, the
@@ -28,16 +29,22 @@ def _foreign_match(w):
 
 ROUTES = [
     Route("sponsorship:home", for_roles(VIEWERS), scoped=True),
-    Route("sponsorship:api-pledges", for_roles(VIEWERS), scoped=True),
+    Route("sponsorship:api-pledges", for_roles(VIEWERS, anonymous=401), scoped=True),
     Route("sponsorship:pledge-create", for_roles(PLEDGERS), scoped=True),
-    Route("sponsorship:pledge-create", for_roles(PLEDGERS, ok=400), method="post"),
+    # An empty form: refused with its errors.
+    Route("sponsorship:pledge-create", for_roles(PLEDGERS, ok=400), method="post", audits=()),
     *(
         Route(name, for_roles(VIEWERS), kwargs=_own, scoped=True, foreign=_foreign)
         for name in ("sponsorship:pledge", "sponsorship:impact", "sponsorship:certificate")
     ),
     Route("sponsorship:overview", for_roles(STAFF), scoped=True),
     Route("sponsorship:matches", for_roles(MATCHERS), scoped=True),
-    Route("sponsorship:matches", for_roles(MATCHERS, ok=302), method="post"),
+    Route(
+        "sponsorship:matches",
+        for_roles(MATCHERS, ok=302),
+        method="post",
+        audits=(SponsorshipAudit.MATCH_RUN,),
+    ),
     Route(
         "sponsorship:match",
         for_roles(MATCHERS),
@@ -45,11 +52,22 @@ ROUTES = [
         scoped=True,
         foreign=_foreign_match,
     ),
+    # The own run is accepted already: accepting it again is refused with a message.
     Route(
         "sponsorship:match-decide",
         for_roles(MATCHERS, ok=302),
         kwargs=_own_match,
         method="post",
         foreign=_foreign_match,
+        audits=(),
+    ),
+    # The other regency's run is a draft: discarding it succeeds.
+    Route(
+        "sponsorship:match-decide",
+        for_roles(MATCHERS, ok=302),
+        kwargs=_foreign_match,
+        method="post",
+        data={"decision": "discard"},
+        audits=(SponsorshipAudit.MATCH_DISCARD,),
     ),
 ]

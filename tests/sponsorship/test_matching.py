@@ -9,8 +9,8 @@ import random
 import pytest
 
 from lindung.programmes.models import Enrolment, FundedMonth
-from lindung.programmes.selection import approve_run, run_selection
-from lindung.programmes.services import move
+from lindung.programmes.services.plans import move
+from lindung.programmes.services.selection import approve_run, run_selection
 from lindung.sponsorship.matching import accept_run, run_matching
 from lindung.sponsorship.models import Assignment, MatchStatus, PledgeStatus
 from lindung.sponsorship.services import SponsorshipError
@@ -175,7 +175,7 @@ def test_pledge_start_month_is_first_day(map_):
 
 
 def test_demo_sponsorship_is_idempotent(map_):
-    from lindung.sponsorship.demo import ensure_demo_sponsorship
+    from lindung.demo.sponsorship import ensure_demo_sponsorship
     from lindung.sponsorship.models import Sponsor
 
     candidates(map_[NEAR], 5, welfare_decile=1)

@@ -7,6 +7,7 @@ from rest_framework.permissions import IsAuthenticated
 from lindung.accounts import selectors
 from lindung.accounts.models import Organisation
 from lindung.accounts.serializers import AuditLogSerializer, MeSerializer, OrganisationSerializer
+from lindung.core.filters import AuditLogFilter
 from lindung.core.models import AuditLog
 from lindung.core.permissions import HasCapability
 from lindung.core.roles import Capability
@@ -40,7 +41,7 @@ class AuditLogViewSet(viewsets.ReadOnlyModelViewSet):
 
     permission_classes = [HasCapability.of(Capability.VIEW_AUDIT)]
     serializer_class = AuditLogSerializer
-    filterset_fields = ["action", "object_type", "object_id", "request_id"]
+    filterset_class = AuditLogFilter
     queryset = AuditLog.objects.none()
 
     def get_queryset(self):

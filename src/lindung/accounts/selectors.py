@@ -5,13 +5,13 @@ from typing import Any
 from axes.helpers import get_cool_off
 from axes.models import AccessAttempt
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.utils import timezone
+from rest_framework.authtoken.models import Token
 
 from lindung.accounts.models import Organisation
-from lindung.core.permissions import require_capability, user_role
-from lindung.core.roles import Capability, Role
+from lindung.core.permissions import require_admin, require_capability
+from lindung.core.roles import Capability
 
 
 def organisations_for(user: Any) -> QuerySet[Organisation]:
@@ -19,11 +19,15 @@ def organisations_for(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.for_actor(user).select_related("region")
 
 
+def api_token_of(user: Any) -> Token | None:
+    """The user's own API token, if any (the account page shows its age, never its key)."""
+    return Token.objects.filter(user=user).first()
+
+
 def login_lockouts(user: Any) -> list[dict[str, Any]]:
     """Failed log-ins still within the cool-off (django-axes), per username and address, newest
     first; ``locked`` once the failure limit is reached. Administrators only."""
-    if user_role(user) != Role.ADMIN:
-        raise PermissionDenied("admin")
+    require_admin(user)
     attempts = AccessAttempt.objects.order_by("-attempt_time")
     cool_off = get_cool_off()
     if cool_off:

@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from rest_framework.authtoken.models import Token
 
 from lindung.accounts import selectors, services
 from lindung.accounts.authentication import token_expired, token_expires_at
@@ -63,7 +62,7 @@ def locked_out(
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    token = Token.objects.filter(user=request.user).first()
+    token = selectors.api_token_of(request.user)
     context = {
         "has_token": token is not None,
         "token_created": token.created if token else None,

@@ -1,7 +1,8 @@
 """Nominating entries from the data (issue 9 item 3): every region of a category's level in the
 edition's region, the villages with the most protected residents, and the employers with the
-most active workers in a business category. Applications (``origin=applied``) go through
-``services.add_entry`` one by one.
+most active workers in a business category. ``nominate_all`` is the service (MANAGE_AWARD, one
+durable transaction, an ``award.entry.add`` audit row per entry); applications
+(``origin=applied``) go through ``services.add_entry`` one by one.
 
 Business categories follow the 2023 Lampung round (domain.md §6): micro/small (UMK) by size,
 medium/large by sector group of the KBLI section (``SECTOR_GROUPS``).
@@ -11,11 +12,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Count, Q
 
 from lindung.award import services
 from lindung.award.models import Category, CategoryKind, Entry, SectorGroup
 from lindung.core.months import month_end
+from lindung.core.permissions import require_capability
+from lindung.core.roles import Capability
 from lindung.coverage.dimensions import sector_of
 from lindung.coverage.models import CoverageFact
 from lindung.regions.models import Region
@@ -49,7 +53,7 @@ def _entered(category: Category) -> Q:
     return Q(pk__in=taken.exclude(subject_region=None).values("subject_region_id"))
 
 
-def nominate_regions(*, actor: Any, category: Category) -> list[Entry]:
+def _nominate_regions(*, actor: Any, category: Category) -> list[Entry]:
     """Every region of the category's level inside the edition's region, once."""
     level = services.LEVEL_OF_KIND[category.kind]
     regions = (
@@ -57,10 +61,10 @@ def nominate_regions(*, actor: Any, category: Category) -> list[Entry]:
         .exclude(_entered(category))
         .order_by("code")
     )
-    return [services.add_entry(actor=actor, category=category, region=r) for r in regions]
+    return [services.add_entry_unchecked(actor=actor, category=category, region=r) for r in regions]
 
 
-def nominate_villages(*, actor: Any, category: Category, per_regency: int = 2) -> list[Entry]:
+def _nominate_villages(*, actor: Any, category: Category, per_regency: int = 2) -> list[Entry]:
     """The ``per_regency`` villages of each regency with the most protected residents at the
     cut-off month's end (coverage facts; ties and months without facts by code)."""
     edition = category.edition
@@ -84,10 +88,10 @@ def nominate_villages(*, actor: Any, category: Category, per_regency: int = 2) -
             key=lambda v: (-covered.get(v.code, 0), v.code),
         )
         chosen.extend(ranked[:per_regency])
-    return [services.add_entry(actor=actor, category=category, region=v) for v in chosen]
+    return [services.add_entry_unchecked(actor=actor, category=category, region=v) for v in chosen]
 
 
-def nominate_employers(*, actor: Any, category: Category, limit: int = 5) -> list[Entry]:
+def _nominate_employers(*, actor: Any, category: Category, limit: int = 5) -> list[Entry]:
     """The ``limit`` open employers of the category (size; sector group for medium/large) with
     the most workers active on the cut-off date."""
     edition = category.edition
@@ -114,15 +118,19 @@ def nominate_employers(*, actor: Any, category: Category, limit: int = 5) -> lis
         chosen.append(employer)
         if len(chosen) == limit:
             break
-    return [services.add_entry(actor=actor, category=category, employer=e) for e in chosen]
+    return [
+        services.add_entry_unchecked(actor=actor, category=category, employer=e) for e in chosen
+    ]
 
 
 def nominate_all(
     *, actor: Any, category: Category, per_regency: int = 2, limit: int = 5
 ) -> list[Entry]:
     """The category's nominations by its kind."""
-    if category.kind == CategoryKind.VILLAGE:
-        return nominate_villages(actor=actor, category=category, per_regency=per_regency)
-    if category.for_regions:
-        return nominate_regions(actor=actor, category=category)
-    return nominate_employers(actor=actor, category=category, limit=limit)
+    require_capability(actor, Capability.MANAGE_AWARD)
+    with transaction.atomic(durable=True):
+        if category.kind == CategoryKind.VILLAGE:
+            return _nominate_villages(actor=actor, category=category, per_regency=per_regency)
+        if category.for_regions:
+            return _nominate_regions(actor=actor, category=category)
+        return _nominate_employers(actor=actor, category=category, limit=limit)

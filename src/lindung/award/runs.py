@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from lindung.award import indicators, scoring
+from lindung.award.audit import AwardAudit
 from lindung.award.inputs import collect_inputs
 from lindung.award.models import (
     Criterion,
@@ -25,11 +26,14 @@ from lindung.award.models import (
 )
 from lindung.award.services import AwardError, refuse, require_stage
 from lindung.core.audit import acting_user, record_audit
+from lindung.core.permissions import require_capability
+from lindung.core.roles import Capability
 
 
 def freeze_indicators(*, actor: Any, edition: Edition) -> int:
     """Compute every automatic indicator of every entry as of the cut-off date and store it;
     refused once results are published. Returns the number of values written."""
+    require_capability(actor, Capability.MANAGE_AWARD)
     if edition.published:
         raise refuse("hasil sudah diumumkan", "the results are published")
     ctx = indicators.Context(edition.region_id, edition.cutoff_date)
@@ -53,12 +57,12 @@ def freeze_indicators(*, actor: Any, edition: Edition) -> int:
                     as_of=edition.cutoff_date,
                 )
             )
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         IndicatorValue.objects.filter(entry__edition=edition).delete()
         IndicatorValue.objects.bulk_create(rows, batch_size=1000)
         record_audit(
             actor=actor,
-            action="award.indicators.freeze",
+            action=AwardAudit.INDICATORS_FREEZE,
             target=edition,
             region_code=edition.region_id,
             after={"values": len(rows), "as_of": edition.cutoff_date},
@@ -69,11 +73,12 @@ def freeze_indicators(*, actor: Any, edition: Edition) -> int:
 def compute_run(*, actor: Any, edition: Edition) -> ScoringRun:
     """Snapshot every input (frozen indicators, verified answers, jury means), score, rank and
     test the ranking's sensitivity; store it all as a new numbered run."""
+    require_capability(actor, Capability.MANAGE_AWARD)
     if edition.published:
         raise refuse("hasil sudah diumumkan", "the results are published")
     inputs, sources = collect_inputs(edition)
     computed = scoring.compute(inputs)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         Edition.objects.select_for_update().get(pk=edition.pk)  # one numbering at a time
         number = (edition.runs.aggregate(n=Max("number"))["n"] or 0) + 1
         run = ScoringRun.objects.create(
@@ -91,7 +96,7 @@ def compute_run(*, actor: Any, edition: Edition) -> ScoringRun:
         _store_results(run, computed, sources)
         record_audit(
             actor=actor,
-            action="award.run.compute",
+            action=AwardAudit.RUN_COMPUTE,
             target=edition,
             region_code=edition.region_id,
             after={"run": number, "inputs_sha256": run.inputs_sha256},
@@ -166,15 +171,16 @@ def verify_run(run: ScoringRun) -> bool:
 
 def finalise(*, actor: Any, run: ScoringRun) -> ScoringRun:
     """Choose the run whose ranking is published (during the jury-decision stage)."""
+    require_capability(actor, Capability.MANAGE_AWARD)
     edition = run.edition
     require_stage(edition, StageKind.JURY_DECISION)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         edition.runs.filter(final=True).update(final=False)
         run.final = True
         run.save(update_fields=["final"])
         record_audit(
             actor=actor,
-            action="award.run.final",
+            action=AwardAudit.RUN_FINAL,
             target=edition,
             region_code=edition.region_id,
             after={"run": run.number, "inputs_sha256": run.inputs_sha256},

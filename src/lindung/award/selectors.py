@@ -12,6 +12,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, Q, QuerySet, Su
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
+from lindung.award.filters import EntryFilter
 from lindung.award.models import (
     ORGANISER_ROLES,
     Answer,
@@ -40,7 +41,11 @@ def entries_for(user: Any, edition: Edition | None = None) -> QuerySet[Entry]:
     return entries.filter(edition=edition) if edition is not None else entries
 
 
-def entry_for(user: Any, pk: int) -> Entry:
+def entry_for(user: Any, pk: int, *, working_as: str | None = None) -> Entry:
+    """A visible entry (404 outside). ``working_as`` names the capability the user's work on it
+    needs (a portal write): without it the answer is 403 before any row is looked up."""
+    if working_as is not None:
+        require_capability(user, working_as)
     try:
         return entries_for(user).get(pk=pk)
     except Entry.DoesNotExist:
@@ -143,8 +148,10 @@ def winner_result(edition: Edition, pk: int) -> Result:
 # --- the portal (entrants, verifiers, jurors) ----------------------------------------------------
 
 
-def answer_for(user: Any, pk: int) -> Answer:
-    """An answer of a visible entry (404 outside)."""
+def answer_for(user: Any, pk: int, *, working_as: str | None = None) -> Answer:
+    """An answer of a visible entry (404 outside); ``working_as`` as in ``entry_for``."""
+    if working_as is not None:
+        require_capability(user, working_as)
     try:
         return Answer.objects.select_related("entry", "entry__edition", "criterion").get(
             pk=pk, entry__in=entries_for(user)
@@ -241,8 +248,15 @@ def edition_entries(user: Any, edition: Edition) -> QuerySet[Entry]:
         entries_for(user, edition)
         .select_related("category")
         .prefetch_related("assignments__user")
-        .order_by("category_id", "name")
+        .order_by("category_id", "name", "pk")
     )
+
+
+def entries_filtered(user: Any, params: Any, edition: Edition | None = None) -> EntryFilter:
+    """The entries the user sees (of ``edition`` when given) through the entries FilterSet;
+    ``.qs`` holds the rows once ``.is_valid()``."""
+    rows = edition_entries(user, edition) if edition is not None else entries_for(user)
+    return EntryFilter(params, queryset=rows)
 
 
 def run_for(user: Any, pk: int, number: int) -> ScoringRun:

@@ -1,9 +1,11 @@
 """Writes of the award: editions with their default criteria, entries, answers and evidence,
 verification, assignments, conflicts, jury scores, frozen indicators and scoring runs.
 
-Every write checks what the actor may do to *this* row (an entrant its own entry, a verifier or
-juror an assigned one, during the right stage) and leaves an audit row. Messages are Indonesian
-first, English second.
+Every public write is a service: it checks the actor's capability itself (a PermissionDenied
+becomes a 403), then what the actor may do to *this* row (an entrant its own entry, a verifier or
+juror an assigned one, during the right stage), runs in one durable transaction and leaves its
+``AwardAudit`` row. ``*_unchecked`` helpers are for other award services only (nominations).
+Messages are Indonesian first, English second.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from lindung.award import selectors
+from lindung.award.audit import ASSIGN_ACTIONS, VERDICT_ACTIONS, AwardAudit
 from lindung.award.models import (
     Answer,
     Assignment,
@@ -42,7 +45,7 @@ from lindung.award.models import (
 )
 from lindung.core.audit import acting_user, record_audit, snapshot
 from lindung.core.i18n import bilingual
-from lindung.core.permissions import has_capability
+from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability, Role
 from lindung.regions.models import Region
 from lindung.registry.models import Employer
@@ -94,6 +97,7 @@ def create_edition(
 ) -> Edition:
     """An edition with its categories (``(kind, sector_group)``; default: the 2023 Lampung
     round's) and each category's default criteria and weights."""
+    require_capability(actor, Capability.MANAGE_AWARD)
     if categories is None:
         categories = [
             (CategoryKind.REGENCY, ""),
@@ -101,7 +105,7 @@ def create_edition(
             (CategoryKind.BUSINESS_SMALL, ""),
             *((CategoryKind.BUSINESS_LARGE, g) for g in SectorGroup.values if g),
         ]
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         edition = Edition(
             name=name,
             region=region,
@@ -117,7 +121,7 @@ def create_edition(
             Stage.objects.create(edition=edition, kind=kind, starts_on=starts, ends_on=ends)
         record_audit(
             actor=actor,
-            action="award.edition.create",
+            action=AwardAudit.EDITION_CREATE,
             target=edition,
             region_code=region.code,
             after=snapshot(edition, ["name", "assessment_year", "ceremony_year", "cutoff_date"]),
@@ -151,6 +155,7 @@ def add_category(edition: Edition, kind: str, sector_group: str = "") -> Categor
 
 def set_weight(*, actor: Any, criterion: Criterion, weight: Any, reason: str) -> Criterion:
     """Change a criterion's weight before results are published (audited with a reason)."""
+    require_capability(actor, Capability.MANAGE_AWARD)
     edition = criterion.category.edition
     if edition.published:
         raise refuse("hasil sudah diumumkan", "the results are published")
@@ -163,38 +168,41 @@ def set_weight(*, actor: Any, criterion: Criterion, weight: Any, reason: str) ->
     if value < 0 or value > 1000:
         raise refuse("bobot harus 0–1000", "the weight must be 0–1000")
     before = snapshot(criterion, ["weight"])
-    criterion.weight = value
-    criterion.save(update_fields=["weight"])
-    record_audit(
-        actor=actor,
-        action="award.criterion.weight",
-        target=criterion,
-        region_code=edition.region_id,
-        before=before,
-        after=snapshot(criterion, ["weight"]),
-        reason=reason,
-    )
+    with transaction.atomic(durable=True):
+        criterion.weight = value
+        criterion.save(update_fields=["weight"])
+        record_audit(
+            actor=actor,
+            action=AwardAudit.CRITERION_WEIGHT,
+            target=criterion,
+            region_code=edition.region_id,
+            before=before,
+            after=snapshot(criterion, ["weight"]),
+            reason=reason,
+        )
     return criterion
 
 
 def advance_stage(*, actor: Any, edition: Edition) -> Edition:
     """Move the edition to its next stage; stages never go back."""
+    require_capability(actor, Capability.MANAGE_AWARD)
     target = next_stage(edition.stage)
     if target is None:
         raise refuse("tahap terakhir sudah tercapai", "the last stage is reached")
     if target == StageKind.PUBLISHED and not edition.runs.filter(final=True).exists():
         raise refuse("tetapkan dulu perhitungan final", "choose the final scoring run first")
     before = edition.stage
-    edition.stage = target
-    edition.save(update_fields=["stage"])
-    record_audit(
-        actor=actor,
-        action="award.edition.stage",
-        target=edition,
-        region_code=edition.region_id,
-        before={"stage": before},
-        after={"stage": target},
-    )
+    with transaction.atomic(durable=True):
+        edition.stage = target
+        edition.save(update_fields=["stage"])
+        record_audit(
+            actor=actor,
+            action=AwardAudit.EDITION_STAGE,
+            target=edition,
+            region_code=edition.region_id,
+            before={"stage": before},
+            after={"stage": target},
+        )
     return edition
 
 
@@ -210,6 +218,22 @@ def add_entry(
     origin: str = EntryOrigin.NOMINATED,
 ) -> Entry:
     """Nominate (or, ``origin=applied``, register the application of) a region or a company."""
+    require_capability(actor, Capability.MANAGE_AWARD)
+    with transaction.atomic(durable=True):
+        return add_entry_unchecked(
+            actor=actor, category=category, region=region, employer=employer, origin=origin
+        )
+
+
+def add_entry_unchecked(
+    *,
+    actor: Any,
+    category: Category,
+    region: Region | None = None,
+    employer: Employer | None = None,
+    origin: str = EntryOrigin.NOMINATED,
+) -> Entry:
+    """``add_entry`` without the capability check and transaction, for the nominations."""
     edition = category.edition
     if category.for_regions:
         if region is None or employer is not None:
@@ -239,15 +263,14 @@ def add_entry(
     entry.origin = origin
     if Entry.objects.filter(edition=edition, subject_region=region, employer=employer).exists():
         raise refuse("sudah terdaftar di edisi ini", "already entered in this edition")
-    with transaction.atomic():
-        entry.save()
-        record_audit(
-            actor=actor,
-            action="award.entry.add",
-            target=entry,
-            region_code=entry.village_code or entry.regency_code or entry.province_code,
-            after=snapshot(entry, ["category", "name", "origin"]),
-        )
+    entry.save()
+    record_audit(
+        actor=actor,
+        action=AwardAudit.ENTRY_ADD,
+        target=entry,
+        region_code=entry.village_code or entry.regency_code or entry.province_code,
+        after=snapshot(entry, ["category", "name", "origin"]),
+    )
     return entry
 
 
@@ -281,19 +304,29 @@ def _points(value: Any, top: int) -> int:
 
 
 def answer(*, actor: Any, entry: Entry, criterion: Criterion, value: Any, text: str = "") -> Answer:
+    require_capability(actor, Capability.ENTER_AWARD)
     _require_entrant(actor, entry)
     if criterion.category_id != entry.category_id or criterion.kind != CriterionKind.QUESTIONNAIRE:
         raise refuse("butir kuesioner tidak dikenal", "unknown questionnaire item")
     points = _points(value, criterion.max_points)
-    row, _created = Answer.objects.update_or_create(
-        entry=entry,
-        criterion=criterion,
-        defaults={"value": points, "text": text.strip(), "answered_by": acting_user(actor)},
-    )
+    with transaction.atomic(durable=True):
+        row, _created = Answer.objects.update_or_create(
+            entry=entry,
+            criterion=criterion,
+            defaults={"value": points, "text": text.strip(), "answered_by": acting_user(actor)},
+        )
+        record_audit(
+            actor=actor,
+            action=AwardAudit.ENTRY_ANSWER,
+            target=entry,
+            region_code=_region(entry),
+            after={"criterion": criterion.code, "value": points},
+        )
     return row
 
 
 def add_evidence(*, actor: Any, answer: Answer, upload: UploadedFile) -> Evidence:
+    require_capability(actor, Capability.ENTER_AWARD)
     _require_entrant(actor, answer.entry)
     name = Path(upload.name or "").name
     if not name.lower().endswith(EVIDENCE_TYPES):
@@ -313,14 +346,24 @@ def add_evidence(*, actor: Any, answer: Answer, upload: UploadedFile) -> Evidenc
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    return Evidence.objects.create(
-        answer=answer,
-        file=upload,
-        name=name[:200],
-        sha256=digest.hexdigest(),
-        size=upload.size,
-        uploaded_by=acting_user(actor),
-    )
+    with transaction.atomic(durable=True):
+        evidence = Evidence.objects.create(
+            answer=answer,
+            file=upload,
+            name=name[:200],
+            sha256=digest.hexdigest(),
+            size=upload.size,
+            uploaded_by=acting_user(actor),
+        )
+        record_audit(
+            actor=actor,
+            action=AwardAudit.EVIDENCE_ADD,
+            target=answer.entry,
+            region_code=_region(answer.entry),
+            after={"criterion": answer.criterion.code, "name": evidence.name,
+                   "sha256": evidence.sha256},
+        )  # fmt: skip
+    return evidence
 
 
 # The first bytes of each accepted type (CSV is text: anything without a NUL byte).
@@ -342,14 +385,18 @@ def _looks_like(name: str, head: bytes) -> bool:
 
 
 def submit_entry(*, actor: Any, entry: Entry) -> Entry:
+    require_capability(actor, Capability.ENTER_AWARD)
     _require_entrant(actor, entry)
     items = entry.category.criteria.filter(kind=CriterionKind.QUESTIONNAIRE).count()
     if entry.answers.count() < items:
         raise refuse("jawab semua butir kuesioner", "answer every questionnaire item")
-    entry.status = EntryStatus.SUBMITTED
-    entry.submitted_at = timezone.now()
-    entry.save(update_fields=["status", "submitted_at"])
-    record_audit(actor=actor, action="award.entry.submit", target=entry, region_code=_region(entry))
+    with transaction.atomic(durable=True):
+        entry.status = EntryStatus.SUBMITTED
+        entry.submitted_at = timezone.now()
+        entry.save(update_fields=["status", "submitted_at"])
+        record_audit(
+            actor=actor, action=AwardAudit.ENTRY_SUBMIT, target=entry, region_code=_region(entry)
+        )
     return entry
 
 
@@ -361,20 +408,22 @@ def _region(entry: Entry) -> str:
 
 
 def assign(*, actor: Any, entry: Entry, user: Any, kind: str) -> Assignment:
+    require_capability(actor, Capability.MANAGE_AWARD)
     wanted = {AssignmentKind.VERIFIER: Role.AWARD_VERIFIER, AssignmentKind.JUROR: Role.AWARD_JURY}
     if entry.edition.published or entry.status == EntryStatus.WITHDRAWN:
         raise refuse("edisi diumumkan atau entri ditarik", "published edition or withdrawn entry")
     if user.role != wanted[kind]:
         raise refuse("peran pengguna tidak sesuai", "the user's role does not fit")
-    assignment, created = Assignment.objects.get_or_create(entry=entry, user=user, kind=kind)
-    if created:
-        record_audit(
-            actor=actor,
-            action=f"award.assign.{kind}",
-            target=entry,
-            region_code=_region(entry),
-            after={"user": user.pk},
-        )
+    with transaction.atomic(durable=True):
+        assignment, created = Assignment.objects.get_or_create(entry=entry, user=user, kind=kind)
+        if created:
+            record_audit(
+                actor=actor,
+                action=ASSIGN_ACTIONS[kind],
+                target=entry,
+                region_code=_region(entry),
+                after={"user": user.pk},
+            )
     return assignment
 
 
@@ -389,6 +438,7 @@ def verify_answer(
     *, actor: Any, answer: Answer, verdict: str, value: int | None = None, reason: str = ""
 ) -> Answer:
     """Accept an answer as is, adjust its value (with a reason) or reject it (with a reason)."""
+    require_capability(actor, Capability.VERIFY_AWARD)
     entry = answer.entry
     _assignment(actor, entry, AssignmentKind.VERIFIER)
     require_stage(entry.edition, StageKind.VERIFICATION)
@@ -409,14 +459,14 @@ def verify_answer(
     answer.verdict_reason = reason.strip()
     answer.verified_by = acting_user(actor)
     answer.verified_at = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         answer.save()
         if not entry.answers.filter(verdict=Verdict.PENDING).exists():
             entry.status = EntryStatus.VERIFIED
             entry.save(update_fields=["status"])
         record_audit(
             actor=actor,
-            action=f"award.answer.{verdict}",
+            action=VERDICT_ACTIONS[verdict],
             target=entry,
             region_code=_region(entry),
             before=before,
@@ -427,13 +477,14 @@ def verify_answer(
 
 
 def declare_conflict(*, actor: Any, assignment: Assignment, reason: str) -> Assignment:
+    require_capability(actor, Capability.JUDGE_AWARD)
     if assignment.user_id != getattr(actor, "pk", None) or assignment.kind != AssignmentKind.JUROR:
         raise refuse("bukan penugasan juri Anda", "not your juror assignment")
     if assignment.entry.edition.published:
         raise refuse("hasil sudah diumumkan", "the results are published")
     if not reason.strip():
         raise refuse("jelaskan konflik kepentingan", "describe the conflict of interest")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         assignment.conflict = True
         assignment.conflict_reason = reason.strip()
         assignment.conflict_declared_at = timezone.now()
@@ -441,7 +492,7 @@ def declare_conflict(*, actor: Any, assignment: Assignment, reason: str) -> Assi
         assignment.scores.all().delete()  # scores given before the declaration never count
         record_audit(
             actor=actor,
-            action="award.conflict",
+            action=AwardAudit.CONFLICT,
             target=assignment.entry,
             region_code=_region(assignment.entry),
             reason=reason,
@@ -452,6 +503,7 @@ def declare_conflict(*, actor: Any, assignment: Assignment, reason: str) -> Assi
 def score(
     *, actor: Any, entry: Entry, criterion: Criterion, value: Any, comment: str = ""
 ) -> JuryScore:
+    require_capability(actor, Capability.JUDGE_AWARD)
     assignment = _assignment(actor, entry, AssignmentKind.JUROR)
     require_stage(entry.edition, StageKind.INTERVIEW, StageKind.JURY_DECISION)
     if assignment.conflict:
@@ -464,7 +516,7 @@ def score(
         raise refuse("nilai bukan angka", "the score is not a number") from None
     if not 0 <= number <= 100:
         raise refuse("nilai harus 0–100", "the score must be 0–100")
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         row, _ = JuryScore.objects.update_or_create(
             assignment=assignment,
             criterion=criterion,
@@ -472,7 +524,7 @@ def score(
         )
         record_audit(
             actor=actor,
-            action="award.jury.score",
+            action=AwardAudit.JURY_SCORE,
             target=entry,
             region_code=_region(entry),
             after={"criterion": criterion.code, "score": str(number)},

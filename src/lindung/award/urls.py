@@ -1,8 +1,8 @@
-"""/penghargaan/: the organiser's pages and the public results (urls_organiser.py), and the
-entrants', verifiers' and jurors' portal (urls_portal.py)."""
+"""/penghargaan/: the organiser's pages and the public results (``organiser.urls``), and the
+entrants', verifiers' and jurors' portal (``portal.urls``)."""
 
-from lindung.award.urls_organiser import urlpatterns as organiser_patterns
-from lindung.award.urls_portal import urlpatterns as portal_patterns
+from lindung.award.organiser.urls import urlpatterns as organiser_patterns
+from lindung.award.portal.urls import urlpatterns as portal_patterns
 
 app_name = "award"
 urlpatterns = organiser_patterns + portal_patterns

@@ -1,22 +1,33 @@
-"""FilterSets of the compliance API: the same filters as the selectors' keyword arguments
-(``selectors.scores_for``, ``findings_for``, ``cases_for``), declared so that a bad or unknown
-value is a 400 and the schema lists them."""
+"""The FilterSets of the compliance lists, one per list, shared by the page, the API and the
+selectors (``selectors.scores_filtered`` …) under the same parameter names. A bad or unknown
+value makes the FilterSet invalid: the page shows the message, the API answers 400."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from lindung.compliance.models import OPEN_STEPS, Case, Check, Finding, RiskScore, Step
-from lindung.core import regioncodes
-from lindung.core.filters import RegionCodeFilter
+from lindung.compliance.models import (
+    OPEN_STEPS,
+    BusinessEntry,
+    Case,
+    Check,
+    Finding,
+    RiskScore,
+    Step,
+)
+from lindung.core.filters import RegionCodeFilter, filter_within
 
 YES_NO = [("1", "yes"), ("0", "no")]
 
 
 class RiskScoreFilter(django_filters.FilterSet):
-    region = RegionCodeFilter(method="filter_region", label="Region code (subtree)")
+    """The worklist."""
+
+    region = RegionCodeFilter(method=filter_within, label="Region code (subtree)")
     check = django_filters.ChoiceFilter(
         choices=Check.choices, method="filter_check", label="A check that fired"
     )
@@ -24,9 +35,6 @@ class RiskScoreFilter(django_filters.FilterSet):
     class Meta:
         model = RiskScore
         fields = ["region", "check"]
-
-    def filter_region(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(**{regioncodes.scope_column(value): value})
 
     def filter_check(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(checks__contains=value)
@@ -55,15 +63,28 @@ class CaseFilter(django_filters.FilterSet):
         model = Case
         fields = ["step", "mine", "overdue"]
 
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "mine" is the caller: the API passes its request, the selectors the user.
+        self.user = user if user is not None else getattr(self.request, "user", None)
+
     def filter_step(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "open":
             return queryset.filter(step__in=OPEN_STEPS)
         return queryset.filter(step=value)
 
     def filter_mine(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(assignee=self.request.user) if value == "1" else queryset
+        return queryset.filter(assignee=self.user) if value == "1" else queryset
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value != "1":
             return queryset
         return queryset.filter(step__in=OPEN_STEPS, due_date__lt=timezone.localdate())
+
+
+class BusinessFilter(django_filters.FilterSet):
+    region = RegionCodeFilter(method=filter_within, label="Region code (subtree)")
+
+    class Meta:
+        model = BusinessEntry
+        fields = ["region"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from lindung.compliance.audit import ComplianceAudit
 from lindung.compliance.models import BusinessEntry
 from lindung.core import regioncodes
 from lindung.core.i18n import bilingual
@@ -33,6 +34,7 @@ WORKERS_MAX = 2**31 - 1
 
 class BusinessRegistryImporter(Importer):
     kind = "business_registry"
+    audit_action = ComplianceAudit.IMPORT_BUSINESS_REGISTRY
     analyze_tables = ("compliance_businessentry",)
     columns = (
         Column("nib", ("nomor_induk_berusaha", "no_nib")),

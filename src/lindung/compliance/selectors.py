@@ -5,6 +5,7 @@ and the API stay thin. A record outside the scope is a 404, never a hint."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from lindung.accounts.models import User
+from lindung.compliance.filters import BusinessFilter, CaseFilter, FindingFilter, RiskScoreFilter
 from lindung.compliance.models import (
     OPEN_STEPS,
     BusinessEntry,
@@ -43,27 +45,31 @@ def _get(queryset: QuerySet, pk: int) -> Any:
         raise Http404(pk) from None
 
 
-def scores_for(user: Any, *, region: str = "", check: str = "") -> QuerySet[RiskScore]:
+def scores_for(user: Any) -> QuerySet[RiskScore]:
     """The worklist: current risk scores in scope, highest first."""
     _view(user)
     scores = RiskScore.objects.for_actor(user).filter(current=True)
-    if region and regioncodes.is_valid_code(region):
-        scores = scores.filter(**{regioncodes.scope_column(region): region})
-    if check:
-        scores = scores.filter(checks__contains=check)
     return scores.select_related("employer", "business").order_by("-score", "id")
+
+
+def scores_filtered(user: Any, params: Mapping[str, Any]) -> RiskScoreFilter:
+    """The worklist as the page and the API filter it (``region``, ``check``)."""
+    return RiskScoreFilter(params, queryset=scores_for(user))
 
 
 def score_for(user: Any, pk: int) -> RiskScore:
     return _get(scores_for(user), pk)
 
 
-def findings_for(user: Any, *, check: str = "", current: bool = True) -> QuerySet[Finding]:
+def findings_for(user: Any, *, current: bool = True) -> QuerySet[Finding]:
     _view(user)
     findings = Finding.objects.for_actor(user).select_related("employer", "business")
-    if current:
-        findings = findings.filter(current=True)
-    return findings.filter(kind=check) if check else findings
+    return findings.filter(current=True) if current else findings
+
+
+def findings_filtered(user: Any, params: Mapping[str, Any]) -> FindingFilter:
+    """Current findings, most severe first, as the page and the API filter them (``check``)."""
+    return FindingFilter(params, queryset=findings_for(user).order_by("-severity", "id"))
 
 
 def subject_findings(user: Any, score: RiskScore) -> QuerySet[Finding]:
@@ -78,6 +84,11 @@ def subject_findings(user: Any, score: RiskScore) -> QuerySet[Finding]:
 def businesses_for(user: Any) -> QuerySet[BusinessEntry]:
     _view(user)
     return BusinessEntry.objects.for_actor(user)
+
+
+def businesses_filtered(user: Any, params: Mapping[str, Any]) -> BusinessFilter:
+    """The business registry by name, as the page and the API filter it (``region``)."""
+    return BusinessFilter(params, queryset=businesses_for(user).order_by("name", "id"))
 
 
 def runs_for(user: Any) -> QuerySet[ComplianceRun]:
@@ -109,20 +120,16 @@ def run_counts(user: Any, run: ComplianceRun) -> dict[str, int]:
     return {r["kind"]: r["n"] for r in rows}
 
 
-def cases_for(
-    user: Any, *, step: str = "", assignee: Any = None, overdue: bool = False
-) -> QuerySet[Case]:
+def cases_for(user: Any) -> QuerySet[Case]:
     _view(user)
-    cases = Case.objects.for_actor(user).select_related("employer", "business", "assignee")
-    if step == "open":
-        cases = cases.filter(step__in=OPEN_STEPS)
-    elif step:
-        cases = cases.filter(step=step)
-    if assignee is not None:
-        cases = cases.filter(assignee=assignee)
-    if overdue:
-        cases = cases.filter(step__in=OPEN_STEPS, due_date__lt=timezone.localdate())
-    return cases
+    return Case.objects.for_actor(user).select_related("employer", "business", "assignee")
+
+
+def cases_filtered(user: Any, params: Mapping[str, Any]) -> CaseFilter:
+    """Cases, soonest due first, as the page and the API filter them (``step``, ``mine``,
+    ``overdue``; "mine" is ``user``)."""
+    rows = cases_for(user).order_by("due_date", "-risk_score", "id")
+    return CaseFilter(params, queryset=rows, user=user)
 
 
 def case_for(user: Any, pk: int) -> Case:
@@ -168,7 +175,8 @@ def sla(user: Any, today: dt.date | None = None) -> list[SlaRow]:
     today = today or timezone.localdate()
     rows = {
         r["step"]: r
-        for r in cases_for(user, step="open")
+        for r in cases_for(user)
+        .filter(step__in=OPEN_STEPS)
         .order_by()
         .values("step")
         .annotate(
@@ -178,7 +186,8 @@ def sla(user: Any, today: dt.date | None = None) -> list[SlaRow]:
     }
     oldest = {
         r["step"]: r["due"]
-        for r in cases_for(user, overdue=True)
+        for r in cases_for(user)
+        .filter(step__in=OPEN_STEPS, due_date__lt=today)
         .order_by()
         .values("step")
         .annotate(due=Min("due_date"))

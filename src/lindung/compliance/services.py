@@ -1,5 +1,7 @@
 """Every write of the compliance app: check runs, cases and their steps, notes, attachments,
-letters and letter templates. Keyword-only arguments, one transaction, one audit row each.
+letters and letter templates. Keyword-only arguments; each checks the actor's capability
+itself (MANAGE_COMPLIANCE; the CLI's ``scope.SYSTEM`` passes), runs in one durable transaction
+and leaves one audit row. Views and the API only call them.
 
 The case workflow (docs/compliance.md) only moves one step forward at a time —
 identified → reminder → warning 1 → warning 2 → referred — and may end (resolved, closed) from
@@ -19,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from lindung.compliance import checks, conf, letters
+from lindung.compliance.audit import ComplianceAudit
 from lindung.compliance.models import (
     LETTER_STEP,
     OPEN_STEPS,
@@ -37,9 +40,12 @@ from lindung.compliance.models import (
     RunState,
     Step,
 )
-from lindung.core.audit import record_audit
+from lindung.core.audit import acting_user, record_audit
 from lindung.core.i18n import bilingual
-from lindung.core.scope import region_q
+from lindung.core.permissions import require_capability
+from lindung.core.roles import Capability
+from lindung.core.scope import actor_scope, region_q
+from lindung.regions.models import Region
 from lindung.registry.models import Employer
 
 NEXT_STEP = {
@@ -66,17 +72,28 @@ def allowed_steps(step: str) -> list[str]:
 # --- runs ----------------------------------------------------------------------------------------
 
 
-def run_checks(
-    *, actor: Any = None, region: str = "", as_of: dt.date | None = None
-) -> ComplianceRun:
-    """Run every check over ``region`` ("" = everything) and make its results current."""
+def _manage(actor: Any) -> None:
+    require_capability(actor, Capability.MANAGE_COMPLIANCE)
+
+
+def run_checks(*, actor: Any, region: str = "", as_of: dt.date | None = None) -> ComplianceRun:
+    """Run every check over ``region`` ("" = everything, for an unrestricted actor only) and make
+    its results current; the region must be one the actor sees."""
+    _manage(actor)
+    scope = actor_scope(actor)
+    if (region or not scope.unrestricted) and not (
+        region and Region.objects.for_actor(actor).filter(code=region).exists()
+    ):
+        raise ComplianceError(bilingual("wilayah di luar cakupan", "region outside your area"))
     as_of = as_of or timezone.localdate()
     started = time.perf_counter()
     result = checks.run_all(as_of, region)
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         run = ComplianceRun.objects.create(
-            region_code=region, as_of=as_of, actor=user, parameters=conf.parameters()
+            region_code=region,
+            as_of=as_of,
+            actor=acting_user(actor),
+            parameters=conf.parameters(),
         )
         scope = region_q("", [region]) if region else Q()
         Finding.objects.filter(scope, current=True).update(current=False)
@@ -118,7 +135,7 @@ def run_checks(
         run.seconds = round(time.perf_counter() - started, 3)
         run.save(update_fields=["counts", "state", "finished_at", "seconds"])
         record_audit(
-            actor=actor, action="compliance.run", target=run, region_code=region,
+            actor=actor, action=ComplianceAudit.RUN, target=run, region_code=region,
             after={"as_of": as_of, "counts": run.counts, "seconds": run.seconds},
         )  # fmt: skip
     return run
@@ -137,8 +154,7 @@ def _due(step: str, on: dt.date) -> dt.date | None:
 
 
 def _event(case: Case, kind: str, on: dt.date, actor: Any, **fields: Any) -> CaseEvent:
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    return CaseEvent.objects.create(case=case, kind=kind, on=on, actor=user, **fields)
+    return CaseEvent.objects.create(case=case, kind=kind, on=on, actor=acting_user(actor), **fields)
 
 
 def open_case(
@@ -151,13 +167,14 @@ def open_case(
     note: str = "",
 ) -> Case:
     """Open a case on a subject with current findings; one open case per subject."""
+    _manage(actor)
     if (employer is None) == (business is None):
         raise ComplianceError(
             bilingual("pilih satu perusahaan atau usaha", "choose one employer or business")
         )
     on = _today(on)
     subject = Q(employer=employer) if employer else Q(business=business, employer__isnull=True)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         found = list(Finding.objects.filter(subject, current=True).order_by("kind"))
         if not found:
             raise ComplianceError(
@@ -188,7 +205,7 @@ def open_case(
         case.save(update_fields=["number"])
         _event(case, EventKind.OPENED, on, actor, to_step=Step.IDENTIFIED, text=note)
         record_audit(
-            actor=actor, action="compliance.case.open", target=case,
+            actor=actor, action=ComplianceAudit.CASE_OPEN, target=case,
             region_code=case.village_code, after={"checks": case.checks, "step": case.step},
         )  # fmt: skip
     return case
@@ -209,8 +226,9 @@ def move_case(
     referral: str = "",
 ) -> Case:
     """One step forward, or an ending; anything else (a skip, a step back) is refused."""
+    _manage(actor)
     on = _today(on)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         case = Case.objects.select_for_update().get(pk=case.pk)
         before = case.step
         if to not in allowed_steps(before):
@@ -244,7 +262,7 @@ def move_case(
         case.save()
         _event(case, EventKind.STEP, on, actor, from_step=before, to_step=to, text=note)
         record_audit(
-            actor=actor, action="compliance.case.move", target=case,
+            actor=actor, action=ComplianceAudit.CASE_MOVE, target=case,
             region_code=case.village_code, before={"step": before},
             after={"step": to, "referral": case.referral}, reason=note,
         )  # fmt: skip
@@ -252,14 +270,15 @@ def move_case(
 
 
 def assign_case(*, actor: Any, case: Case, assignee: Any, on: dt.date | None = None) -> Case:
-    with transaction.atomic():
+    _manage(actor)
+    with transaction.atomic(durable=True):
         before = case.assignee_id
         case.assignee = assignee
         case.save(update_fields=["assignee", "updated_at"])
         name = assignee.get_username() if assignee else "-"
         _event(case, EventKind.ASSIGNED, _today(on), actor, text=name)
         record_audit(
-            actor=actor, action="compliance.case.assign", target=case,
+            actor=actor, action=ComplianceAudit.CASE_ASSIGN, target=case,
             region_code=case.village_code, before={"assignee": before},
             after={"assignee": assignee.pk if assignee else None},
         )  # fmt: skip
@@ -267,18 +286,22 @@ def assign_case(*, actor: Any, case: Case, assignee: Any, on: dt.date | None = N
 
 
 def add_note(*, actor: Any, case: Case, text: str, on: dt.date | None = None) -> CaseEvent:
+    _manage(actor)
     if not text.strip():
         raise ComplianceError(bilingual("catatan kosong", "the note is empty"))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         event = _event(case, EventKind.NOTE, _today(on), actor, text=text.strip()[:5000])
         record_audit(
-            actor=actor, action="compliance.case.note", target=case,
+            actor=actor, action=ComplianceAudit.CASE_NOTE, target=case,
             region_code=case.village_code, after={"event": event.pk},
         )  # fmt: skip
     return event
 
 
-def add_attachment(*, actor: Any, case: Case, upload: UploadedFile) -> CaseAttachment:
+def add_attachment(*, actor: Any, case: Case, upload: UploadedFile | None) -> CaseAttachment:
+    _manage(actor)
+    if upload is None:
+        raise ComplianceError(bilingual("pilih berkas", "choose a file"))
     limit = getattr(settings, "COMPLIANCE_MAX_ATTACHMENT_BYTES", MAX_ATTACHMENT_BYTES)
     if upload.size > limit:
         raise ComplianceError(
@@ -288,14 +311,14 @@ def add_attachment(*, actor: Any, case: Case, upload: UploadedFile) -> CaseAttac
             )
         )
     name = (upload.name or "lampiran").rsplit("/", 1)[-1][:200]
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    user = acting_user(actor)
+    with transaction.atomic(durable=True):
         attachment = CaseAttachment(case=case, name=name, size=upload.size, uploaded_by=user)
         attachment.file.save(name, upload, save=False)
         attachment.save()
         _event(case, EventKind.ATTACHMENT, timezone.localdate(), actor, text=name)
         record_audit(
-            actor=actor, action="compliance.case.attach", target=case,
+            actor=actor, action=ComplianceAudit.CASE_ATTACH, target=case,
             region_code=case.village_code, after={"name": name, "size": upload.size},
         )  # fmt: skip
     return attachment
@@ -303,6 +326,7 @@ def add_attachment(*, actor: Any, case: Case, upload: UploadedFile) -> CaseAttac
 
 def issue_letter(*, actor: Any, case: Case, kind: str, on: dt.date | None = None) -> Letter:
     """Render the letter of the case's current step from its template and keep the HTML."""
+    _manage(actor)
     on = _today(on)
     if kind not in LetterKind.values or LETTER_STEP[kind] != case.step:
         raise ComplianceError(
@@ -318,8 +342,8 @@ def issue_letter(*, actor: Any, case: Case, kind: str, on: dt.date | None = None
     template = LetterTemplate.objects.filter(kind=kind).first()
     if template is None:
         raise ComplianceError(bilingual("templat surat tidak ada", "letter template missing"))
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    with transaction.atomic():
+    user = acting_user(actor)
+    with transaction.atomic(durable=True):
         letter = Letter.objects.create(
             case=case, kind=kind, number=f"tmp-{time.monotonic_ns()}", issued_on=on, html="",
             issued_by=user,
@@ -329,7 +353,7 @@ def issue_letter(*, actor: Any, case: Case, kind: str, on: dt.date | None = None
         letter.save(update_fields=["number", "html"])
         _event(case, EventKind.LETTER, on, actor, text=letter.number)
         record_audit(
-            actor=actor, action="compliance.letter.issue", target=case,
+            actor=actor, action=ComplianceAudit.LETTER_ISSUE, target=case,
             region_code=case.village_code, after={"letter": letter.number, "kind": kind},
         )  # fmt: skip
     return letter
@@ -342,18 +366,19 @@ def save_template(*, actor: Any, template: LetterTemplate, title: str, body: str
     ``<link>``, ``<script>``, ``<iframe>``, no URL but a static image), so a template can never
     make a PDF load a local file or a remote address; the Django template syntax is kept.
     """
+    _manage(actor)
     try:
         body = letters.clean_template(body)
         letters.check_template(body)
     except ValueError as exc:
         raise ComplianceError(str(exc)) from None
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         before = {"title": template.title, "body": template.body}
         template.title, template.body = title.strip()[:200], body
-        template.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        template.updated_by = acting_user(actor)
         template.save()
         record_audit(
-            actor=actor, action="compliance.letter_template.edit", target=template,
+            actor=actor, action=ComplianceAudit.LETTER_TEMPLATE_EDIT, target=template,
             before=before, after={"title": template.title, "body": template.body},
         )  # fmt: skip
     return template

@@ -1,12 +1,23 @@
-"""Pages under /kepatuhan/ and the compliance API under /kepatuhan/api/ (the project router in
-config/urls.py may mount ``api_urls`` under /api/v1/ as well)."""
+"""Pages under /kepatuhan/. The compliance API lives under /api/v1/compliance/ (``api.urls``,
+mounted by config/urls.py); its old paths under /kepatuhan/api/ answer a permanent redirect."""
 
-from django.urls import include, path
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.urls import path, re_path, reverse
 
 from lindung.compliance import views
-from lindung.compliance.api_urls import urlpatterns as api_patterns
 
 app_name = "compliance"
+
+
+def api_moved(request: HttpRequest, rest: str) -> HttpResponsePermanentRedirect:
+    """/kepatuhan/api/<rest> → /api/v1/compliance/<rest> with the same query string; 308, so a
+    POST stays a POST (a 301 may turn it into a GET)."""
+    base = reverse("compliance_api:sla").removesuffix("sla/")
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(
+        base + rest + (f"?{query}" if query else ""), preserve_request=True
+    )
+
 
 urlpatterns = [
     path("", views.worklist, name="worklist"),
@@ -27,5 +38,5 @@ urlpatterns = [
     path("proses/", views.runs, name="runs"),
     path("templat/", views.templates, name="templates"),
     path("templat/<int:pk>/", views.template_edit, name="template-edit"),
-    path("api/", include(api_patterns)),
+    re_path(r"^api/(?P<rest>.*)$", api_moved, name="api-moved"),
 ]

@@ -1,7 +1,8 @@
 """Compliance pages: the prioritised worklist, a subject's findings with their evidence, cases
 (per region and per inspector) with steps, notes, attachments and letters, the SLA dashboard,
-check runs and letter templates. Thin: reads from selectors, writes through services; every
-bilingual refusal is shown as a message."""
+check runs and letter templates. Thin: reads from selectors, writes through services (which
+check the capability and audit); every bilingual refusal is shown as a message. The lists are
+filtered by the same FilterSets and parameter names as the API (``selectors.*_filtered``)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,26 +27,23 @@ from lindung.compliance.models import (
 )
 from lindung.compliance.presenters import evidence_lines
 from lindung.compliance.services import ComplianceError
-from lindung.core.permissions import has_capability, require_capability
+from lindung.core.paging import filtered_page
+from lindung.core.permissions import has_capability
 from lindung.core.roles import Capability
 from lindung.regions.models import Region
-
-PAGE_SIZE = 50
 
 
 def _can_manage(request: HttpRequest) -> bool:
     return has_capability(request.user, Capability.MANAGE_COMPLIANCE)
 
 
-def _page(request: HttpRequest, rows) -> object:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("halaman"))
-
-
 @login_required
 @require_GET
 def worklist(request: HttpRequest) -> HttpResponse:
-    region, check = request.GET.get("wilayah", ""), request.GET.get("cek", "")
-    scores = selectors.scores_for(request.user, region=region, check=check)
+    region, check = request.GET.get("region", ""), request.GET.get("check", "")
+    listing, status = filtered_page(
+        selectors.scores_filtered(request.user, request.GET), request.GET
+    )
     regencies = Region.objects.for_actor(request.user).filter(level="regency").order_by("code")
     counts = selectors.findings_for(request.user).order_by().values_list("kind")
     totals = {k: 0 for k in Check.values}
@@ -56,7 +53,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
         request,
         "compliance/worklist.html",
         {
-            "page": _page(request, scores),
+            **listing,
             "region": region,
             "check": check,
             "checks": Check.choices,
@@ -64,6 +61,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "regencies": regencies,
             "can_manage": _can_manage(request),
         },
+        status=status,
     )
 
 
@@ -98,7 +96,6 @@ def subject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def open_case(request: HttpRequest, pk: int) -> HttpResponse:
-    require_capability(request.user, Capability.MANAGE_COMPLIANCE)
     score = selectors.score_for(request.user, pk)
     try:
         case = services.open_case(
@@ -116,46 +113,49 @@ def open_case(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def findings(request: HttpRequest) -> HttpResponse:
-    check = request.GET.get("cek", "")
-    rows = selectors.findings_for(request.user, check=check if check in Check.values else "")
+    listing, status = filtered_page(
+        selectors.findings_filtered(request.user, request.GET), request.GET
+    )
     return render(
         request,
         "compliance/findings.html",
-        {"page": _page(request, rows.order_by("-severity", "id")), "check": check,
-         "checks": Check.choices},
-    )  # fmt: skip
+        {**listing, "check": request.GET.get("check", ""), "checks": Check.choices},
+        status=status,
+    )
 
 
 @login_required
 @require_GET
 def businesses(request: HttpRequest) -> HttpResponse:
-    rows = selectors.businesses_for(request.user).order_by("name", "id")
-    return render(request, "compliance/businesses.html", {"page": _page(request, rows)})
+    listing, status = filtered_page(
+        selectors.businesses_filtered(request.user, request.GET), request.GET
+    )
+    return render(request, "compliance/businesses.html", listing, status=status)
 
 
 @login_required
 @require_GET
 def cases(request: HttpRequest) -> HttpResponse:
-    step = request.GET.get("langkah", "open")
-    mine = request.GET.get("saya") == "1"
-    overdue = request.GET.get("terlambat") == "1"
-    rows = selectors.cases_for(
-        request.user,
-        step=step if step in Step.values or step == "open" else "",
-        assignee=request.user if mine else None,
-        overdue=overdue,
-    ).order_by("due_date", "-risk_score", "id")
+    params = request.GET.copy()
+    # Without a step the page shows the open cases ("All" sends an empty step).
+    params.setdefault("step", "open")
+    listing, status = filtered_page(selectors.cases_filtered(request.user, params), request.GET)
+    step = params.get("step", "")
+    # The pager keeps an empty step too: it means "All", not the default "open".
+    page = listing["page"]
+    page.filters = [("step", step), *(f for f in page.filters if f[0] != "step")]
     return render(
         request,
         "compliance/cases.html",
         {
-            "page": _page(request, rows),
+            **listing,
             "step": step,
             "steps": Step.choices,
-            "mine": mine,
-            "overdue": overdue,
+            "mine": params.get("mine") == "1",
+            "overdue": params.get("overdue") == "1",
             "today": timezone.localdate(),
         },
+        status=status,
     )
 
 
@@ -192,7 +192,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _case_action(request: HttpRequest, pk: int, action) -> HttpResponse:
-    require_capability(request.user, Capability.MANAGE_COMPLIANCE)
     case = selectors.case_for(request.user, pk)
     try:
         action(case)
@@ -249,13 +248,11 @@ def case_note(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_attach(request: HttpRequest, pk: int) -> HttpResponse:
-    def attach(case) -> None:
-        upload = request.FILES.get("file")
-        if upload is None:
-            raise ComplianceError("pilih berkas / choose a file")
-        services.add_attachment(actor=request.user, case=case, upload=upload)
-
-    return _case_action(request, pk, attach)
+    return _case_action(
+        request, pk,
+        lambda case: services.add_attachment(actor=request.user, case=case,
+                                             upload=request.FILES.get("file")),
+    )  # fmt: skip
 
 
 @login_required
@@ -303,13 +300,13 @@ def sla(request: HttpRequest) -> HttpResponse:
 @login_required
 def runs(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        require_capability(request.user, Capability.MANAGE_COMPLIANCE)
-        code = request.POST.get("region", "").strip()
-        region = Region.objects.for_actor(request.user).filter(code=code).first()
-        if region is None:
-            messages.error(request, "wilayah di luar cakupan / region outside your area")
+        try:
+            # The page always names a region: "" (everything) is for the CLI.
+            code = request.POST.get("region", "").strip() or "-"
+            run = services.run_checks(actor=request.user, region=code)
+        except ComplianceError as exc:
+            messages.error(request, str(exc))
         else:
-            run = services.run_checks(actor=request.user, region=region.code)
             found = sum(run.counts.get(k, 0) for k in Check.values)
             messages.success(request, f"pemeriksaan selesai / checks done: {found}")
         return redirect("compliance:runs")

@@ -4,9 +4,9 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from lindung.accounts.api import AuditLogViewSet, MeView, OrganisationViewSet
-from lindung.award.api import EditionResults, EntryList
 from lindung.contributions.api import CalculateView
-from lindung.contributions.bill_api import BillViewSet
+from lindung.contributions.bills.api import BillViewSet
+from lindung.core.imports.api import ImportJobViewSet
 from lindung.core.views import healthz
 from lindung.coverage.api import CoverageView, PublicCoverageView, PublicTrendView, TrendView
 from lindung.programmes.api import ProgrammeViewSet
@@ -25,6 +25,7 @@ router.register("worker-populations", WorkerPopulationViewSet, basename="worker-
 router.register("minimum-wages", MinimumWageViewSet, basename="minimum-wage")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("audit-log", AuditLogViewSet, basename="audit-log")
+router.register("import-jobs", ImportJobViewSet, basename="import-job")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("persons", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
@@ -44,8 +45,7 @@ api_patterns = [
     ),
     path("coverage/<str:code>/", CoverageView.as_view(), name="coverage-detail"),
     path("coverage/<str:code>/trend/", TrendView.as_view(), name="coverage-trend"),
-    path("award/entries/", EntryList.as_view(), name="award-entries"),
-    path("award/editions/<int:pk>/results/", EditionResults.as_view(), name="award-results"),
+    path("award/", include("lindung.award.api.urls")),
 ]
 
 urlpatterns = [
@@ -56,12 +56,13 @@ urlpatterns = [
     path("impor/", include("lindung.core.imports.urls")),
     path("simulasi-iuran/", include("lindung.contributions.urls")),
     path("cakupan/", include("lindung.coverage.urls")),
-    path("tagihan/", include("lindung.contributions.bill_urls")),
+    path("tagihan/", include("lindung.contributions.bills.urls")),
     path("program/", include("lindung.programmes.urls")),
     path("kepatuhan/", include("lindung.compliance.urls")),
     path("csr/", include("lindung.sponsorship.urls")),
     path("penghargaan/", include("lindung.award.urls")),
     path("api/v1/", include((api_patterns, "api"))),
+    path("api/v1/compliance/", include("lindung.compliance.api.urls")),
     path(
         "api/v1/docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api:schema"),

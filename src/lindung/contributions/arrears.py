@@ -15,15 +15,19 @@ from django.db import transaction
 from django.db.models import BigIntegerField, F, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from lindung.contributions.audit import ContributionsAudit
 from lindung.contributions.models import Bill, BillStatus, Payment
 from lindung.core.audit import record_audit
+from lindung.core.permissions import require_admin
 
 BUCKETS = (("d0_30", 1, 30), ("d31_60", 31, 60), ("d61_90", 61, 90), ("over_90", 91, None))
 
 
 def record_payment(*, bill: Bill, paid_on: dt.date, amount: int, actor: Any = None) -> Payment:
-    """Record a payment; the bill becomes ``paid`` once its payments cover the total."""
-    with transaction.atomic():
+    """Record a payment; the bill becomes ``paid`` once its payments cover the total. An
+    operator's write (``actor=None`` is the trusted server-side caller)."""
+    require_admin(actor)
+    with transaction.atomic(durable=True):
         bill = Bill.objects.select_for_update().get(pk=bill.pk)
         payment = Payment.objects.create(bill=bill, paid_on=paid_on, amount=amount)
         paid = bill.payments.aggregate(s=Sum("amount"))["s"] or 0
@@ -32,7 +36,7 @@ def record_payment(*, bill: Bill, paid_on: dt.date, amount: int, actor: Any = No
             bill.save(update_fields=["status"])
         record_audit(
             actor=actor,
-            action="contributions.record_payment",
+            action=ContributionsAudit.RECORD_PAYMENT,
             target=bill,
             region_code=bill.village_code,
             after={"paid_on": paid_on, "amount": amount, "paid_total": paid, "status": bill.status},
@@ -41,7 +45,8 @@ def record_payment(*, bill: Bill, paid_on: dt.date, amount: int, actor: Any = No
 
 
 def mark_overdue(*, as_of: dt.date) -> int:
-    """Open bills past their due date become ``overdue`` (one UPDATE); returns the count."""
+    """Open bills past their due date become ``overdue`` (one UPDATE); returns the count.
+    An inner step: its caller's transaction records the audit event."""
     return Bill.objects.filter(status=BillStatus.OPEN, due_date__lt=as_of).update(
         status=BillStatus.OVERDUE
     )

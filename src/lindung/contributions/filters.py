@@ -1,4 +1,6 @@
-"""FilterSets of the contribution lists (the bills API)."""
+"""The FilterSet of the bills list, shared by the page, the API and the selector
+(``selectors.bills_filtered``) under the same parameter names. A bad value makes it invalid:
+the page shows the message with an empty list, the API answers 400."""
 
 from __future__ import annotations
 
@@ -7,10 +9,12 @@ import re
 
 import django_filters
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.core.validators import MaxLengthValidator
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from lindung.contributions.models import Bill, BillStatus
-from lindung.core.filters import MAX_YEAR, MIN_YEAR
+from lindung.core.filters import MAX_YEAR, MIN_YEAR, RegionCodeFilter, filter_within
 from lindung.core.i18n import bilingual
 
 
@@ -29,14 +33,26 @@ def parse_month(value: str) -> dt.date:
 
 
 class BillFilter(django_filters.FilterSet):
-    month = django_filters.CharFilter(
-        method="filter_month", validators=[parse_month], label="Contribution month (YYYY-MM)"
+    q = django_filters.CharFilter(
+        method="filter_q",
+        validators=[MaxLengthValidator(100)],
+        label=_("NPP or employer name"),
     )
-    status = django_filters.ChoiceFilter(choices=BillStatus.choices)
+    month = django_filters.CharFilter(
+        method="filter_month", validators=[parse_month], label=_("Contribution month (YYYY-MM)")
+    )
+    status = django_filters.ChoiceFilter(choices=BillStatus.choices, label=_("Status"))
+    region = RegionCodeFilter(method=filter_within, label=_("Region code (subtree)"))
 
     class Meta:
         model = Bill
-        fields = ["month", "status"]
+        fields = ["q", "month", "status", "region"]
+
+    def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        value = value.strip()
+        return queryset.filter(
+            Q(employer__npp__istartswith=value) | Q(employer__name__icontains=value)
+        )
 
     def filter_month(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(month=parse_month(value))

@@ -232,7 +232,7 @@ class Holiday(RuleBase):
         constraints = [_interval_check("holiday_interval")]
 
 
-# --- Monthly employer bills (issue "Contribution engine" item 3; lindung.contributions.bills) ---
+# --- Monthly employer bills (issue "Contribution engine" item 3; contributions.bills.generate) ---
 
 
 class BillStatus(models.TextChoices):
@@ -245,7 +245,7 @@ class Bill(RegionCodes):
     """One employer's PU contributions for one contribution month (``month`` = its first day).
 
     Region columns follow the employer's village; employer staff see their own bills through
-    ``scope_owner_path``. Lines and totals are written by ``bills.generate_bills`` only.
+    ``scope_owner_path``. Lines and totals are written by ``bills.generate.generate_bills`` only.
     """
 
     employer = models.ForeignKey(

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from lindung.contributions.filters import BillFilter
 from lindung.contributions.models import Bill
 from lindung.core.permissions import require_capability
 from lindung.core.roles import Capability
@@ -16,6 +17,12 @@ from lindung.core.roles import Capability
 def bills_for(actor: Any) -> QuerySet[Bill]:
     require_capability(actor, Capability.VIEW_BILLS)
     return Bill.objects.for_actor(actor).select_related("employer")
+
+
+def bills_filtered(actor: Any, params: Any) -> BillFilter:
+    """The bills list's FilterSet over the actor's bills (the page; the API applies the same
+    class through its ``filterset_class``)."""
+    return BillFilter(params, queryset=bills_for(actor))
 
 
 def bill_for(actor: Any, pk: int) -> Bill:

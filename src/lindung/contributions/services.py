@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import models, transaction
 
+from lindung.contributions.audit import ContributionsAudit
 from lindung.contributions.models import (
     BpuIncomeBracket,
     Discount,
@@ -37,6 +38,7 @@ from lindung.contributions.models import (
 from lindung.core.audit import record_audit
 from lindung.core.i18n import bilingual
 from lindung.core.loading import LoadResult, file_sha256, read_csv, sync_rows
+from lindung.core.permissions import require_admin
 from lindung.regions.models import Confidence
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -367,7 +369,9 @@ def _parse_table(spec: TableSpec, path: Path, result: LoadResult) -> dict[tuple,
 def load_rate_tables(
     data_dir: Path = DEFAULT_DATA_DIR, *, actor: Any = None
 ) -> dict[str, LoadResult]:
-    """Load every rule table from ``data_dir``; one transaction, one audit row for all files."""
+    """Load every rule table from ``data_dir``; one transaction, one audit row for all files.
+    Reference data: the operator's write (``actor=None`` is the trusted server-side caller)."""
+    require_admin(actor)
     results: dict[str, LoadResult] = {}
     parsed: dict[str, tuple[TableSpec, dict[tuple, dict[str, Any]]]] = {}
     for spec in TABLES:
@@ -375,7 +379,7 @@ def load_rate_tables(
         result = LoadResult(source=spec.filename, sha256=file_sha256(path))
         parsed[spec.filename] = (spec, _parse_table(spec, path, result))
         results[spec.model._meta.model_name] = result
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         for spec, rows in parsed.values():
             value_fields = tuple(next(iter(rows.values()), {}).keys()) if rows else ()
             if rows:
@@ -386,7 +390,7 @@ def load_rate_tables(
         combined = hashlib.sha256("".join(r.sha256 for r in results.values()).encode())
         record_audit(
             actor=actor,
-            action="contributions.load_rates",
+            action=ContributionsAudit.LOAD_RATES,
             object_type="file",
             object_id=combined.hexdigest()[:16],
             object_repr=str(data_dir),

@@ -206,7 +206,7 @@ class CodeCursorPagination(CursorPagination):
 def not_found(request: HttpRequest, exception: Exception | None = None) -> Any:
     """``handler404``: an unmatched URL under an API prefix answers JSON like the API's own
     404s; pages keep Django's page."""
-    if request.path.startswith(("/api/", "/kepatuhan/api/")):
+    if request.path.startswith("/api/"):
         return JsonResponse({"detail": bilingual("Tidak ditemukan.", "Not found.")}, status=404)
     return page_not_found(request, exception)
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from lindung.core.middleware import current_request_id
 from lindung.core.models import AuditLog
@@ -23,6 +24,13 @@ class AuditAction(models.TextChoices):
     An app declares ``class RegistryAudit(AuditAction): REVEAL = "registry.person.reveal",
     _("…")``; the label (Indonesian first through i18n) is what the audit log page shows.
     """
+
+
+class CoreAudit(AuditAction):
+    """What core itself audits: the download of an import's reject report (it names the rows of
+    a file, some of them personal data, masked)."""
+
+    IMPORT_REJECT_REPORT = "import.reject_report", _("Import reject report downloaded")
 
 
 def audit_actions() -> dict[str, AuditAction]:
@@ -99,6 +107,9 @@ def record_audit(
     after: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditLog:
+    if not isinstance(action, AuditAction):
+        # A free string would be an action nobody declared, listed or documented.
+        raise TypeError(f"audit action {action!r} is not a member of an AuditAction enumeration")
     if target is not None:
         object_type = object_type or target._meta.label_lower
         object_id = object_id or str(target.pk)

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 
 from lindung.core import regioncodes
 from lindung.core.i18n import bilingual
+from lindung.core.models import AuditLog
 from lindung.core.scope import region_q
 
 # The range of a 64-bit signed integer: every id and count column fits it.
@@ -94,3 +95,31 @@ def filter_within(queryset: QuerySet, name: str, value: str) -> QuerySet:
     """Rows inside a region subtree, by equality on the row's own level columns; use with a
     ``RegionCodeFilter(method=filter_within)``."""
     return queryset.filter(region_q("", [value]))
+
+
+def validate_action_prefix(value: str) -> None:
+    """An audit action or the start of one (``registry.``): lower-case words and dots."""
+    if not value.replace(".", "").replace("_", "").isalpha() or not value.islower():
+        raise ValidationError(
+            bilingual(
+                "Tindakan hanya berisi huruf kecil, titik dan garis bawah.",
+                "An action holds lower-case letters, dots and underscores only.",
+            ),
+            code="invalid",
+        )
+
+
+class AuditLogFilter(django_filters.FilterSet):
+    """The audit log, for its page and its API: ``action`` matches an action or its start
+    (``registry.`` is every registry action)."""
+
+    action = django_filters.CharFilter(
+        lookup_expr="startswith", validators=[validate_action_prefix], max_length=100
+    )
+    object_type = django_filters.CharFilter(max_length=100)
+    object_id = django_filters.CharFilter(max_length=64)
+    request_id = django_filters.CharFilter(max_length=64)
+
+    class Meta:
+        model = AuditLog
+        fields = ["action", "object_type", "object_id", "request_id"]

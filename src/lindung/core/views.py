@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from lindung import __version__
-from lindung.core.selectors import audit_log_for
+from lindung.core.audit import action_label
+from lindung.core.paging import filtered_page
+from lindung.core.selectors import audit_log_filtered
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -33,9 +34,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    entries = audit_log_for(request.user)
-    action = request.GET.get("action", "").strip()
-    if action:
-        entries = entries.filter(action__startswith=action)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_log.html", {"page": page, "action": action})
+    context, status = filtered_page(audit_log_filtered(request.user, request.GET), request.GET)
+    for entry in context["page"].rows:
+        entry.action_label = action_label(entry.action)
+    return render(request, "core/audit_log.html", context, status=status)

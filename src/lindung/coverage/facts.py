@@ -28,6 +28,9 @@ from lindung.coverage.models import CoverageFact, CoverageMonth
 from lindung.coverage.spells import (
     BASE_TABLE,
     CODE_COLUMNS,
+    EMPLOYERS,
+    MEMBERSHIPS,
+    PERSONS,
     delta_sums,
     drop_statements,
     priority_sql,
@@ -69,9 +72,9 @@ def covered_rows_sql(day: dt.date, region: str | None = None) -> tuple[str, list
         "FROM (SELECT m.person_id, m.segment, m.funding, m.employer_id, "
         f"ROW_NUMBER() OVER (PARTITION BY m.person_id ORDER BY {priority_sql()}, "
         "m.start_date, m.id) AS rn "
-        f"FROM registry_membership m WHERE {ACTIVE_SQL}) a "
-        "JOIN registry_person p ON p.id = a.person_id "
-        "LEFT JOIN registry_employer e ON e.id = a.employer_id "
+        f"FROM {MEMBERSHIPS} m WHERE {ACTIVE_SQL}) a "
+        f"JOIN {PERSONS} p ON p.id = a.person_id "
+        f"LEFT JOIN {EMPLOYERS} e ON e.id = a.employer_id "
         f"WHERE a.rn = 1{region_sql}"
     )
     return sql, [*age_params, day, day, *region_params]

@@ -75,6 +75,19 @@ def can_view_internal(actor: Any) -> bool:
     return role_has(actor_scope(actor).role, Capability.VIEW_COVERAGE)
 
 
+def home_region(actor: Any) -> str | None:
+    """The one region an officer's coverage pages open on: the home region for an unrestricted
+    actor, their scope's region when it is one; None when they have several (they choose)."""
+    scope = actor_scope(actor)
+    roots = [settings.COVERAGE_HOME_REGION] if scope.unrestricted else list(scope.region_codes)
+    return roots[0] if len(roots) == 1 else None
+
+
+def internal_region_allowed(actor: Any, code: str) -> bool:
+    """Whether ``actor`` may open the internal dashboard of ``code``."""
+    return can_view_internal(actor) and actor_scope(actor).covers_region(code)
+
+
 def visible_region(actor: Any, code: str, *, public: bool) -> Region:
     """The region, if the reader may see its figures; raises CoverageNotVisible otherwise."""
     region = Region.objects.filter(code=code).first()

@@ -20,6 +20,7 @@ from lindung.core.db import refresh_planner_statistics
 from lindung.core.i18n import bilingual
 from lindung.core.loading import LoadResult, file_sha256, read_csv, sync_rows
 from lindung.core.months import month_end, month_ends
+from lindung.coverage.audit import CoverageAudit
 from lindung.coverage.facts import mark_stale, refresh_months
 from lindung.coverage.models import CoverageMonth, CoverageTarget, IndicatorPoint
 from lindung.regions.models import Confidence, Region
@@ -62,7 +63,7 @@ def refresh(
         refresh_planner_statistics(("coverage_coveragefact",))
         record_audit(
             actor=actor,
-            action="coverage.refresh",
+            action=CoverageAudit.REFRESH,
             object_type="coverage_months",
             object_id=f"{todo[0]}..{todo[-1]}",
             object_repr=f"{len(todo)} months",
@@ -266,7 +267,7 @@ def load_coverage_reference(
                 ),
             )
         )
-        finish_load(result, actor=actor, action="coverage.load_reference")
+        finish_load(result, actor=actor, action=CoverageAudit.LOAD_REFERENCE)
     return result
 
 
@@ -288,7 +289,7 @@ def save_indicator_point(*, actor: Any, region: Region, data: dict[str, Any]) ->
         )
         record_audit(
             actor=actor,
-            action="coverage.point.create" if created else "coverage.point.update",
+            action=CoverageAudit.POINT_CREATE if created else CoverageAudit.POINT_UPDATE,
             target=point,
             after={k: str(v) for k, v in data.items()},
         )

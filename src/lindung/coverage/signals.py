@@ -9,18 +9,15 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from lindung.core.imports.kinds import writes_memberships
 from lindung.core.models import ImportJob, ImportState
-
-# Imports that write memberships: the registry extracts and the branch's confirmations of
-# programme enrolments (issue 6).
-REGISTRY_KINDS = frozenset({"participants", "employers", "enrolment_confirmations"})
 
 
 @receiver(post_save, sender=ImportJob, dispatch_uid="coverage_refresh_after_import")
 def refresh_after_registry_import(sender: type, instance: ImportJob, **kwargs: Any) -> None:
     if (
         instance.state != ImportState.DONE
-        or instance.kind not in REGISTRY_KINDS
+        or not writes_memberships(instance.kind)
         or not instance.rows_imported
         or not settings.COVERAGE_REFRESH_AFTER_IMPORT
     ):

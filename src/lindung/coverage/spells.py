@@ -28,6 +28,12 @@ from lindung.coverage.dimensions import (
     dimensions,
     sectors,
 )
+from lindung.registry.models import Employer, Membership, Person
+
+# The registry's tables by their models, so the dependency is an import the contract sees.
+MEMBERSHIPS = Membership._meta.db_table
+PERSONS = Person._meta.db_table
+EMPLOYERS = Employer._meta.db_table
 
 CODE_COLUMNS = ("province_code", "regency_code", "district_code", "village_code")
 BASE_TABLE = "coverage_base"
@@ -110,7 +116,7 @@ def statements(first: int, last: int, dialect: str) -> list[str]:
         f"{priority_sql('segment')} AS prio, "
         f"CASE WHEN {start} > {first} THEN {start} ELSE {first} END AS a, "
         f"CASE WHEN end_date IS NULL OR {end} - 1 > {last} THEN {last} ELSE {end} - 1 END AS b "
-        "FROM registry_membership) m WHERE a <= b",
+        f"FROM {MEMBERSHIPS}) m WHERE a <= b",
         "CREATE INDEX cov_m_person ON cov_m (person_id)",
         # Persons with two memberships active at a common month-end.
         "CREATE TEMPORARY TABLE cov_o AS SELECT DISTINCT x.person_id FROM cov_m x "
@@ -129,8 +135,8 @@ def statements(first: int, last: int, dialect: str) -> list[str]:
         "SELECT m.person_id, m.segment, m.funding, m.employer_id, m.a, m.b FROM cov_m m "
         "LEFT JOIN cov_o o ON o.person_id = m.person_id WHERE o.person_id IS NULL "
         "UNION ALL SELECT person_id, segment, funding, employer_id, a, b FROM cov_om) s "
-        "JOIN registry_person p ON p.id = s.person_id "
-        "LEFT JOIN registry_employer e ON e.id = s.employer_id",
+        f"JOIN {PERSONS} p ON p.id = s.person_id "
+        f"LEFT JOIN {EMPLOYERS} e ON e.id = s.employer_id",
         # +1 where a spell starts, −1 after it ends, −1/+1 where it crosses into the next band.
         f"CREATE TEMPORARY TABLE cov_e AS "
         f"SELECT {codes}, {attrs}, {_band('a - bidx')} AS age_band, a AS idx, 1 AS delta "

@@ -13,7 +13,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
-from lindung.core.scope import actor_scope
 from lindung.coverage import dashboard, reports, selectors, services
 from lindung.coverage.forms import IndicatorPointForm
 
@@ -23,10 +22,9 @@ def index(request: HttpRequest) -> HttpResponse:
     """Staff go to their own area's internal dashboard; everyone else to the public one."""
     user = request.user
     if has_capability(user, Capability.VIEW_COVERAGE):
-        scope = actor_scope(user)
-        roots = [settings.COVERAGE_HOME_REGION] if scope.unrestricted else scope.region_codes
-        if len(roots) == 1:
-            return redirect("coverage:internal", code=roots[0])
+        home = selectors.home_region(user)
+        if home is not None:
+            return redirect("coverage:internal", code=home)
     return redirect("coverage:public", code=settings.COVERAGE_HOME_REGION)
 
 
@@ -42,9 +40,7 @@ def _context(request: HttpRequest, code: str, *, public: bool) -> dict:
 @require_GET
 def public_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context = _context(request, code, public=True)
-    context["can_see_internal"] = has_capability(request.user, Capability.VIEW_COVERAGE) and (
-        actor_scope(request.user).covers_region(code)
-    )
+    context["can_see_internal"] = selectors.internal_region_allowed(request.user, code)
     return render(request, "coverage/dashboard.html", context)
 
 

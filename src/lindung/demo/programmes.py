@@ -25,12 +25,14 @@ from pathlib import Path
 from typing import Any
 
 from lindung.core.imports.pipeline import run_import
-from lindung.programmes.claims_import import ClaimImporter
-from lindung.programmes.enrolment import ConfirmationImporter, enrolment_rows
-from lindung.programmes.models import Funder, Programme
-from lindung.programmes.money import issue_invoice, record_payment
-from lindung.programmes.selection import approve_run, run_selection
-from lindung.programmes.services import create_funder, create_programme, move
+from lindung.core.scope import SYSTEM
+from lindung.programmes.importers.claims import ClaimImporter
+from lindung.programmes.importers.confirmations import ConfirmationImporter
+from lindung.programmes.models import Decision, Funder, Programme
+from lindung.programmes.services.enrolment import enrolment_rows
+from lindung.programmes.services.money import issue_invoice, record_payment
+from lindung.programmes.services.plans import create_funder, create_programme, move
+from lindung.programmes.services.selection import approve_run, run_selection
 from lindung.regions.models import Region
 
 
@@ -69,7 +71,7 @@ JKM_BENEFIT = 42_000_000  # domain.md §3.1
 JKK_BENEFITS = (2_500_000, 7_500_000, 15_000_000)  # medical care, illustrative amounts
 
 
-def ensure_demo_programmes(*, scale: str = "full", seed: int = 2024, actor: Any = None) -> int:
+def ensure_demo_programmes(*, scale: str = "full", seed: int = 2024, actor: Any = SYSTEM) -> int:
     """Create the demo programmes that do not exist yet; returns how many were created."""
     rng = random.Random(seed)
     created = 0
@@ -113,7 +115,8 @@ def clear_programme_data() -> None:
     Edition.objects.all().delete()  # entries point at employers; indicators at their figures
 
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM programmes_decision")  # millions of rows: no ORM collector
+        # Millions of rows: no ORM collector. The table name is the model's, never input.
+        cursor.execute(f"DELETE FROM {Decision._meta.db_table}")  # noqa: S608
     # CSR pledges are carried by programmes (and sponsors may point at registry employers).
     for model in (csr.Assignment, csr.MatchRun, csr.Pledge, csr.SponsorSite, csr.Sponsor):
         model.objects.all().delete()

@@ -18,10 +18,13 @@ from django.utils import timezone
 
 from lindung.core import regioncodes
 from lindung.demo import wordlists as words
-from lindung.demo.synthetic import _insert_rows
-from lindung.programmes.links import link_candidates
+from lindung.demo.bulk import insert_rows
 from lindung.programmes.models import Candidate
+from lindung.programmes.services.links import link_candidates
 from lindung.regions.models import Region, WorkerPopulation
+from lindung.registry.models import Person
+
+PERSONS = Person._meta.db_table  # the model's table name, never input
 
 FIELDS = (
     "id", "nik", "kk", "name", "sex", "birth_date", "village_id", "occupation", "welfare_decile",
@@ -70,7 +73,7 @@ def build_social_registry(count: int, *, seed: int = 2025, registry_share: float
         # People the registry knows: every k-th person, so the sample spans regencies and years.
         step = max(1, _person_count() // max(known, 1))
         cursor.execute(
-            "SELECT id, nik, name, sex, birth_date, domicile_id, occupation FROM registry_person"
+            f"SELECT id, nik, name, sex, birth_date, domicile_id, occupation FROM {PERSONS}"  # noqa: S608
             " WHERE id %% %s = 0 ORDER BY id",
             [step],
         )
@@ -108,13 +111,11 @@ def build_social_registry(count: int, *, seed: int = 2025, registry_share: float
 
 
 def _flush(cursor: Any, rows: list[tuple[Any, ...]], next_id: int) -> int:
-    _insert_rows(cursor, Candidate, FIELDS, [(next_id + i, *row) for i, row in enumerate(rows)])
+    insert_rows(cursor, Candidate, FIELDS, [(next_id + i, *row) for i, row in enumerate(rows)])
     return next_id + len(rows)
 
 
 def _person_count() -> int:
-    from lindung.registry.models import Person
-
     return Person.objects.count()
 
 

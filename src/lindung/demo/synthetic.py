@@ -19,8 +19,7 @@ import datetime as dt
 import hashlib
 import itertools
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from django.core.management.color import no_style
@@ -33,6 +32,8 @@ from lindung.core.db import refresh_planner_statistics
 from lindung.core.loading import LoadResult
 from lindung.core.models import AuditLog
 from lindung.demo import wordlists as words
+from lindung.demo.audit import DemoAudit
+from lindung.demo.bulk import DemoError, bigger_sqlite_cache, insert_rows, sqlite_indexes_deferred
 from lindung.demo.histories import (
     BPU,
     DUAL,
@@ -51,8 +52,6 @@ from lindung.regions.models import Region, RegionBoundary
 from lindung.registry.models import Employer, Membership, Person
 
 DEFAULT_SEED = 20231231
-AUDIT_ACTION = "demo.build"
-AUDIT_ACTION_PROGRAMMES = "demo.build.programmes"
 CHUNK = 20_000  # persons per executemany round: bounds memory at any scale
 Progress = Callable[[int, int], None] | None
 
@@ -71,10 +70,6 @@ MEMBERSHIP_FIELDS = (
     "work_region", "start_date", "end_date", "end_reason", "funding", *REGION_FIELDS,
     "updated_at",
 )  # fmt: skip
-
-
-class DemoError(Exception):
-    """The build cannot run (e.g. the registry holds rows the demo did not make)."""
 
 
 # Wages are drawn around the Lampung UMP of their year, read from the MinimumWage table
@@ -126,31 +121,6 @@ def _fifteenth_birthday(birth: int) -> int:
         return day.replace(year=day.year + 15).toordinal()
     except ValueError:  # born on 29 February
         return dt.date(day.year + 15, 3, 1).toordinal()
-
-
-def _columns(model: type[models.Model], fields: tuple[str, ...]) -> tuple[str, str]:
-    """Quoted table name and column list; fails loudly when the model gained a column."""
-    if {f.attname for f in model._meta.concrete_fields} != {
-        model._meta.get_field(f).attname for f in fields
-    }:
-        raise DemoError(f"{model.__name__} has columns the demo does not fill: update synthetic")
-    qn = connection.ops.quote_name
-    columns = ", ".join(qn(model._meta.get_field(f).column) for f in fields)
-    return qn(model._meta.db_table), columns
-
-
-def _insert_rows(cursor: Any, model: type[models.Model], fields: tuple, rows: list) -> None:
-    """COPY on PostgreSQL (an order of magnitude faster than INSERTs), executemany elsewhere."""
-    table, columns = _columns(model, fields)
-    raw = getattr(cursor, "cursor", None)
-    if connection.vendor == "postgresql" and hasattr(raw, "copy"):
-        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608 - model names
-    cursor.executemany(sql, rows)
 
 
 class _Builder:
@@ -432,7 +402,7 @@ class _Builder:
             return
         for row in rows:
             self.digest.update(repr(row[:-1]).encode())
-        _insert_rows(cursor, model, fields, rows)
+        insert_rows(cursor, model, fields, rows)
 
     def flush(self, cursor: Any) -> None:
         self._write(cursor, Person, PERSON_FIELDS, self.person_rows)
@@ -479,7 +449,7 @@ def last_build() -> dict[str, Any] | None:
     """What the latest demo build recorded in its audit row (the reuse marker); the demo's
     programmes, which add enrolled members afterwards, record the counts they leave."""
     entry = (
-        AuditLog.objects.filter(action__in=(AUDIT_ACTION, AUDIT_ACTION_PROGRAMMES))
+        AuditLog.objects.filter(action__in=(DemoAudit.BUILD, DemoAudit.BUILD_PROGRAMMES))
         .order_by("-id")
         .first()
     )
@@ -522,8 +492,8 @@ def build_registry(
         )
     started = timezone.now()
     with transaction.atomic(), connection.cursor() as cursor:
-        cache = _bigger_sqlite_cache(cursor)
-        with _sqlite_indexes_deferred(cursor, (Person, Membership)):
+        cache = bigger_sqlite_cache(cursor)
+        with sqlite_indexes_deferred(cursor, (Person, Membership)):
             from lindung.demo.programmes import clear_programme_data
 
             clear_programme_data()  # enrolments and claims point at the rows replaced here
@@ -547,7 +517,7 @@ def build_registry(
         }
         record_audit(
             actor=actor,
-            action=AUDIT_ACTION,
+            action=DemoAudit.BUILD,
             object_type="demo",
             object_id=f"{plan.scale}:{seed}",
             object_repr=source,
@@ -563,41 +533,3 @@ def build_registry(
         created=total,
         extra={"reused": False, **builder.counts, "active_persons": builder.active_persons},
     )
-
-
-@contextmanager
-def _sqlite_indexes_deferred(
-    cursor: Any, models_: tuple[type[models.Model], ...]
-) -> Iterator[None]:
-    """On SQLite, drop the secondary indexes of ``models_`` while the rows go in and create them
-    again from their own saved DDL afterwards: one sorted index build instead of a million
-    random B-tree inserts (the build takes about half the time). All inside the transaction,
-    so a failed build leaves the indexes as they were; unique indexes re-check on creation.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    saved = []
-    for model in models_:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND tbl_name = %s ORDER BY name",
-            [model._meta.db_table],
-        )
-        saved += cursor.fetchall()
-    for name, _ in saved:
-        cursor.execute(f"DROP INDEX {connection.ops.quote_name(name)}")
-    yield
-    for _, sql in saved:
-        cursor.execute(sql)
-
-
-def _bigger_sqlite_cache(cursor: Any) -> int | None:
-    """SQLite's default 2 MB page cache makes the index builds spill: use 64 MB for the build
-    (returns the previous setting to restore), nothing on other databases."""
-    if connection.vendor != "sqlite":
-        return None
-    cursor.execute("PRAGMA cache_size")
-    previous = cursor.fetchone()[0]
-    cursor.execute("PRAGMA cache_size = -65536")
-    return previous

@@ -10,9 +10,9 @@ class ProgrammesConfig(AppConfig):
     def ready(self) -> None:
         from lindung.core.imports.kinds import register
         from lindung.core.roles import Capability
-        from lindung.programmes.claims_import import ClaimImporter
-        from lindung.programmes.enrolment import ConfirmationImporter
-        from lindung.programmes.importers import CandidateImporter
+        from lindung.programmes.importers.candidates import CandidateImporter
+        from lindung.programmes.importers.claims import ClaimImporter
+        from lindung.programmes.importers.confirmations import ConfirmationImporter
 
         register(
             CandidateImporter,

@@ -8,7 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core import regioncodes
+from lindung.core.imports.cells import CellError
 from lindung.core.scope import actor_scope
+from lindung.programmes.importers.candidates import CandidateImporter
 from lindung.programmes.models import Candidate, Funder, PriorityRule, Programme
 from lindung.regions.models import Region
 
@@ -79,3 +81,24 @@ class CandidateForm(forms.ModelForm):
 
     def clean_village_code(self) -> Region:
         return _region_in_scope(self.user, self.cleaned_data["village_code"], "village")
+
+    def clean(self) -> dict[str, Any]:
+        """Parse the entry with the candidate importer's rules (a NIK is judged the same way
+        as in a registry list); ``row`` is what ``services.plans.register_candidate`` stores."""
+        data = super().clean()
+        if self.errors:
+            return data
+        raw = {
+            "nik": data["nik"], "kk": data.get("kk") or "", "name": data["name"],
+            "sex": data["sex"], "birth_date": data["birth_date"].isoformat(),
+            "village": data["village_code"].code, "occupation": data.get("occupation") or "",
+            "decile": str(data["welfare_decile"] or ""), "source": "operator desa",
+        }  # fmt: skip
+        importer = CandidateImporter()
+        importer.present = frozenset(raw)
+        importer.setup()
+        try:
+            self.row = importer.parse(raw)
+        except CellError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return data

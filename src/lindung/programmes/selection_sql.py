@@ -23,6 +23,7 @@ from django.conf import settings
 from lindung.core import regioncodes
 from lindung.core.months import add_months
 from lindung.programmes.models import PriorityRule, Programme, Reason
+from lindung.registry.models import Membership
 
 # A quota this large never binds: stands in for "no village quota" as a plain parameter.
 NO_QUOTA = 2**31 - 1
@@ -194,11 +195,11 @@ def selection_select(rules: Rules, run_id: int, vendor: str) -> tuple[str, list[
     period_end = add_months(rules.last_month, 1)
     if rules.exclude_active_participants:
         # Any membership overlapping the funded period: paying twice for one person. Only
-        # candidates linked to a registry person (programmes.links; about one in seven in
+        # candidates linked to a registry person (programmes.services.links; about one in seven in
         # the demo) have memberships to look at.
         flags.append((Reason.ACTIVE_PARTICIPANT, "act.person_id IS NOT NULL"))
         joins.append(
-            "LEFT JOIN (SELECT DISTINCT m.person_id FROM registry_membership m"
+            f"LEFT JOIN (SELECT DISTINCT m.person_id FROM {Membership._meta.db_table} m"
             " WHERE m.start_date < %s AND (m.end_date IS NULL OR m.end_date > %s)"
             " AND m.person_id IN (SELECT person_id FROM programmes_candidate"
             " WHERE person_id IS NOT NULL)) act ON act.person_id = c.person_id"

@@ -13,6 +13,7 @@ from django.http import Http404
 
 from lindung.core.permissions import require_capability
 from lindung.core.roles import Capability
+from lindung.programmes.filters import CandidateFilter, ProgrammeFilter, RunFilter
 from lindung.programmes.models import (
     Candidate,
     Decision,
@@ -30,6 +31,12 @@ def programmes_for(user: Any) -> QuerySet[Programme]:
     return Programme.objects.for_actor(user).select_related("funder", "area")
 
 
+def programmes_filtered(user: Any, params: Any) -> ProgrammeFilter:
+    """The programmes list of the page and the API: ``.qs`` once ``.is_valid()``."""
+    rows = programmes_for(user).order_by("-fiscal_year", "id")
+    return ProgrammeFilter(params, queryset=rows)
+
+
 def programme_for(user: Any, pk: int) -> Programme:
     try:
         return programmes_for(user).get(pk=pk)
@@ -45,6 +52,11 @@ def funders_for(user: Any) -> QuerySet[Funder]:
 def runs_for(user: Any, programme: Programme) -> QuerySet[SelectionRun]:
     """A programme's runs; ``programme`` must come from ``programme_for`` (already scoped)."""
     return programme.runs.order_by("-version")
+
+
+def runs_filtered(user: Any, programme: Programme, params: Any) -> RunFilter:
+    """A programme's runs as the detail page and the API list them."""
+    return RunFilter(params, queryset=runs_for(user, programme))
 
 
 def run_for(user: Any, programme: Programme, version: int) -> SelectionRun:
@@ -107,13 +119,16 @@ def compare_runs(first: SelectionRun, second: SelectionRun) -> Comparison:
     )
 
 
-def candidates_for(user: Any, query: str = "") -> QuerySet[Candidate]:
+def candidates_for(user: Any) -> QuerySet[Candidate]:
     """Candidates in the user's region (village operators: their village)."""
     require_capability(user, Capability.REGISTER_CANDIDATES)
-    rows = Candidate.objects.for_actor(user)
-    if len(query) >= 3:  # by name only: a NIK never travels in a URL (server logs)
-        rows = rows.filter(name__icontains=query)
-    return rows.order_by("-updated_at", "nik")
+    return Candidate.objects.for_actor(user).order_by("-updated_at", "nik")
+
+
+def candidates_filtered(user: Any, params: Any) -> CandidateFilter:
+    """The candidates list of the page and the API (searched by name only: a NIK never
+    travels in a URL, which lands in server logs)."""
+    return CandidateFilter(params, queryset=candidates_for(user))
 
 
 def enrolment_counts(programme: Programme) -> dict[str, int]:

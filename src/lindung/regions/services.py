@@ -17,9 +17,10 @@ from typing import Any
 from django.db import transaction
 
 from lindung.core import regioncodes
-from lindung.core.audit import record_audit
+from lindung.core.audit import AuditAction, record_audit
 from lindung.core.i18n import bilingual
 from lindung.core.loading import LoadResult, SyncCounts, file_sha256, read_csv, sync_rows
+from lindung.regions.audit import RegionsAudit
 from lindung.regions.models import (
     BpsCode,
     Confidence,
@@ -57,7 +58,7 @@ def region_kind(code: str, level: str) -> str:
     return {"1": Kind.KELURAHAN, "2": Kind.DESA}.get(code[9], Kind.LAINNYA)
 
 
-def finish_load(result: LoadResult, *, actor: Any, action: str) -> LoadResult:
+def finish_load(result: LoadResult, *, actor: Any, action: AuditAction) -> LoadResult:
     record_audit(
         actor=actor,
         action=action,
@@ -194,7 +195,7 @@ def load_regions(
                 Region.objects.filter(is_active=True, code__in=chunk).update(is_active=False)
                 for chunk in _chunks(sorted(missing), 5000)
             )
-        finish_load(result, actor=actor, action="regions.load")
+        finish_load(result, actor=actor, action=RegionsAudit.LOAD)
     return result
 
 
@@ -240,7 +241,7 @@ def load_boundaries(path: Path, *, actor: Any = None, progress: Progress = None)
                 progress=progress,
             )
         )
-        finish_load(result, actor=actor, action="regions.load_boundaries")
+        finish_load(result, actor=actor, action=RegionsAudit.LOAD_BOUNDARIES)
     return result
 
 
@@ -277,7 +278,7 @@ def load_crosswalk(path: Path, *, actor: Any = None) -> LoadResult:
                 value_fields=("bps_code", "name_bps", "match"),
             )
         )
-        finish_load(result, actor=actor, action="regions.load_crosswalk")
+        finish_load(result, actor=actor, action=RegionsAudit.LOAD_CROSSWALK)
     return result
 
 
@@ -381,7 +382,7 @@ def load_worker_populations(path: Path, *, actor: Any = None) -> LoadResult:
     result.extra["skipped"] = dict(sorted(skipped.items()))
     with transaction.atomic():
         result.add(save_worker_populations(rows, kinds_used))
-        finish_load(result, actor=actor, action="regions.load_worker_populations")
+        finish_load(result, actor=actor, action=RegionsAudit.LOAD_WORKER_POPULATIONS)
     return result
 
 
@@ -476,7 +477,7 @@ def load_minimum_wages(path: Path, *, actor: Any = None) -> LoadResult:
                 ),
             )
         )
-        finish_load(result, actor=actor, action="regions.load_minimum_wages")
+        finish_load(result, actor=actor, action=RegionsAudit.LOAD_MINIMUM_WAGES)
     return result
 
 

@@ -9,7 +9,8 @@ class RegistryConfig(AppConfig):
 
     def ready(self) -> None:
         from lindung.core.imports.kinds import register
-        from lindung.registry.importers import EmployerImporter, ParticipantImporter
+        from lindung.registry.importers.employers import EmployerImporter
+        from lindung.registry.importers.participants import ParticipantImporter
 
         register(EmployerImporter, _("BPJS employer extract"))
         register(ParticipantImporter, _("BPJS participant extract (one row per membership)"))

@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy
 from django_filters import FilterSet
 from openpyxl import Workbook
 
+from lindung.core.permissions import require_capability
+from lindung.core.roles import Capability
 from lindung.core.spreadsheets import LineEcho, safe_cell
 from lindung.registry import masking, selectors, services
 from lindung.registry.filters import EmployerFilter, MembershipFilter, PersonFilter, is_nik
@@ -159,6 +161,7 @@ def export_response(*, actor: Any, kind: str, fmt: str, data: Any) -> HttpRespon
     ``data`` holds the list's filters and the ``reason``. Raises ValidationError for invalid
     filters or a missing reason, PermissionDenied without the capabilities.
     """
+    require_capability(actor, Capability.EXPORT_REGISTRY)  # before any filter is read
     spec = SPECS[kind]
     filterset = spec.filterset(data, queryset=spec.rows(actor))
     if not filterset.is_valid():

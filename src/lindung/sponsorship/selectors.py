@@ -17,6 +17,7 @@ from lindung.core.scope import actor_scope
 from lindung.programmes.models import Programme, ProgrammeInvoice
 from lindung.programmes.outcomes import Outcome, outcome_of
 from lindung.registry.masking import mask_name, mask_nik
+from lindung.sponsorship.filters import PledgeFilter
 from lindung.sponsorship.models import (
     Assignment,
     MatchRun,
@@ -30,6 +31,12 @@ from lindung.sponsorship.models import (
 def pledges_for(user: Any) -> QuerySet[Pledge]:
     require_capability(user, Capability.VIEW_SPONSORSHIP)
     return Pledge.objects.for_actor(user).select_related("sponsor", "site", "programme")
+
+
+def pledges_filtered(user: Any, params: Any) -> PledgeFilter:
+    """The pledges list's FilterSet over the user's pledges (the portal page; the API applies
+    the same class through its ``filterset_class``)."""
+    return PledgeFilter(params, queryset=pledges_for(user))
 
 
 def pledge_for(user: Any, pk: int) -> Pledge:
@@ -49,8 +56,15 @@ def sites_for(user: Any) -> QuerySet[SponsorSite]:
     return SponsorSite.objects.for_actor(user).select_related("sponsor")
 
 
+def pledge_sites_for(user: Any) -> QuerySet[SponsorSite]:
+    """The sites ``user`` may pledge for (the pledge form's choices): pledgers only."""
+    require_capability(user, Capability.MANAGE_PLEDGES)
+    return sites_for(user)
+
+
 def runs_for(user: Any) -> QuerySet[MatchRun]:
-    require_capability(user, Capability.VIEW_SPONSORSHIP)
+    """Matching runs are the matchers' work: the pages that list them are theirs only."""
+    require_capability(user, Capability.MATCH_PLEDGES)
     return MatchRun.objects.for_actor(user)
 
 

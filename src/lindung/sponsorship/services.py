@@ -11,9 +11,16 @@ from django.db import transaction
 
 from lindung.core.audit import record_audit
 from lindung.core.i18n import bilingual
+from lindung.core.permissions import require_admin, require_capability
+from lindung.core.roles import Capability
 from lindung.programmes.models import FunderKind, Programme
-from lindung.programmes.services import create_funder, create_programme, price_package
+from lindung.programmes.services.plans import (
+    create_funder_unchecked,
+    create_programme_unchecked,
+    price_package,
+)
 from lindung.regions.models import Region, RegionBoundary
+from lindung.sponsorship.audit import SponsorshipAudit
 from lindung.sponsorship.models import Pledge, Sponsor, SponsorKind, SponsorSite
 
 
@@ -30,10 +37,12 @@ def create_sponsor(
     region: Region,
     employer: Any = None,
 ) -> Sponsor:
-    """A sponsor with its funder (kind csr for a company, individual for a donor)."""
+    """A sponsor with its funder (kind csr for a company, individual for a donor); the
+    operator's write (no web page makes sponsors)."""
+    require_admin(actor)
     funder_kind = FunderKind.CSR if kind == SponsorKind.COMPANY else FunderKind.INDIVIDUAL
-    with transaction.atomic():
-        funder = create_funder(
+    with transaction.atomic(durable=True):
+        funder = create_funder_unchecked(
             actor=actor, name=name, kind=funder_kind, region=region, organisation=organisation
         )
         sponsor = Sponsor(
@@ -48,7 +57,7 @@ def create_sponsor(
         sponsor.save()
         record_audit(
             actor=actor,
-            action="sponsorship.sponsor.create",
+            action=SponsorshipAudit.SPONSOR_CREATE,
             target=sponsor,
             region_code=region.code,
             after={"name": name, "kind": kind},
@@ -65,13 +74,14 @@ def add_site(
     lat: float | None = None,
     lng: float | None = None,
 ) -> SponsorSite:
-    with transaction.atomic():
+    require_admin(actor)
+    with transaction.atomic(durable=True):
         site = SponsorSite(sponsor=sponsor, name=name, village=village, lat=lat, lng=lng)
         site.assign_region_codes(village.code)
         site.save()
         record_audit(
             actor=actor,
-            action="sponsorship.site.create",
+            action=SponsorshipAudit.SITE_CREATE,
             target=site,
             region_code=village.code,
             after={"name": name, "lat": lat, "lng": lng},
@@ -110,6 +120,7 @@ def create_pledge(
 ) -> Pledge:
     """A pledge of a budget or of a number of workers; the other is derived from the package
     price (BPU JKK+JKM on the programme's declared income, priced for the sponsor as payer)."""
+    require_capability(actor, Capability.MANAGE_PLEDGES)
     if budget is None and worker_count is None:
         raise SponsorshipError(
             bilingual("isi anggaran atau jumlah pekerja", "give a budget or a number of workers")
@@ -138,7 +149,7 @@ def create_pledge(
             )
         )
     area = Region.objects.get(code=_regency(site.village_id))
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         pledge = Pledge(
             sponsor=sponsor,
             site=site,
@@ -153,7 +164,7 @@ def create_pledge(
             women_first=women_first,
             max_welfare_decile=max_welfare_decile,
         )
-        programme = create_programme(
+        programme = create_programme_unchecked(
             actor=actor,
             funder=sponsor.funder,
             area=area,
@@ -172,7 +183,7 @@ def create_pledge(
         pledge.save()
         record_audit(
             actor=actor,
-            action="sponsorship.pledge.create",
+            action=SponsorshipAudit.PLEDGE_CREATE,
             target=pledge,
             region_code=site.village_id,
             after={

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lindung.sponsorship import views
+from lindung.sponsorship import api, views
 
 app_name = "sponsorship"
 
@@ -14,5 +14,5 @@ urlpatterns = [
     path("pencocokan/", views.match_list, name="matches"),
     path("pencocokan/<int:pk>/", views.match_detail, name="match"),
     path("pencocokan/<int:pk>/keputusan/", views.match_decide, name="match-decide"),
-    path("api/janji/", views.pledge_api, name="api-pledges"),
+    path("api/janji/", api.PledgeList.as_view(), name="api-pledges"),
 ]

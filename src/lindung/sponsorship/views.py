@@ -7,45 +7,50 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lindung.core.permissions import has_capability, require_capability
+from lindung.core.paging import filtered_page
+from lindung.core.permissions import has_capability
 from lindung.core.roles import Capability
-from lindung.programmes.services import ProgrammeError
-from lindung.regions.models import Region
+from lindung.programmes.services.plans import ProgrammeError
 from lindung.sponsorship import matching, selectors
 from lindung.sponsorship import overview as ov
 from lindung.sponsorship.forms import PledgeForm
+from lindung.sponsorship.models import PledgeStatus
 from lindung.sponsorship.services import SponsorshipError, create_pledge
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    """The user's pledges, ``?status=&sponsor=&region=`` (``PledgeFilter``, as the API); the
+    impact summary counts all of them. An invalid filter shows its messages over an empty list."""
     user = request.user
-    pledges = selectors.pledges_for(user)
+    listing, status = filtered_page(selectors.pledges_filtered(user, request.GET), request.GET)
     return render(
         request,
         "sponsorship/home.html",
         {
-            "pledges": pledges,
-            "impact": selectors.impact_for(user, pledges, timezone.localdate()),
+            **listing,
+            "sponsors": selectors.sponsors_for(user),
+            "statuses": PledgeStatus.choices,
+            "impact": selectors.impact_for(user, selectors.pledges_for(user), timezone.localdate()),
             "can_pledge": has_capability(user, Capability.MANAGE_PLEDGES),
             "can_match": has_capability(user, Capability.MATCH_PLEDGES),
             "can_overview": selectors.can_see_region_overview(user),
         },
+        status=status,
     )
 
 
 @login_required
 def pledge_create(request: HttpRequest) -> HttpResponse:
-    require_capability(request.user, Capability.MANAGE_PLEDGES)
-    form = PledgeForm(request.POST or None, sites=selectors.sites_for(request.user))
+    form = PledgeForm(request.POST or None, sites=selectors.pledge_sites_for(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -127,15 +132,12 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 def match_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    require_capability(user, Capability.MATCH_PLEDGES)
     if request.method == "POST":
-        code = request.POST.get("region") or selectors.scope_root(user)
-        region = Region.objects.for_actor(user).filter(code=code).first()
-        if region is None:
+        try:
+            run = matching.match_region(actor=user, code=request.POST.get("region", ""))
+        except matching.UnknownRegion:
             messages.error(request, _("Unknown region"))
             return redirect("sponsorship:matches")
-        try:
-            run = matching.run_matching(actor=user, region=region)
         except SponsorshipError as exc:
             messages.error(request, str(exc))
             return redirect("sponsorship:matches")
@@ -151,7 +153,6 @@ def match_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require_capability(user, Capability.MATCH_PLEDGES)
     run = selectors.run_for(user, pk)
     rows = run.assignments.for_actor(user).select_related("pledge")
     return render(
@@ -165,7 +166,6 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    require_capability(user, Capability.MATCH_PLEDGES)
     run = selectors.run_for(user, pk)
     try:
         if request.POST.get("decision") == "discard":
@@ -176,22 +176,3 @@ def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
     except SponsorshipError as exc:
         messages.error(request, str(exc))
     return redirect("sponsorship:match", pk=run.pk)
-
-
-@login_required
-@require_GET
-def pledge_api(request: HttpRequest) -> JsonResponse:
-    """The pledges the user may see, without personal data."""
-    rows = selectors.pledges_for(request.user).values(
-        "id",
-        "title",
-        "sponsor__name",
-        "budget",
-        "worker_count",
-        "start_month",
-        "months",
-        "radius_km",
-        "status",
-        "village_code",
-    )
-    return JsonResponse({"results": list(rows)}, json_dumps_params={"default": str})

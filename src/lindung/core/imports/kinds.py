@@ -25,6 +25,12 @@ def capability_for(kind: str) -> str:
     return _IMPORTERS[kind][2]
 
 
+def writes_memberships(kind: str) -> bool:
+    """Whether a done import of this kind changes memberships (an unknown kind does not)."""
+    entry = _IMPORTERS.get(kind)
+    return entry is not None and entry[0].writes_memberships
+
+
 def choices() -> list[tuple[str, str]]:
     return [(kind, label) for kind, (_, label, _cap) in sorted(_IMPORTERS.items())]
 

@@ -27,6 +27,8 @@ from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
 
+from lindung.core.imports.storage import database_key, upload_folder
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - Windows: no lock between processes
@@ -37,16 +39,12 @@ LOCK_CLASS = 0x4C494D50
 
 
 def lock_folder() -> Path:
-    from lindung.core.imports.uploads import upload_folder
-
     folder = upload_folder() / ".locks"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
 def _lock_file(kind: str, name: object) -> Path:
-    from lindung.core.imports.uploads import database_key
-
     return lock_folder() / f"{kind}-{database_key()}-{name}.lock"
 
 
@@ -65,8 +63,6 @@ _PROCESS_LOCKS_GUARD = threading.Lock()
 
 
 def _process_lock(kind: str, name: object) -> threading.Lock:
-    from lindung.core.imports.uploads import database_key
-
     key = f"{kind}-{database_key()}-{name}"
     with _PROCESS_LOCKS_GUARD:
         return _PROCESS_LOCKS.setdefault(key, threading.Lock())
@@ -172,8 +168,6 @@ def purge_lock_files(finished: set[int], now: dt.datetime) -> None:
     locks unused for a day; each is taken first, so a file someone holds stays."""
     if fcntl is None or _in_memory() or _postgresql():
         return
-    from lindung.core.imports.uploads import database_key
-
     ours = database_key()
     day_ago = (now - dt.timedelta(days=1)).timestamp()
     for path in lock_folder().glob(f"*-{ours}-*.lock"):

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from lindung.core.audit import record_audit
+from lindung.core.audit import AuditAction, acting_user, record_audit
 from lindung.core.db import refresh_planner_statistics
 from lindung.core.i18n import bilingual
 from lindung.core.imports import locks, uploads
@@ -96,6 +96,10 @@ class Importer:
     """Base class: subclasses set ``kind``, ``columns`` and implement the three hooks."""
 
     kind: str = ""
+    # The member of the owning app's audit enumeration recorded when a file of this kind is done.
+    audit_action: AuditAction
+    # Whether a done import of this kind changes memberships (coverage recomputes its months).
+    writes_memberships: bool = False
     columns: tuple[Column, ...] = ()
     chunk_size: int = 20_000
     # Personal data (UU PDP): masked in the reject report, which is downloaded and shared.
@@ -188,7 +192,7 @@ def claimed_job(
     if job is None:
         uploads.check_size(path)
         sha = file_sha256(path)
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        user = acting_user(actor)
         actor_id = user.pk if user else None
         lock = None
         try:
@@ -290,7 +294,7 @@ def _run(
         job.save(update_fields=["state", "error", "finished_at"])
         record_audit(
             actor=actor,
-            action=f"import.{importer.kind}",
+            action=importer.audit_action,
             target=job,
             after={**job.counts(), "file": job.file_name, "sha256": job.file_sha256},
         )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -7,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from lindung.core.imports import kinds
+from lindung.core.imports.filters import ImportJobFilter
 from lindung.core.models import ImportJob
 
 
@@ -20,6 +22,11 @@ def import_jobs_for(user: Any) -> QuerySet[ImportJob]:
     if not may_import(user):
         raise PermissionDenied
     return ImportJob.objects.for_actor(user)
+
+
+def import_jobs_filtered(user: Any, params: Mapping[str, Any]) -> ImportJobFilter:
+    """The jobs as the imports page and the API filter them, newest first."""
+    return ImportJobFilter(params, queryset=import_jobs_for(user).order_by("-pk"))
 
 
 def import_job_for(user: Any, job_id: int) -> ImportJob:

@@ -19,21 +19,20 @@ finds an unfinished job to resume.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
-import os
 import re
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.db.models import Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 
 from lindung.core.i18n import bilingual
+from lindung.core.imports.locks import is_busy, purge_lock_files
+from lindung.core.imports.storage import database_key, upload_folder
 from lindung.core.loading import LoadError
 from lindung.core.models import ImportJob, ImportState
 
@@ -43,25 +42,6 @@ PART = ".part"  # an upload not yet given to a job
 _JOB_FILE = re.compile(r"^(\d+)-([0-9a-f]{12})-[0-9a-f]{32}\.[a-z]+$")
 # A job still ``running`` this long after it started, whose lock nobody holds, was interrupted.
 INTERRUPTED_AFTER = dt.timedelta(minutes=10)
-
-
-def database_key() -> str:
-    """Twelve hex digits naming the database (its file, or its server and name; an in-memory
-    one is this process's own)."""
-    db = connection.settings_dict
-    name = str(db.get("NAME") or "")
-    if connection.vendor == "sqlite":
-        in_memory = "memory" in name or not name
-        name = f"{name}|{os.getpid()}" if in_memory else os.path.abspath(name)
-    else:
-        name = f"{db.get('HOST')}|{db.get('PORT')}|{name}"
-    return hashlib.sha256(f"{connection.vendor}|{name}".encode()).hexdigest()[:12]
-
-
-def upload_folder() -> Path:
-    folder = Path(settings.IMPORT_FILES_DIR)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def size_message(size: int) -> str:
@@ -122,8 +102,6 @@ def interrupted_message() -> str:
 def fail_interrupted_jobs(now: dt.datetime | None = None, job_id: int | None = None) -> int:
     """Jobs left ``running`` by a process that died (nobody holds their lock) become ``failed``,
     so no job shows as running for ever (the purge, and a job's page, ask). Returns how many."""
-    from lindung.core.imports.locks import is_busy
-
     now = now or timezone.now()
     jobs = ImportJob.objects.filter(
         state=ImportState.RUNNING, started_at__lt=now - INTERRUPTED_AFTER
@@ -145,8 +123,6 @@ def purge_expired_uploads(now: dt.datetime | None = None) -> int:
 
     Jobs left running by a dead process are marked failed first, and their retention counts
     from then. A file whose job is running now is never touched."""
-    from lindung.core.imports.locks import is_busy, purge_lock_files
-
     now = now or timezone.now()
     fail_interrupted_jobs(now)
     cutoff = now - dt.timedelta(days=settings.IMPORT_RETENTION_DAYS)

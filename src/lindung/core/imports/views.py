@@ -12,18 +12,18 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext as _g
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from lindung.core.audit import record_audit
-from lindung.core.imports import kinds, runner, uploads
-from lindung.core.imports.cells import printable
-from lindung.core.imports.pipeline import start_job
-from lindung.core.imports.reports import write_reject_report
-from lindung.core.imports.selectors import import_job_for, import_jobs_for
+from lindung.core.imports import kinds, services, uploads
+from lindung.core.imports.selectors import (
+    import_job_for,
+    import_jobs_filtered,
+)
 from lindung.core.loading import LoadError
+from lindung.core.paging import filtered_page, paginate
 
 ALLOWED_SUFFIXES = {".csv", ".txt", ".xlsx"}
 # Room for the multipart envelope and the other fields around the file.
@@ -31,7 +31,7 @@ ENVELOPE_BYTES = 64 * 1024
 
 
 def too_large_message() -> str:
-    return _g("The file is larger than %(limit)s; split it into smaller files.") % {
+    return gettext("The file is larger than %(limit)s; split it into smaller files.") % {
         "limit": filesizeformat(settings.IMPORT_MAX_UPLOAD_BYTES)
     }
 
@@ -69,9 +69,10 @@ class UploadForm(forms.Form):
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    jobs = import_jobs_for(request.user)[:50]
+    listing, status = filtered_page(import_jobs_filtered(request.user, request.GET), request.GET)
     form = UploadForm(user=request.user)
-    return render(request, "imports/index.html", _context(jobs, form))
+    context = _context(listing["page"], form) | {"filter": listing["filter"]}
+    return render(request, "imports/index.html", context, status=status)
 
 
 def _context(jobs: Any, form: UploadForm) -> dict[str, Any]:
@@ -82,7 +83,9 @@ def _context(jobs: Any, form: UploadForm) -> dict[str, Any]:
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
-    jobs = import_jobs_for(request.user)[:50]  # refuses users who may import nothing
+    # The first page of jobs, shown again under a refused upload; refuses users who may
+    # import nothing.
+    jobs = paginate(import_jobs_filtered(request.user, {}).qs, {})
     declared = int(request.META.get("CONTENT_LENGTH") or 0)
     if declared > settings.IMPORT_MAX_UPLOAD_BYTES + ENVELOPE_BYTES:
         form = UploadForm({}, user=request.user)  # the body is not read at all
@@ -106,21 +109,16 @@ def _upload(request: HttpRequest, jobs: Any) -> HttpResponse:
         return render(request, "imports/index.html", _context(jobs, form), status=413)
     if not form.is_valid():
         return render(request, "imports/index.html", _context(jobs, form), status=400)
-    upload = form.cleaned_data["file"]
-    path = uploads.save_upload(upload, Path(upload.name).suffix.lower())
-    importer = kinds.importer_for(form.cleaned_data["kind"])
     try:
-        job = start_job(importer, path, actor=request.user)
+        job = services.submit_upload(
+            actor=request.user,
+            kind=form.cleaned_data["kind"],
+            upload=form.cleaned_data["file"],
+            request_id=request.request_id,
+        )
     except LoadError as exc:  # the same file is being imported now, or too large
-        path.unlink(missing_ok=True)
         form.add_error("file", str(exc))
         return render(request, "imports/index.html", _context(jobs, form), status=409)
-    path = uploads.attach(path, job)
-    name = printable(upload.name)[:255]
-    if job.file_name != name:
-        job.file_name = name
-        job.save(update_fields=["file_name"])
-    runner.submit(importer, path, job, actor=request.user, request_id=request.request_id)
     return redirect("imports:detail", job_id=job.pk)
 
 
@@ -145,13 +143,7 @@ def status(request: HttpRequest, job_id: int) -> JsonResponse:
 def rejects(request: HttpRequest, job_id: int) -> HttpResponse:
     job = import_job_for(request.user, job_id)
     out = io.StringIO()
-    count = write_reject_report(job, out)
-    record_audit(
-        actor=request.user,
-        action="import.reject_report",
-        target=job,
-        after={"rows": count},
-    )
+    services.export_reject_report(actor=request.user, job=job, out=out)
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="ditolak-{job.pk}.csv"'
     return response

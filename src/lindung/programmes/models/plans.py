@@ -190,7 +190,7 @@ class Candidate(RegionCodes):
     )
     source = models.CharField(max_length=40, help_text=_("Registry list, e.g. DTSEN 2025"))
     nik_warnings = models.CharField(max_length=200, blank=True)
-    # The registry person with the same NIK, linked by ``programmes.links`` so that a selection
+    # The registry person with the same NIK, linked by ``services.links`` so that a selection
     # finds BPJS participants by a key instead of matching every NIK against the registry.
     person = models.ForeignKey(
         "registry.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -218,7 +218,7 @@ class Candidate(RegionCodes):
 
 
 class CandidateLinks(models.Model):
-    """How far ``programmes.links`` has matched candidates with registry persons: every
+    """How far ``services.links`` has matched candidates with registry persons: every
     candidate up to ``candidates_through`` has been looked up among all persons, and every
     unlinked one among the persons up to ``persons_through``. One row."""
 

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lindung.accounts import services
-from lindung.accounts.models import Organisation, OrganisationKind, User
+from lindung.accounts.models import OrganisationKind, User
 from lindung.core.middleware import request_id_bound
 from lindung.core.roles import Role
+from lindung.core.scope import SYSTEM
 
 
 class Command(BaseCommand):
@@ -47,26 +48,16 @@ class Command(BaseCommand):
         )
         if not password:
             raise CommandError("empty password / kata sandi kosong")
-        organisation = None
-        if options["organisation"]:
-            organisation = Organisation.objects.filter(name=options["organisation"]).first()
-            if organisation is None:
-                if not options["organisation_kind"]:
-                    raise CommandError("--organisation-kind is needed for a new organisation")
-                organisation = services.create_organisation(
-                    actor=None,
-                    name=options["organisation"],
-                    kind=options["organisation_kind"],
-                    region_code=options["organisation_region"],
-                )
         try:
-            user = services.create_user(
-                actor=None,
+            user = services.add_user(
+                actor=SYSTEM,
                 username=options["username"],
                 password=password,
                 role=options["role"],
                 scope_codes=options["scope"],
-                organisation=organisation,
+                organisation_name=options["organisation"] or "",
+                organisation_kind=options["organisation_kind"] or "",
+                organisation_region=options["organisation_region"],
                 email=options["email"],
             )
         except ValidationError as exc:

@@ -4,7 +4,6 @@ lindung award freeze  --edition PK [--format json]
 lindung award compute --edition PK [--format json]
 lindung award verify  --edition PK [--run N] [--format json]   # exit 1 when the ranking differs
 lindung award results --edition PK [--run N] [--format json]   # the final run, else the latest
-lindung award demo [--format json]                               # the Lampung 2023 demo round
 
 The CLI is an operator's tool on the server: it acts as the system (``core.scope.SYSTEM``).
 """
@@ -24,13 +23,13 @@ from lindung.core.i18n import bilingual
 from lindung.core.middleware import request_id_bound
 from lindung.core.scope import SYSTEM
 
-ACTIONS = ("freeze", "compute", "verify", "results", "demo")
+ACTIONS = ("freeze", "compute", "verify", "results")
 
 
 class Command(BaseCommand):
     help = (
         "Paritrana Award: freeze the automatic indicators of an edition, compute a scoring run, "
-        "verify a run against its frozen inputs, print the ranking, or build the demo round."
+        "verify a run against its frozen inputs, print the ranking."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -197,21 +196,3 @@ class Command(BaseCommand):
                 table.add_row(str(r["rank"]), r["name"], r["total"], r["indicator"],
                               r["questionnaire"], r["jury"])  # fmt: skip
             console.print(table)
-
-    def _demo(self, options: dict[str, Any]) -> None:
-        from lindung.award.demo import demo_edition, ensure_demo_award, summary
-
-        created = ensure_demo_award(actor=SYSTEM)
-        edition = demo_edition()
-        if edition is None:
-            raise CommandError(
-                bilingual("wilayah Lampung belum dimuat", "the Lampung regions are not loaded")
-            )
-        data = {"created": created, **summary(edition)}
-        self._emit(options, data, [
-            bilingual(f"{edition.name}: {created} peserta dibuat",
-                      f"{edition.name}: {created} entries created")
-            if created else
-            bilingual(f"{edition.name} sudah ada (edisi {edition.pk})",
-                      f"{edition.name} exists already (edition {edition.pk})"),
-        ])  # fmt: skip

@@ -43,7 +43,7 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"tanggal tidak valid / invalid date: {options['as_of']}") from None
         # The CLI is an operator's tool on the server: it runs as the system.
-        run = services.run_checks(actor=None, region=region, as_of=as_of)
+        run = services.run_checks(actor=SYSTEM, region=region, as_of=as_of)
         data = {
             "run": run.pk,
             "region": region,

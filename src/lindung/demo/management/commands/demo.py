@@ -1,12 +1,16 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from lindung.core.cli_output import print_results
+from lindung.core.i18n import bilingual
 from lindung.core.middleware import request_id_bound
+from lindung.core.scope import SYSTEM
+from lindung.demo.award import demo_edition, ensure_demo_award, summary
 from lindung.demo.plan import SCALES
 from lindung.demo.services import DEMO_PASSWORD, build_demo, demo_accounts
 from lindung.demo.synthetic import DEFAULT_SEED, DemoError
@@ -21,7 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         # A positional action rather than sub-parsers: `lindung demo` alone still works.
-        parser.add_argument("action", nargs="?", choices=["build"], default="build")
+        parser.add_argument("action", nargs="?", choices=["build", "award"], default="build")
         parser.add_argument(
             "--scale",
             choices=sorted(SCALES),
@@ -42,6 +46,9 @@ class Command(BaseCommand):
             self._handle(options)
 
     def _handle(self, options) -> None:
+        if options["action"] == "award":
+            self._award(options)
+            return
         step = max(1, 100_000 if options["scale"] == "full" else 5_000)
         shown = [0]
 
@@ -73,4 +80,25 @@ class Command(BaseCommand):
                 f"Demo siap / demo ready. Akun demo / demo accounts: "
                 f"{', '.join(a.username for a in demo_accounts())} — "
                 f"password {DEMO_PASSWORD}\n"
+            )
+
+    def _award(self, options) -> None:
+        """The Lampung 2023 Paritrana Award round alone, on a registry already built."""
+        created = ensure_demo_award(actor=SYSTEM)
+        edition = demo_edition()
+        if edition is None:
+            raise CommandError(
+                bilingual("wilayah Lampung belum dimuat", "the Lampung regions are not loaded")
+            )
+        if options["format"] == "json":
+            self.stdout.write(json.dumps({"created": created, **summary(edition)}, default=str))
+        else:
+            name = edition.name
+            self.stdout.write(
+                bilingual(f"{name}: {created} peserta dibuat", f"{name}: {created} entries created")
+                if created
+                else bilingual(
+                    f"{name} sudah ada (edisi {edition.pk})",
+                    f"{name} exists already (edition {edition.pk})",
+                )
             )

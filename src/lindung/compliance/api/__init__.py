@@ -1,0 +1,1 @@
+"""The compliance API under /api/v1/compliance/: viewsets in ``views``, routes in ``urls``."""

@@ -1,0 +1,1 @@
+"""Employer bills: generation (``generate``), pages (``views``, ``urls``) and API (``api``)."""
