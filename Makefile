@@ -19,10 +19,13 @@ install: $(BIN)/lindung
 demo: install
 	$(BIN)/lindung migrate --no-input
 	$(BIN)/lindung demo
-	LINDUNG_DEMO=1 $(BIN)/lindung runserver $(HOST):$(PORT)
+	$(MAKE) --no-print-directory serve
 
+# The production server (gunicorn) with a background worker beside it; Ctrl+C stops both.
 serve: install
-	LINDUNG_DEMO=1 $(BIN)/lindung runserver $(HOST):$(PORT)
+	LINDUNG_DEMO=1 $(BIN)/lindung worker & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	LINDUNG_DEMO=1 $(BIN)/lindung serve --host $(HOST) --port $(PORT)
 
 # SQLite, then PostgreSQL (LINDUNG_TEST_PG_URL, or a throwaway server when its binaries exist).
 test: install

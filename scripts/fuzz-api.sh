@@ -29,10 +29,12 @@ started=$SECONDS
 
 WORK=$(mktemp -d -t lindung-fuzz.XXXXXX)
 server_pid=""
+worker_pid=""
 fuzz_pids=()
 cleanup() {
   local rc=$?
   for pid in "${fuzz_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  [ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null || true
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then
     kill "$server_pid" 2>/dev/null || true
     wait "$server_pid" 2>/dev/null || true
@@ -131,7 +133,9 @@ province_token=$(awk '$1 == "TOKEN" && $2 == "provinsi" { print $3 }' <<<"$token
 regency_token=$(awk '$1 == "TOKEN" && $2 == "bandarlampung" { print $3 }' <<<"$tokens")
 [ -n "$province_token" ] && [ -n "$regency_token" ] || { echo "no API tokens made" >&2; exit 1; }
 
-echo "=== server on $BASE ==="
+echo "=== server on $BASE (and a worker: /healthz needs one) ==="
+"$BIN/lindung" worker >"$WORK/worker.log" 2>&1 &
+worker_pid=$!
 "$BIN/lindung" runserver "127.0.0.1:$PORT" --noreload >"$WORK/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do

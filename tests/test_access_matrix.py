@@ -16,7 +16,7 @@ from lindung.accounts.models import OrganisationKind
 from lindung.award.models import Entry
 from lindung.contributions.models import Bill, BillLine
 from lindung.core.audit import AuditAction, audit_actions, record_audit
-from lindung.core.models import AuditLog, ImportJob
+from lindung.core.models import AuditLog, ImportJob, Job, JobState
 from lindung.core.scope import actor_scope
 from lindung.regions.models import MinimumWage, Region
 from tests.access import ANONYMOUS, ROLES, collect_routes, served_url_names
@@ -27,7 +27,7 @@ from tests.award.published import published_world
 from tests.compliance.factories import compliance_world
 from tests.conftest import TREE, build_region_tree, build_users_by_role
 from tests.programmes.factories import programme_world
-from tests.registry.factories import FOREIGN_VILLAGE, registry_world
+from tests.registry.factories import FOREIGN_VILLAGE, OWN_VILLAGE, registry_world
 from tests.sponsorship.factories import sponsorship_world
 
 ROUTES = collect_routes()
@@ -112,7 +112,19 @@ def access_world(module_db):
         actor=users_by_role["admin"],
         state="done",
     )
+    # Background jobs: the branch's own in its village, one of the admin's in the other regency.
+    world["own_job"] = job_in(OWN_VILLAGE, users_by_role["bpjs_branch"], f"Cek {TREE['18.71']}")
+    world["foreign_job"] = job_in(FOREIGN_VILLAGE, users_by_role["admin"], f"Cek {TREE['18.72']}")
     return world
+
+
+def job_in(village: str, owner, label: str) -> Job:
+    """A failed job located in ``village`` (retry and cancel have something to act on)."""
+    job = Job(kind="test", target=village, label=label, owner=owner, state=JobState.FAILED,
+              task_path="tests.core.jobs_work.succeed", error="x / x")  # fmt: skip
+    job.assign_region_codes(village)
+    job.save()
+    return job
 
 
 def bill_for(employer) -> Bill:
@@ -232,8 +244,10 @@ def test_every_write_route_declares_its_audit_events():
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("route", WRITES, ids=lambda r: r.id)
-def test_each_write_leaves_exactly_its_audit_events(client, access_world, route, role):
-    """An accepted write leaves the audit rows its service declares; a refused one leaves none."""
+def test_each_write_leaves_exactly_its_audit_events(client, access_world, route, role, settings):
+    """An accepted write leaves the audit rows its service declares; a refused one leaves none.
+    Jobs a write starts run in the request here, so their audit rows count too."""
+    settings.LINDUNG_JOBS_INLINE = True
     login(client, access_world, role)
     before = AuditLog.objects.aggregate(last=Max("id"))["last"] or 0
     response = request(client, route, access_world)

@@ -27,8 +27,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_pledge_to_matching_to_impact(
-    page: Page, live_server: Any, make_officer: MakeOfficer, screenshot: Any
+    page: Page, live_server: Any, make_officer: MakeOfficer, screenshot: Any, settings: Any
 ) -> None:
+    settings.LINDUNG_JOBS_INLINE = True  # the live server's test database is not a worker's
     call_command("contributions", "load-rates", "--format", "json", stdout=io.StringIO())
     make_officer("provinsi", Role.PROVINCE_OFFICER, ["18"])
     regency = Region.objects.get(code="18.71")
@@ -64,6 +65,9 @@ def test_pledge_to_matching_to_impact(
     page.click("#matches-link")
     page.fill("#match-form input[name=region]", "18.71")
     page.click("#run-matching")
+    # The matching is a background job: its page shows it done, with a link to the result.
+    expect(page.locator("#job-state")).to_have_text("Selesai")
+    page.click("#job-result")
     expect(page.locator("#assigned")).to_have_text("2")
     page.click("#accept-run")
     expect(page.locator("#run-status")).not_to_have_text("Draf")

@@ -1,8 +1,10 @@
+from lindung.core.audit import CoreAudit
 from tests.access import LOGGED_IN, ROLES, Route, for_roles, statuses
 
 ROUTES = [
     Route("core:home", dict.fromkeys(ROLES, 200)),
-    Route("healthz", dict.fromkeys(ROLES, 200)),
+    # 503: no worker runs beside the test server (tests/core/test_jobs.py has the live case).
+    Route("healthz", dict.fromkeys(ROLES, 503)),
     Route(
         "set_language", dict.fromkeys(ROLES, 302), method="post", data={"language": "en"}, audits=()
     ),
@@ -47,5 +49,44 @@ ROUTES += [
         },
         kwargs=lambda w: {"pk": w["own_import_job"].pk},
         foreign=lambda w: {"pk": w["foreign_import_job"].pk},
+    ),
+]
+
+# Background jobs: everyone sees the jobs they started, region staff also those of their regions.
+# The own job is the branch's (village 18.71.01.1003), failed; only its owner or an admin may
+# cancel or retry it (others who see it: 403).
+JOB_READERS = {"admin", "province_officer", "regency_officer", "village_operator", "bpjs_branch",
+               "auditor"}  # fmt: skip
+JOB_ACTORS = {"admin", "bpjs_branch"}
+
+
+def _job_route(name: str, *, method: str = "get", ok: int = 200, audits=None, **kw) -> Route:
+    expected = {**for_roles(set(), denied=404), **dict.fromkeys(JOB_READERS, ok)}
+    if method == "post":
+        expected.update({r: (302 if r in JOB_ACTORS else 403) for r in JOB_READERS})
+    return Route(
+        name,
+        expected,
+        method=method,
+        kwargs=lambda w: {"pk": w["own_job"].pk},
+        foreign=lambda w: {"pk": w["foreign_job"].pk},
+        audits=audits,
+        **kw,
+    )
+
+
+ROUTES += [
+    Route("jobs:list", for_roles(LOGGED_IN), scoped=True),
+    _job_route("jobs:detail", scoped=True),
+    _job_route("jobs:status"),
+    # The failed job cannot be cancelled (a message); a retry queues it again, audited.
+    _job_route("jobs:cancel", method="post", audits=()),
+    _job_route("jobs:retry", method="post", audits=(CoreAudit.JOB_RETRY,)),
+    Route("api:job-list", for_roles(LOGGED_IN, anonymous=401), scoped=True),
+    Route(
+        "api:job-detail",
+        {**for_roles(set(), denied=404, anonymous=401), **dict.fromkeys(JOB_READERS, 200)},
+        kwargs=lambda w: {"pk": w["own_job"].pk},
+        foreign=lambda w: {"pk": w["foreign_job"].pk},
     ),
 ]

@@ -22,10 +22,11 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
 
-from lindung.core.imports import runner, uploads
+from lindung.core.imports import kinds, uploads
 from lindung.core.imports.locks import JobLock
 from lindung.core.imports.pipeline import ImportBusy, run_import, start_job
 from lindung.core.imports.reports import write_reject_report
+from lindung.core.jobs import services as jobs
 from lindung.core.loading import LoadError
 from lindung.core.models import ImportJob, ImportState
 from lindung.core.roles import Role
@@ -103,12 +104,23 @@ def test_an_unexpected_error_fails_the_job_with_a_bilingual_reason(region_tree, 
     assert (resumed.rows_read, resumed.rows_imported, resumed.error) == (5, 5, "")
 
 
-def test_the_web_runner_fails_a_crashed_job_with_a_bilingual_reason(region_tree, tmp_path) -> None:
+def test_a_crashed_upload_job_fails_with_a_bilingual_reason(
+    region_tree, tmp_path, settings, monkeypatch
+) -> None:
+    settings.LINDUNG_JOBS_INLINE = True
     path = employers_csv(tmp_path / "e.csv", 5)
-    job = start_job(Crashing(), path)
-    runner._run(Crashing(), path, job.pk, None, "test")
+    record = start_job(Crashing(), path)
+    monkeypatch.setattr(kinds, "importer_for", lambda kind: Crashing())
+    job = jobs.submit(
+        actor=None, kind="import", target="e", label="e.csv",
+        work="lindung.core.imports.jobs.run_upload",
+        arguments={"import_job": record.pk, "kind": "employers", "path": str(path),
+                   "actor_id": None},
+    )  # fmt: skip
     job.refresh_from_db()
-    assert job.state == ImportState.FAILED and bilingual(job.error)
+    record.refresh_from_db()
+    assert record.state == ImportState.FAILED and bilingual(record.error)
+    assert job.state == "failed" and bilingual(job.error) and "RuntimeError" in job.error
 
 
 def xlsx(path: Path, rows: list[list[object]]) -> Path:

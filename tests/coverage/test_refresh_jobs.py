@@ -116,8 +116,9 @@ HEADER = (
 
 
 def test_an_import_refreshes_only_the_months_from_its_earliest_start(
-    world, tmp_path: Path, django_capture_on_commit_callbacks
+    world, tmp_path: Path, django_capture_on_commit_callbacks, settings
 ) -> None:
+    settings.LINDUNG_JOBS_INLINE = True  # the refresh job runs at the import's commit
     months = services.fact_months()
     services.refresh()
     before_facts, before = all_facts(), refreshed_at()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from lindung.core.models import Job
 from lindung.core.roles import Role
 from lindung.registry.masking import mask_nik
 from lindung.sponsorship import selectors
@@ -69,7 +70,8 @@ def test_sponsor_reads_nothing_of_another(client, two_sponsors):
     assert response.status_code == 400
 
 
-def test_pledge_match_accept_through_pages(client, region_tree, make_user):
+def test_pledge_match_accept_through_pages(client, region_tree, make_user, settings):
+    settings.LINDUNG_JOBS_INLINE = True  # the matching is a job; here it runs in the request
     regions = region_tree
     candidates(regions[VILLAGE], 3, welfare_decile=2)
     org = sponsor_org("PT Lada", regions["18.71"])
@@ -87,8 +89,12 @@ def test_pledge_match_accept_through_pages(client, region_tree, make_user):
     client.force_login(province)
     response = client.post(reverse("sponsorship:matches"), {"region": "18.71"})
     run = MatchRun.objects.get()
-    assert response.url == reverse("sponsorship:match", args=[run.pk])
-    assert client.get(response.url).status_code == 200
+    job = Job.objects.get(kind="sponsorship.match")
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert (job.state, job.result["url"]) == ("done", reverse("sponsorship:match", args=[run.pk]))
+    job_page = client.get(response.url).content.decode()
+    assert 'id="job-result"' in job_page
+    assert client.get(job.result["url"]).status_code == 200
     client.post(reverse("sponsorship:match-decide", args=[run.pk]), {"decision": "accept"})
     run.refresh_from_db()
     assert run.status == "accepted" and run.assigned == 2

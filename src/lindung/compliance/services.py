@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -42,6 +43,8 @@ from lindung.compliance.models import (
 )
 from lindung.core.audit import acting_user, record_audit
 from lindung.core.i18n import bilingual
+from lindung.core.jobs import services as jobs
+from lindung.core.models import Job
 from lindung.core.permissions import require_capability
 from lindung.core.roles import Capability
 from lindung.core.scope import actor_scope, region_q
@@ -76,18 +79,56 @@ def _manage(actor: Any) -> None:
     require_capability(actor, Capability.MANAGE_COMPLIANCE)
 
 
-def run_checks(*, actor: Any, region: str = "", as_of: dt.date | None = None) -> ComplianceRun:
-    """Run every check over ``region`` ("" = everything, for an unrestricted actor only) and make
-    its results current; the region must be one the actor sees."""
-    _manage(actor)
+def _check_region(actor: Any, region: str) -> None:
+    """``region`` must be one the actor sees ("" = everything, for an unrestricted actor only)."""
     scope = actor_scope(actor)
     if (region or not scope.unrestricted) and not (
         region and Region.objects.for_actor(actor).filter(code=region).exists()
     ):
         raise ComplianceError(bilingual("wilayah di luar cakupan", "region outside your area"))
+
+
+def start_checks(*, actor: Any, region: str, request_id: str = "") -> Job:
+    """Queue ``run_checks`` for the worker (a province takes seconds): the page answers at once
+    and the job's page shows its progress. One run per region at a time."""
+    _manage(actor)
+    _check_region(actor, region)
+    user = acting_user(actor)
+    try:
+        return jobs.submit(
+            actor=actor,
+            kind="compliance.run",
+            target=region or "*",
+            label=bilingual(
+                f"Pemeriksaan kepatuhan {region or 'semua'}", f"Compliance checks {region or 'all'}"
+            ),
+            work="lindung.compliance.jobs.checks",
+            arguments={"region": region, "actor_id": user.pk if user else None},
+            region_code=region,
+            request_id=request_id,
+        )
+    except jobs.JobBusy as exc:
+        raise ComplianceError(str(exc)) from exc
+
+
+def run_checks(
+    *,
+    actor: Any,
+    region: str = "",
+    as_of: dt.date | None = None,
+    progress: Callable[[float, str], None] | None = None,
+) -> ComplianceRun:
+    """Run every check over ``region`` ("" = everything, for an unrestricted actor only) and make
+    its results current; the region must be one the actor sees."""
+    _manage(actor)
+    _check_region(actor, region)
     as_of = as_of or timezone.localdate()
     started = time.perf_counter()
+    if progress:
+        progress(5, "membaca data / reading the registry")
     result = checks.run_all(as_of, region)
+    if progress:
+        progress(70, "menyimpan temuan / saving the findings")
     with transaction.atomic(durable=True):
         run = ComplianceRun.objects.create(
             region_code=region,

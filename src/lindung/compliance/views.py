@@ -303,13 +303,13 @@ def runs(request: HttpRequest) -> HttpResponse:
         try:
             # The page always names a region: "" (everything) is for the CLI.
             code = request.POST.get("region", "").strip() or "-"
-            run = services.run_checks(actor=request.user, region=code)
+            job = services.start_checks(
+                actor=request.user, region=code, request_id=request.request_id
+            )
         except ComplianceError as exc:
             messages.error(request, str(exc))
-        else:
-            found = sum(run.counts.get(k, 0) for k in Check.values)
-            messages.success(request, f"pemeriksaan selesai / checks done: {found}")
-        return redirect("compliance:runs")
+            return redirect("compliance:runs")
+        return redirect("jobs:detail", pk=job.pk)
     rows = [
         (r, selectors.run_counts(request.user, r)) for r in selectors.runs_for(request.user)[:30]
     ]

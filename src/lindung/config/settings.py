@@ -60,10 +60,13 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "lindung.core",
     "lindung.accounts",
     "lindung.regions",
     "lindung.registry",
+    "lindung.notifications",
     "lindung.contributions",
     "lindung.coverage",
     "lindung.programmes",
@@ -157,7 +160,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# The container image collects into its own folder, outside the var volume (Dockerfile).
+STATIC_ROOT = Path(os.environ.get("LINDUNG_STATIC_ROOT") or VAR_DIR / "static")
 # WhiteNoise warns on every start when the folder is missing.
 with contextlib.suppress(OSError):
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -310,6 +314,46 @@ AXES_IPWARE_META_PRECEDENCE_ORDER = (
 
 # API tokens expire this many days after they are made (0: never); a user can revoke theirs.
 API_TOKEN_DAYS = env_int("LINDUNG_API_TOKEN_DAYS", 90)
+
+# Background jobs (docs/ARCHITECTURE.md "Jobs"): django-tasks with its database backend, run by
+# `lindung worker`; no server beside the database.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Run jobs in the caller instead of the worker (tests, one-off scripts).
+LINDUNG_JOBS_INLINE = env_bool("LINDUNG_JOBS_INLINE", False)
+# How often a worker says it is alive (seconds), and after how long without a sign it is
+# taken for gone: its jobs are queued again and /healthz answers 503.
+LINDUNG_WORKER_BEAT = env_int("LINDUNG_WORKER_BEAT_SECONDS", 5)
+LINDUNG_WORKER_LOST_AFTER = env_int("LINDUNG_WORKER_LOST_AFTER_SECONDS", 60)
+# Whether /healthz answers 503 when no worker is alive (off for a web-only check).
+LINDUNG_HEALTH_WORKER = env_bool("LINDUNG_HEALTH_WORKER", True)
+# Notifications (docs/notifications.md): e-mail through Django's backends (the demo writes them
+# to files under var/mail), SMS/WhatsApp through a gateway class (the console gateway logs a
+# masked number only).
+EMAIL_BACKEND = os.environ.get(
+    "LINDUNG_EMAIL_BACKEND",
+    "django.core.mail.backends.filebased.EmailBackend"
+    if LINDUNG_DEMO
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_FILE_PATH = os.environ.get("LINDUNG_EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
+EMAIL_HOST = os.environ.get("LINDUNG_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("LINDUNG_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("LINDUNG_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("LINDUNG_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("LINDUNG_EMAIL_TLS", False)
+EMAIL_TIMEOUT = env_int("LINDUNG_EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = os.environ.get("LINDUNG_EMAIL_FROM", "Lindung <noreply@localhost>")
+# Absolute links in e-mails and messages (the public address behind the reverse proxy).
+LINDUNG_SITE_URL = os.environ.get("LINDUNG_SITE_URL", "http://localhost:8000")
+LINDUNG_SMS_BACKEND = os.environ.get(
+    "LINDUNG_SMS_BACKEND", "lindung.notifications.channels.ConsoleGateway"
+)
+# Functions the worker calls on every heartbeat, beside its jobs (cheap when idle).
+LINDUNG_WORKER_ROUNDS = ["lindung.notifications.services.deliver_pending"]
+# The declared schedules (a dotted path to a list of core.jobs.schedules.Schedule).
+LINDUNG_SCHEDULES = "lindung.config.schedules.SCHEDULES"
+# When the nightly compliance checks run (cron, five fields).
+LINDUNG_COMPLIANCE_CRON = os.environ.get("LINDUNG_COMPLIANCE_CRON", "0 2 * * *")
 
 # Uploads: the largest file accepted by the import page and the API, and the limits an XLSX
 # must keep before openpyxl opens it (uncompressed total and largest member; zip bombs).

@@ -7,8 +7,10 @@ from lindung.accounts.api import AuditLogViewSet, MeView, OrganisationViewSet
 from lindung.contributions.api import CalculateView
 from lindung.contributions.bills.api import BillViewSet
 from lindung.core.imports.api import ImportJobViewSet
+from lindung.core.jobs.api import JobViewSet
 from lindung.core.views import healthz
 from lindung.coverage.api import CoverageView, PublicCoverageView, PublicTrendView, TrendView
+from lindung.notifications.api import NotificationViewSet
 from lindung.programmes.api import ProgrammeViewSet
 from lindung.regions.api import MinimumWageViewSet, RegionViewSet, WorkerPopulationViewSet
 from lindung.registry.api import EmployerViewSet, MembershipViewSet, PersonViewSet
@@ -26,6 +28,8 @@ router.register("minimum-wages", MinimumWageViewSet, basename="minimum-wage")
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("audit-log", AuditLogViewSet, basename="audit-log")
 router.register("import-jobs", ImportJobViewSet, basename="import-job")
+router.register("jobs", JobViewSet, basename="job")
+router.register("notifications", NotificationViewSet, basename="notification")
 router.register("employers", EmployerViewSet, basename="employer")
 router.register("persons", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
@@ -53,7 +57,9 @@ urlpatterns = [
     path("", include("lindung.accounts.urls")),
     path("wilayah/", include("lindung.regions.urls")),
     path("registri/", include("lindung.registry.urls")),
+    path("notifikasi/", include("lindung.notifications.urls")),
     path("impor/", include("lindung.core.imports.urls")),
+    path("tugas/", include("lindung.core.jobs.urls")),
     path("simulasi-iuran/", include("lindung.contributions.urls")),
     path("cakupan/", include("lindung.coverage.urls")),
     path("tagihan/", include("lindung.contributions.bills.urls")),

@@ -28,9 +28,11 @@ class AuditAction(models.TextChoices):
 
 class CoreAudit(AuditAction):
     """What core itself audits: the download of an import's reject report (it names the rows of
-    a file, some of them personal data, masked)."""
+    a file, some of them personal data, masked), and a job cancelled or started again."""
 
     IMPORT_REJECT_REPORT = "import.reject_report", _("Import reject report downloaded")
+    JOB_CANCEL = "core.job.cancel", _("Job cancelled")
+    JOB_RETRY = "core.job.retry", _("Job started again")
 
 
 def audit_actions() -> dict[str, AuditAction]:

@@ -114,3 +114,105 @@ class ImportRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column} {self.reason}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+ACTIVE_JOB_STATES = (JobState.QUEUED, JobState.RUNNING)
+
+
+class Job(RegionCodes):
+    """One long operation run by the worker (docs/ARCHITECTURE.md "Jobs"): an import, a
+    compliance run, a matching… The task library (django-tasks) carries the call; this row
+    carries what people see — state, percent and step, the bilingual reason of a failure — and
+    the rule that one target has at most one active job of a kind."""
+
+    kind = models.CharField(max_length=40)
+    # What the job works on, e.g. a file's SHA-256 or a region code: one active job per target.
+    target = models.CharField(max_length=200)
+    label = models.CharField(max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(max_length=9, choices=JobState.choices, default=JobState.QUEUED)
+    percent = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    error = models.TextField(blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    # The task function (a dotted path) and its keyword arguments, to run it again.
+    task_path = models.CharField(max_length=200)
+    arguments = models.JSONField(default=dict, blank=True)
+    request_id = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    cancel_requested = models.BooleanField(default=False)
+    worker_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    # Staff see the jobs of their regions; everyone sees the jobs they started.
+    scope_assignee_path = "owner_id"
+    objects = ScopedManager()
+
+    class Meta(RegionCodes.Meta):
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target"],
+                condition=models.Q(state__in=["queued", "running"]),
+                name="core_job_one_active_per_target",
+            )
+        ]
+        indexes = [*RegionCodes.Meta.indexes, models.Index(fields=["state", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.label} ({self.state})"
+
+    @property
+    def active(self) -> bool:
+        return self.state in ACTIVE_JOB_STATES
+
+
+class WorkerBeat(models.Model):
+    """A worker process, seen alive at ``seen_at`` (a thread beside the tasks refreshes it)."""
+
+    worker_id = models.CharField(max_length=64, primary_key=True)
+    hostname = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField(auto_now_add=True)
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("worker")
+        verbose_name_plural = _("workers")
+
+    def __str__(self) -> str:
+        return f"{self.hostname}:{self.pid}"
+
+
+class ScheduleRun(models.Model):
+    """One firing of a schedule: the unique (name, due_at) makes it run once, whatever the
+    number of workers."""
+
+    name = models.CharField(max_length=60)
+    due_at = models.DateTimeField()
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["name", "due_at"], name="core_schedule_run_once")
+        ]
+        verbose_name = _("schedule run")
+        verbose_name_plural = _("schedule runs")
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.due_at:%Y-%m-%d %H:%M}"

@@ -9,7 +9,9 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from lindung.core.i18n import bilingual
 from lindung.core.imports.kinds import writes_memberships
+from lindung.core.jobs import services as jobs
 from lindung.core.models import ImportJob, ImportState
 
 
@@ -23,9 +25,18 @@ def refresh_after_registry_import(sender: type, instance: ImportJob, **kwargs: A
     ):
         return
 
-    def run() -> None:
-        from lindung.coverage.services import refresh_after_import
+    def queue() -> None:
+        # A job of its own (the worker's), after the import's rows are committed.
+        jobs.submit(
+            actor=instance.actor,
+            kind="coverage.refresh",
+            target=f"after-import:{instance.pk}",
+            label=bilingual(
+                f"Perbarui cakupan setelah impor #{instance.pk}",
+                f"Refresh coverage after import #{instance.pk}",
+            ),
+            work="lindung.coverage.jobs.refresh_after_import",
+            arguments={"since": instance.started_at.isoformat()},
+        )
 
-        refresh_after_import(instance.started_at, actor=instance.actor)
-
-    transaction.on_commit(run)
+    transaction.on_commit(queue)

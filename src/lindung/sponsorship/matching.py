@@ -25,6 +25,8 @@ from django.utils import timezone
 
 from lindung.core.audit import acting_user, record_audit
 from lindung.core.i18n import bilingual
+from lindung.core.jobs import services as jobs
+from lindung.core.models import Job
 from lindung.core.months import add_months
 from lindung.core.permissions import acting, require_capability
 from lindung.core.roles import Capability
@@ -150,6 +152,30 @@ def match_region(*, actor: Any, code: str = "") -> MatchRun:
     if region is None:
         raise UnknownRegion(bilingual("wilayah tidak dikenal", "unknown region"))
     return run_matching(actor=actor, region=region)
+
+
+def start_matching(*, actor: Any, code: str = "", request_id: str = "") -> Job:
+    """Queue ``match_region`` for the worker (a province takes half a minute): the page answers
+    at once and the job's page shows its progress. One matching per region at a time."""
+    require_capability(actor, Capability.MATCH_PLEDGES)
+    user = acting(actor)
+    region = Region.objects.for_actor(user).filter(code=code or scope_root(user)).first()
+    if region is None:
+        raise UnknownRegion(bilingual("wilayah tidak dikenal", "unknown region"))
+    owner = acting_user(actor)
+    try:
+        return jobs.submit(
+            actor=actor,
+            kind="sponsorship.match",
+            target=region.code,
+            label=bilingual(f"Pencocokan CSR {region.name}", f"CSR matching {region.name}"),
+            work="lindung.sponsorship.jobs.match",
+            arguments={"code": region.code, "actor_id": owner.pk if owner else None},
+            region_code=region.code,
+            request_id=request_id,
+        )
+    except jobs.JobBusy as exc:
+        raise SponsorshipError(str(exc)) from exc
 
 
 def run_matching(*, actor: Any, region: Region) -> MatchRun:

@@ -134,14 +134,16 @@ def match_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         try:
-            run = matching.match_region(actor=user, code=request.POST.get("region", ""))
+            job = matching.start_matching(
+                actor=user, code=request.POST.get("region", ""), request_id=request.request_id
+            )
         except matching.UnknownRegion:
             messages.error(request, _("Unknown region"))
             return redirect("sponsorship:matches")
         except SponsorshipError as exc:
             messages.error(request, str(exc))
             return redirect("sponsorship:matches")
-        return redirect("sponsorship:match", pk=run.pk)
+        return redirect("jobs:detail", pk=job.pk)
     return render(
         request,
         "sponsorship/matches.html",

@@ -8,18 +8,19 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
-from lindung.core.audit import CoreAudit, record_audit
-from lindung.core.imports import kinds, runner, uploads
+from lindung.core.audit import CoreAudit, acting_user, record_audit
+from lindung.core.imports import kinds, uploads
 from lindung.core.imports.cells import printable
 from lindung.core.imports.pipeline import start_job
 from lindung.core.imports.reports import write_reject_report
+from lindung.core.jobs import services as jobs
 from lindung.core.models import ImportJob
 from lindung.core.permissions import require_capability
 
 
 def submit_upload(*, actor: Any, kind: str, upload: Any, request_id: str = "") -> ImportJob:
     """Save the uploaded file, claim its job (``LoadError`` when the same file is being imported
-    now) and hand it to the runner. The import's own audit row is written when it is done."""
+    now) and queue it for the worker. The import's own audit row is written when it is done."""
     require_capability(actor, kinds.capability_for(kind))
     path = uploads.save_upload(upload, Path(upload.name).suffix.lower())
     importer = kinds.importer_for(kind)
@@ -33,7 +34,20 @@ def submit_upload(*, actor: Any, kind: str, upload: Any, request_id: str = "") -
     if job.file_name != name:
         job.file_name = name
         job.save(update_fields=["file_name"])
-    runner.submit(importer, path, job, actor=actor, request_id=request_id)
+    jobs.submit(
+        actor=actor,
+        kind="import",
+        target=f"{kind}:{job.file_sha256}",  # one import per file at a time
+        label=name,
+        work="lindung.core.imports.jobs.run_upload",
+        arguments={
+            "import_job": job.pk,
+            "kind": kind,
+            "path": str(path),
+            "actor_id": acting_user(actor).pk if acting_user(actor) else None,
+        },
+        request_id=request_id,
+    )
     return job
 
 

@@ -1,0 +1,35 @@
+"""Every schedule of Lindung, in one place (docs/operations.md "Schedules"); the worker fires
+them (core.jobs.schedules). Times are in the server's time zone (TIME_ZONE, Asia/Jakarta)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+from lindung.core.jobs.schedules import Schedule
+
+SCHEDULES = [
+    Schedule(
+        name="month-close",
+        cron="15 0 1 * *",
+        work="lindung.coverage.jobs.close_month",
+        label="Penutupan bulan cakupan / coverage month close",
+    ),
+    Schedule(
+        name="monthly-bills",
+        cron="0 1 1 * *",
+        work="lindung.contributions.jobs.monthly_bills",
+        label="Tagihan bulanan pemberi kerja / monthly employer bills",
+    ),
+    Schedule(
+        name="nightly-compliance",
+        cron=settings.LINDUNG_COMPLIANCE_CRON,
+        work="lindung.compliance.jobs.nightly_checks",
+        label="Pemeriksaan kepatuhan malam / nightly compliance checks",
+    ),
+    Schedule(
+        name="purge-uploads",
+        cron="30 3 * * *",
+        work="lindung.core.imports.jobs.purge_uploads",
+        label="Hapus unggahan kedaluwarsa / purge expired uploads",
+    ),
+]

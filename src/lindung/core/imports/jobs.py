@@ -1,0 +1,53 @@
+"""The import pipeline's work as jobs of the worker (core.jobs): an uploaded file, and the daily
+purge of retained uploads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+
+from lindung.core.imports import kinds
+from lindung.core.imports.pipeline import ImportBusy, run_import
+from lindung.core.imports.uploads import purge_expired_uploads
+from lindung.core.jobs.runtime import JobFailed
+from lindung.core.loading import LoadError
+from lindung.core.models import ImportJob
+
+
+def run_upload(
+    *, job: Any, progress: Any, import_job: int, kind: str, path: str, actor_id: int | None
+) -> dict[str, Any]:
+    """Import an uploaded file; a second run (a retry, or after the worker was killed) resumes
+    from the last committed chunk."""
+    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
+    record = ImportJob.objects.get(pk=import_job)
+    total: list[int | None] = [None]
+
+    def on_total(rows: int | None) -> None:
+        total[0] = rows
+
+    def on_lines(lines: int) -> None:
+        share = lines * 100 // total[0] if total[0] else 0
+        progress(share, f"{lines:,}".replace(",", ".") + " baris / rows")
+
+    try:
+        run_import(
+            kinds.importer_for(kind),
+            Path(path),
+            actor=actor,
+            job=record,
+            progress=on_lines,
+            on_total=on_total,
+        )
+    except ImportBusy as exc:
+        raise JobFailed(str(exc)) from None
+    except LoadError as exc:  # the pipeline stored the reason on the import too
+        raise JobFailed(str(exc)) from None
+    record.refresh_from_db()
+    return record.counts()
+
+
+def purge_uploads(*, job: Any, progress: Any, due: str = "") -> dict[str, Any]:
+    return {"deleted": purge_expired_uploads()}

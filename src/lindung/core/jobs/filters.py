@@ -1,0 +1,18 @@
+"""The jobs list's one FilterSet, read by its page and its API."""
+
+from __future__ import annotations
+
+import django_filters
+
+from lindung.core.models import Job, JobState
+
+
+class JobFilter(django_filters.FilterSet):
+    """``kind`` and ``state`` (queued, running, done, failed, cancelled)."""
+
+    kind = django_filters.CharFilter(max_length=40)
+    state = django_filters.ChoiceFilter(choices=JobState.choices)
+
+    class Meta:
+        model = Job
+        fields = ["kind", "state"]
