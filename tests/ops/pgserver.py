@@ -21,7 +21,8 @@ def server_url(dbname: str) -> str:
     return f"postgresql://{auth}{host}{port}/{dbname}"
 
 
-def sql(url: str, statement: str, params: tuple = ()) -> list[tuple]:
+def sql(url: str, statement: str, params: tuple | None = None) -> list[tuple]:
+    """Run one statement; ``%`` is a placeholder only when ``params`` are given."""
     import psycopg
 
     with psycopg.connect(url, autocommit=True) as conn, conn.cursor() as cursor:

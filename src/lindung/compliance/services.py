@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
@@ -46,8 +47,10 @@ from lindung.core.i18n import bilingual
 from lindung.core.jobs import services as jobs
 from lindung.core.models import Job
 from lindung.core.permissions import require_capability
-from lindung.core.roles import Capability
+from lindung.core.roles import Capability, Role
 from lindung.core.scope import actor_scope, region_q
+from lindung.notifications.events import NotificationEvent
+from lindung.notifications.services import notify
 from lindung.regions.models import Region
 from lindung.registry.models import Employer
 
@@ -397,6 +400,23 @@ def issue_letter(*, actor: Any, case: Case, kind: str, on: dt.date | None = None
             actor=actor, action=ComplianceAudit.LETTER_ISSUE, target=case,
             region_code=case.village_code, after={"letter": letter.number, "kind": kind},
         )  # fmt: skip
+        if case.employer is not None and case.employer.owner_id is not None:
+            # The employer's own portal users learn of the letter addressed to them.
+            notify(
+                event=NotificationEvent.LETTER_ISSUED,
+                recipients=get_user_model().objects.filter(
+                    organisation_id=case.employer.owner_id, role=Role.EMPLOYER, is_active=True
+                ),
+                context={
+                    "letter_label": str(letter.get_kind_display()),
+                    "number": letter.number,
+                    "employer": case.employer.name,
+                    "issued_on": on,
+                },
+                target=letter,
+                region_code=case.village_code,
+                dedupe_key=f"letter:{letter.pk}",
+            )
     return letter
 
 

@@ -27,6 +27,18 @@ SCHEDULES = [
         label="Pemeriksaan kepatuhan malam / nightly compliance checks",
     ),
     Schedule(
+        name="overdue-case-steps",
+        cron="0 7 * * *",
+        work="lindung.compliance.jobs.overdue_steps",
+        label="Langkah kasus yang lewat tenggat / overdue compliance case steps",
+    ),
+    Schedule(
+        name="funding-ending",
+        cron="30 7 * * *",
+        work="lindung.programmes.jobs.funding_ending",
+        label="Pendanaan program yang segera berakhir / programme funding ending soon",
+    ),
+    Schedule(
         name="purge-uploads",
         cron="30 3 * * *",
         work="lindung.core.imports.jobs.purge_uploads",

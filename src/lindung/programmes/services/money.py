@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
@@ -23,6 +24,8 @@ from lindung.core.audit import record_audit
 from lindung.core.i18n import bilingual
 from lindung.core.permissions import require_capability
 from lindung.core.roles import Capability
+from lindung.notifications.events import NotificationEvent
+from lindung.notifications.services import notify
 from lindung.programmes.audit import ProgrammesAudit
 from lindung.programmes.models import (
     Enrolment,
@@ -128,6 +131,23 @@ def issue_invoice_unchecked(
                    "monthly_premium": invoice.monthly_premium, "amount": invoice.amount,
                    "due_on": invoice.due_on},
         )  # fmt: skip
+        if programme.funder.organisation_id is not None:
+            # The funder's staff learn what they owe and by when.
+            notify(
+                event=NotificationEvent.INVOICE_ISSUED,
+                recipients=get_user_model().objects.filter(
+                    organisation_id=programme.funder.organisation_id, is_active=True
+                ),
+                context={
+                    "programme": programme.name,
+                    "invoice_number": invoice.number,
+                    "amount": invoice.amount,
+                    "due_date": invoice.due_on,
+                },
+                target=invoice,
+                region_code=programme.area_id,
+                dedupe_key=f"invoice:{invoice.pk}",
+            )
         if programme.status == ProgrammeStatus.ENROLLED:
             move_unchecked(actor=actor, programme=programme, to=ProgrammeStatus.PAYING)
     return invoice
