@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from lindung.accounts.models import Organisation
+from lindung.accounts.models import Organisation, User
 from lindung.core.permissions import require_admin, require_capability
 from lindung.core.roles import Capability
 
@@ -43,3 +43,13 @@ def login_lockouts(user: Any) -> list[dict[str, Any]]:
         }
         for a in attempts[:500]
     ]
+
+
+def staff_of(organisation_id: int | None, role: str | None = None) -> QuerySet[User]:
+    """The active users acting for an organisation (of ``role`` only, when given): whom a
+    notification addressed to an employer, a funder or a sponsor reaches. A trusted read for
+    services: no actor, no scope."""
+    if organisation_id is None:
+        return User.objects.none()
+    users = User.objects.filter(organisation_id=organisation_id, is_active=True)
+    return users.filter(role=role) if role else users

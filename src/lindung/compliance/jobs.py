@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 
+from lindung.accounts.selectors import staff_of
 from lindung.compliance.models import OPEN_STEPS, Case
 from lindung.compliance.services import run_checks
 from lindung.core.roles import Role
@@ -45,11 +46,7 @@ def overdue_steps(*, job: Any, progress: Any, due: str) -> dict[str, Any]:
         checked += 1
         recipients = [case.assignee] if case.assignee_id else []
         if case.employer is not None and case.employer.owner_id is not None:
-            recipients += list(
-                get_user_model().objects.filter(
-                    organisation_id=case.employer.owner_id, role=Role.EMPLOYER, is_active=True
-                )
-            )
+            recipients += list(staff_of(case.employer.owner_id, Role.EMPLOYER))
         region = case.village_code or case.district_code or case.regency_code
         with transaction.atomic():
             told += len(

@@ -16,12 +16,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from lindung.accounts.selectors import staff_of
 from lindung.compliance import checks, conf, letters
 from lindung.compliance.audit import ComplianceAudit
 from lindung.compliance.models import (
@@ -404,9 +404,7 @@ def issue_letter(*, actor: Any, case: Case, kind: str, on: dt.date | None = None
             # The employer's own portal users learn of the letter addressed to them.
             notify(
                 event=NotificationEvent.LETTER_ISSUED,
-                recipients=get_user_model().objects.filter(
-                    organisation_id=case.employer.owner_id, role=Role.EMPLOYER, is_active=True
-                ),
+                recipients=staff_of(case.employer.owner_id, Role.EMPLOYER),
                 context={
                     "letter_label": str(letter.get_kind_display()),
                     "number": letter.number,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 
+from lindung.accounts.selectors import staff_of
 from lindung.core.months import add_months
 from lindung.notifications.events import NotificationEvent
 from lindung.notifications.services import notify
@@ -36,9 +36,7 @@ def funding_ending(*, job: Any, progress: Any, due: str) -> dict[str, Any]:
             told += len(
                 notify(
                     event=NotificationEvent.FUNDING_ENDING,
-                    recipients=get_user_model().objects.filter(
-                        organisation_id=programme.funder.organisation_id, is_active=True
-                    ),
+                    recipients=staff_of(programme.funder.organisation_id),
                     context={"programme": programme.name, "end_date": end, "days_left": days_left},
                     target=programme,
                     region_code=programme.area_id,

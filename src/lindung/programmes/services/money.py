@@ -15,11 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 
+from lindung.accounts.selectors import staff_of
 from lindung.core.audit import record_audit
 from lindung.core.i18n import bilingual
 from lindung.core.permissions import require_capability
@@ -135,9 +135,7 @@ def issue_invoice_unchecked(
             # The funder's staff learn what they owe and by when.
             notify(
                 event=NotificationEvent.INVOICE_ISSUED,
-                recipients=get_user_model().objects.filter(
-                    organisation_id=programme.funder.organisation_id, is_active=True
-                ),
+                recipients=staff_of(programme.funder.organisation_id),
                 context={
                     "programme": programme.name,
                     "invoice_number": invoice.number,
