@@ -111,7 +111,10 @@ def execute(job_id: int, worker_id: str = "inline") -> str:
             else:
                 _finish(job_id, JobState.DONE, percent=100, step="", result=result or {})
     job.refresh_from_db()
-    job_finished.send(sender=Job, job=job)
+    # A listener that fails (a notification) must not undo or hide how the job ended.
+    for _receiver, error in job_finished.send_robust(sender=Job, job=job):
+        if isinstance(error, Exception):
+            log.error("job %s: a job_finished listener failed (%s)", job_id, type(error).__name__)
     return job.state
 
 
