@@ -202,3 +202,18 @@ def test_the_jobs_page_and_api_show_the_users_jobs(client, db, make_user) -> Non
     assert api.get(reverse("api:job-list"), {"state": "lost"}).status_code == 400
     status = client.get(reverse("jobs:status", args=[mine[0].pk])).json()
     assert status["state"] == "queued" and status["percent"] == 0
+
+
+def test_a_failing_listener_does_not_change_how_the_job_ended(db, inline, caplog) -> None:
+    from lindung.core.jobs.runtime import job_finished
+
+    def broken(**kwargs) -> None:
+        raise RuntimeError("the mail server is down")
+
+    job_finished.connect(broken, dispatch_uid="test-broken-listener")
+    try:
+        job = submit("succeed", value=1)
+    finally:
+        job_finished.disconnect(dispatch_uid="test-broken-listener")
+    assert job.state == JobState.DONE and job.result == {"value": 2}
+    assert "listener failed (RuntimeError)" in caplog.text
