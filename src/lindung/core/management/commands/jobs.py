@@ -82,7 +82,7 @@ class Command(BaseCommand):
                     "cron": s.cron,
                     "label": s.label,
                     "work": s.work,
-                    "last_due": last.due_at.isoformat() if last else None,
+                    "last_due": timezone.localtime(last.due_at).isoformat() if last else None,
                     "next_due": s.next_due(now).isoformat(),
                 }
             )
