@@ -217,3 +217,27 @@ def test_a_failing_listener_does_not_change_how_the_job_ended(db, inline, caplog
         job_finished.disconnect(dispatch_uid="test-broken-listener")
     assert job.state == JobState.DONE and job.result == {"value": 2}
     assert "listener failed (RuntimeError)" in caplog.text
+
+
+def test_the_jobs_command_lists_shows_retries_and_cancels(db, inline) -> None:
+    import io
+    import json
+
+    from django.core.management import CommandError, call_command
+
+    def jobs(*args: str) -> object:
+        out = io.StringIO()
+        call_command("jobs", *args, "--format", "json", stdout=out)
+        return json.loads(out.getvalue())
+
+    failed = submit("refuse")
+    assert [row["id"] for row in jobs("list", "--state", "failed")] == [failed.pk]
+    assert jobs("show", str(failed.pk))[0]["error"].endswith("the file cannot be read")
+    again = jobs("retry", str(failed.pk))[0]
+    assert again["state"] == "failed" and again["attempts"] == 2
+    with pytest.raises(CommandError, match="tugas ini sudah selesai / this job has ended already"):
+        call_command("jobs", "cancel", str(failed.pk), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="unknown job: 999999"):
+        call_command("jobs", "show", "999999", stdout=io.StringIO())
+    names = {row["name"] for row in jobs("schedule")}
+    assert {"month-close", "overdue-case-steps", "funding-ending"} <= names
