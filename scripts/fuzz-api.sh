@@ -136,7 +136,10 @@ regency_token=$(awk '$1 == "TOKEN" && $2 == "bandarlampung" { print $3 }' <<<"$t
 echo "=== server on $BASE (and a worker: /healthz needs one) ==="
 "$BIN/lindung" worker >"$WORK/worker.log" 2>&1 &
 worker_pid=$!
-"$BIN/lindung" runserver "127.0.0.1:$PORT" --noreload >"$WORK/server.log" 2>&1 &
+# The production server: gunicorn's sync workers run one request each, as in production
+# (drf-spectacular's schema generation is not thread-safe, so a threaded server would race).
+"$BIN/lindung" serve --host 127.0.0.1 --port "$PORT" --workers 3 --timeout 120 \
+  >"$WORK/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 60); do
   curl -fsS -o /dev/null "$BASE/healthz" 2>/dev/null && break

@@ -31,11 +31,13 @@ def sql(url: str, statement: str, params: tuple | None = None) -> list[tuple]:
 
 
 @contextmanager
-def scratch_database(prefix: str) -> Iterator[str]:
-    """A new empty database, dropped (forcibly) afterwards; yields its URL."""
+def scratch_database(prefix: str, template: str = "") -> Iterator[str]:
+    """A new database — empty, or a copy of the database ``template`` (a URL; nobody may be
+    connected to it) — dropped (forcibly) afterwards; yields its URL."""
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     admin = server_url("postgres")
-    sql(admin, f'CREATE DATABASE "{name}"')
+    copy = f' TEMPLATE "{template.rsplit("/", 1)[-1]}"' if template else ""
+    sql(admin, f'CREATE DATABASE "{name}"{copy}')
     try:
         yield server_url(name)
     finally:
