@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Start or stop a throwaway PostgreSQL server (../shared/RECIPES.md).
+# Start or stop a throwaway PostgreSQL server (initdb as the `postgres` user when run as root).
 #   eval "$(scripts/pg-throwaway.sh start)"   → exports LINDUNG_PG_DIR and LINDUNG_TEST_PG_URL
 #   scripts/pg-throwaway.sh stop "$LINDUNG_PG_DIR"
 # initdb refuses to run as root, so as root the server runs as the `postgres` user.

@@ -1,4 +1,4 @@
-"""Import pipeline and the BPJS employer/participant importers (DESIGN.md §8 "Imports")."""
+"""Import pipeline and the BPJS employer/participant importers (docs/ARCHITECTURE.md "Imports")."""
 
 from __future__ import annotations
 

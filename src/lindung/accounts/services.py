@@ -36,19 +36,12 @@ SCOPE_LEVELS: dict[str, set[str]] = {
 USER_FIELDS = ["username", "role", "organisation", "is_active", "first_name", "last_name", "email"]
 
 
-def _require_operator(actor: Any) -> None:
-    """Provisioning is the server's (CLI, demo build) or an administrator's. ``None`` stands for
-    ``SYSTEM`` from callers outside the web (the demo builder, fixtures); views always pass
-    ``request.user``, which is never ``None``."""
-    require_admin(actor)
-
-
 @transaction.atomic
 def create_organisation(
     *, actor: Any, name: str, kind: str, region_code: str | None = None
 ) -> Organisation:
     """An organisation (an office, employer, sponsor…), optionally located in a region."""
-    _require_operator(actor)
+    require_admin(actor)
     organisation = Organisation(name=name, kind=kind)
     if region_code:
         organisation.region = Region.objects.get(code=region_code)
@@ -111,7 +104,7 @@ def create_user(
     last_name: str = "",
 ) -> User:
     """Create a user whose role and region scope agree (a regency officer scoped to a regency…)."""
-    _require_operator(actor)
+    require_admin(actor)
     if role not in Role.values:
         raise ValidationError(bilingual(f"peran tidak dikenal: {role}", f"unknown role: {role}"))
     regions = _check_scope(role, scope_codes)
@@ -155,7 +148,7 @@ def add_user(
 ) -> User:
     """``lindung users add``: the user and, when its organisation is named but missing, the
     organisation too, in one transaction (a refused user leaves no new organisation)."""
-    _require_operator(actor)
+    require_admin(actor)
     organisation = None
     if organisation_name:
         organisation = Organisation.objects.filter(name=organisation_name).first()
@@ -207,7 +200,7 @@ def set_scope(*, actor: Any, user: User, scope_codes: Sequence[str]) -> User:
 def _require_self_or_admin(actor: Any, user: User) -> None:
     own = getattr(actor, "pk", None) is not None and actor.pk == user.pk
     if not (own and actor.is_active):
-        _require_operator(actor)
+        require_admin(actor)
 
 
 @transaction.atomic(durable=True)

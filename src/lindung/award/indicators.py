@@ -30,7 +30,7 @@ from lindung.coverage.selectors import Figure, figure_on
 from lindung.programmes.models import FunderKind, Programme
 from lindung.programmes.outcomes import months_before, outcome_of, persons_protected
 
-# Budgets of the region's own government (domain.md §5.2); BAZNAS and CSR are not its money.
+# Budgets of the region's own government (docs/domain.md §5.2); BAZNAS and CSR are not its money.
 OWN_BUDGET_KINDS = (
     FunderKind.APBD_PROVINCE,
     FunderKind.APBD_REGENCY,

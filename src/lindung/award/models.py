@@ -1,7 +1,7 @@
-"""The Paritrana Award (domain.md §6): editions, categories, criteria, entries, answers with
+"""The Paritrana Award (docs/domain.md §6): editions, categories, criteria, entries, answers with
 evidence, verification, jury assignments and scores, and frozen scoring runs.
 
-Visibility (DESIGN.md §1): the organisers (province, and the branch and auditors reading) see the
+Visibility (docs/award.md): the organisers (province, and the branch and auditors reading) see the
 entries of their region; an entrant sees only its own entry (a regency or village office the
 entry of exactly its region, an employer the entry of its own company); verifiers and jurors see
 only the entries assigned to them. ``Entry.objects.for_actor`` is the one gate; every other row is
@@ -28,7 +28,7 @@ class Level(models.TextChoices):
 
 
 class StageKind(models.TextChoices):
-    # In the order an edition passes through them (domain.md §6 "Stages").
+    # In the order an edition passes through them (docs/domain.md §6 "Stages").
     SELF_ASSESSMENT = "self_assessment", _("Self-assessment")
     VERIFICATION = "verification", _("Verification")
     INTERVIEW = "interview", _("Interview")
@@ -47,7 +47,7 @@ def next_stage(stage: str) -> str | None:
 
 class Edition(RegionCodes):
     """One round of the award. Editions are labelled inconsistently in the sources (by assessment
-    year or ceremony year, domain.md §6), so both years are kept."""
+    year or ceremony year, docs/domain.md §6), so both years are kept."""
 
     name = models.CharField(max_length=200)
     assessment_year = models.PositiveSmallIntegerField()
@@ -120,7 +120,7 @@ REGION_KINDS = frozenset({CategoryKind.PROVINCE, CategoryKind.REGENCY, CategoryK
 
 
 class SectorGroup(models.TextChoices):
-    # The 2023 Lampung round's business groups (domain.md §6 "Categories").
+    # The 2023 Lampung round's business groups (docs/domain.md §6 "Categories").
     NONE = "", _("All sectors")
     FINANCE = "finance", _("Finance and banking")
     TRADE = "trade", _("Trade and services")
@@ -169,7 +169,8 @@ class Direction(models.TextChoices):
 
 class Criterion(models.Model):
     """One scored item of a category. Weights are the edition's own (no official weights are
-    public, domain.md §6): the defaults come from ``data/default_criteria.csv`` and the organiser
+    public, docs/domain.md §6): the defaults come from ``data/default_criteria.csv`` and the
+    organiser
     may change them until the results are published (each run freezes the weights it used)."""
 
     category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="criteria")

@@ -4,7 +4,7 @@ most active workers in a business category. ``nominate_all`` is the service (MAN
 durable transaction, an ``award.entry.add`` audit row per entry); applications
 (``origin=applied``) go through ``services.add_entry`` one by one.
 
-Business categories follow the 2023 Lampung round (domain.md §6): micro/small (UMK) by size,
+Business categories follow the 2023 Lampung round (docs/domain.md §6): micro/small (UMK) by size,
 medium/large by sector group of the KBLI section (``SECTOR_GROUPS``).
 """
 

@@ -1,4 +1,4 @@
-"""The compliance checks, set-based (issue 8 item 2; domain.md §4).
+"""The compliance checks, set-based (issue 8 item 2; docs/domain.md §4).
 
 A run reads the whole registry (or one region subtree) in a handful of grouped queries — one
 over the active PU memberships, one over the business registry and one over the bills in
@@ -45,7 +45,7 @@ from lindung.registry.models import Employer, EmployerStatus, Membership, Segmen
 from lindung.registry.selectors import active_on
 
 LEVELS = tuple(regioncodes.LEVEL_COLUMNS.values())
-MANDATORY = ("jkk", "jkm", "jht")  # every PU worker (domain.md §1.1)
+MANDATORY = ("jkk", "jkm", "jht")  # every PU worker (docs/domain.md §1.1)
 JP_SIZES = ("medium", "large")  # JP mandatory for medium/large employers (PP 6/2025 Art. 4(3))
 
 
@@ -103,7 +103,7 @@ def minimum_wages(year: int) -> dict[str, dict[str, Any]]:
 
 
 def wage_for(table: dict[str, dict[str, Any]], regency_code: str) -> dict[str, Any] | None:
-    """UMK of the regency, else UMP of its province (domain.md: UMK ≥ UMP where set)."""
+    """UMK of the regency, else UMP of its province (docs/domain.md: UMK ≥ UMP where set)."""
     if regency_code in table:
         return table[regency_code]
     province = regency_code.split(".")[0] if regency_code else ""

@@ -1,7 +1,7 @@
 """Tunable numbers of the compliance module: risk weights, thresholds and the case cadence.
 
 Each can be overridden in Django settings (``COMPLIANCE_…``); the defaults are placeholders
-that docs/compliance.md explains. domain.md §4 marks the warning cadence *unconfirmed* (✖), so
+that docs/compliance.md explains. docs/domain.md §4 marks the warning cadence *unconfirmed* (✖), so
 step durations are data, never constants in the code.
 """
 
@@ -21,7 +21,8 @@ DEFAULT_WEIGHTS = {
 }
 # Size factor by workforce (reported, else registered): the size-class floors of the registry.
 DEFAULT_SIZE_FACTORS = ((100, 2.0), (20, 1.5), (5, 1.25), (0, 1.0))
-# Days allowed in each open step before the case is overdue (unconfirmed cadence, domain.md §4).
+# Days allowed in each open step before the case is overdue (unconfirmed cadence, docs/domain.md
+# §4).
 DEFAULT_STEP_DAYS = {
     "identified": 14,
     "reminder": 14,

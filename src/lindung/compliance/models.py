@@ -1,8 +1,9 @@
-"""Employer compliance (domain.md §4): the business registry, check runs and their findings,
+"""Employer compliance (docs/domain.md §4): the business registry, check runs and their findings,
 risk scores, cases with their steps, letters and attachments.
 
 Every region-located row carries the four level columns of its employer's (or business's)
-village, so ``for_actor`` scopes findings, scores and cases with no join (DESIGN.md §8).
+village, so ``for_actor`` scopes findings, scores and cases with no join (docs/ARCHITECTURE.md
+"Region scope").
 """
 
 from __future__ import annotations

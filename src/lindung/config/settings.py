@@ -384,7 +384,8 @@ COVERAGE_INFORMAL_DENOMINATOR = "bps_informal_workers"
 # Public figures below this many persons are shown as "< 10" (issue 4 §5).
 COVERAGE_PUBLIC_MIN_CELL = 10
 
-# Funding sources whose use for contributions is legally contested (domain.md §5.1): a programme
+# Funding sources whose use for contributions is legally contested (docs/domain.md §5.1): a
+# programme
 # paid from them needs a legal reviewer's FundingSourceYear for its fiscal year.
 PROGRAMME_SOURCES_NEEDING_APPROVAL = ("dana_desa",)
 # Occupation → risk 1–5 for the "riskiest occupations first" priority rule: Lindung's default

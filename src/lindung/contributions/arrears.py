@@ -1,4 +1,4 @@
-"""Payments against bills and the arrears ageing (domain.md §2.9 due dates).
+"""Payments against bills and the arrears ageing (docs/domain.md §2.9 due dates).
 
 Days overdue on day ``as_of`` = ``as_of - due_date``; a bill is in arrears when that is at least
 1 day and ``total`` minus the payments made up to ``as_of`` is positive. Buckets: 1–30 days

@@ -1,9 +1,9 @@
-"""Monthly contribution calculator over the rule tables (domain.md §2).
+"""Monthly contribution calculator over the rule tables (docs/domain.md §2).
 
 Every rule is looked up by the contribution month (the first day of the month must fall inside
 ``effective_from``..``effective_to``). Amounts are integer Rupiah.
 
-Rounding rule (domain.md §2.9 "Rounding", open question 7 — **unconfirmed ✖**): each line
+Rounding rule (docs/domain.md §2.9 "Rounding", open question 7 — **unconfirmed ✖**): each line
 (programme × party; for Jakon, programme summed over the contract-value slices) is computed exactly
 in Decimal, the discount is applied to the exact value, then rounded once half-up to a whole
 Rupiah (``results.round_rupiah``, full note in ``lindung.contributions.results``).
@@ -404,7 +404,7 @@ def _calc_pmi(
 
 def due_date(segment: str, month: dt.date) -> dt.date | None:
     """Due date from the payment-rule table; the day is clipped to the month's length, and
-    where the rule says so (PU, domain.md §2.9) a weekend or holiday moves it to the next
+    where the rule says so (PU, docs/domain.md §2.9) a weekend or holiday moves it to the next
     working day."""
     rule = in_force(
         PaymentRule.objects.filter(segment=segment, kind=PaymentRuleKind.DUE_DATE), month

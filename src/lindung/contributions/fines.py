@@ -1,4 +1,4 @@
-"""Late fines on PU bills (domain.md §2.9; rules in ``data/payment_rules.csv``).
+"""Late fines on PU bills (docs/domain.md §2.9; rules in ``data/payment_rules.csv``).
 
 The written rule (the regulation gives the rate, not the arithmetic, so it is flagged where the
 fine is shown): every month *or part of a month* after the due date counts as one month of delay;

@@ -1,7 +1,7 @@
-"""Contribution rules as time-versioned data (domain.md §2, DESIGN.md §4).
+"""Contribution rules as time-versioned data (docs/domain.md §2).
 
 Every table carries ``rule_id`` (natural key), ``effective_from``/``effective_to`` (contribution
-months, inclusive), ``legal_basis``, ``source`` (domain.md section + source keys) and
+months, inclusive), ``legal_basis``, ``source`` (docs/domain.md section + source keys) and
 ``confidence`` (✔ confirmed, ◐ single source, ✖ unconfirmed). Money is integer Rupiah; rates are
 Decimal **percent** values (``0.24`` means 0.24 % of the base).
 """
@@ -66,7 +66,7 @@ def _interval_check(name: str) -> models.CheckConstraint:
 
 
 class ProgrammeRate(RuleBase):
-    """Percent-of-wage rates per programme and party (domain.md §2.1, §2.5, §2.6)."""
+    """Percent-of-wage rates per programme and party (docs/domain.md §2.1, §2.5, §2.6)."""
 
     segment = models.CharField(max_length=5, choices=RateSegment.choices)
     programme = models.CharField(max_length=3, choices=Programme.choices)

@@ -1,6 +1,7 @@
-"""Results of the contribution calculator: lines, totals, the rounding rule (domain.md §2.9).
+"""Results of the contribution calculator: lines, totals, the rounding rule (docs/domain.md §2.9).
 
-Rounding rule (domain.md §2.9 "Rounding", open question 7 — **unconfirmed ✖**): no official rule
+Rounding rule (docs/domain.md §2.9 "Rounding", open question 7 — **unconfirmed ✖**): no official
+rule
 was found. We follow what public payroll engines do: each line (one programme × one party, or one
 programme of a Jakon contract summed over its slices) is computed exactly in Decimal, any discount
 is applied to that exact value, and the result is rounded **once, half-up to a whole Rupiah**

@@ -1,4 +1,4 @@
-"""Loading the contribution rule tables from CSV (one file per table, domain.md §2).
+"""Loading the contribution rule tables from CSV (one file per table, docs/domain.md §2).
 
 ``load_rate_tables(data_dir)`` reads every file, rejects bad rows with their line numbers, checks
 that rules of the same group do not overlap in time, and upserts by ``rule_id`` with

@@ -52,7 +52,7 @@ class ImportState(models.TextChoices):
 
 
 class ImportJob(models.Model):
-    """One file being imported (DESIGN.md §8 "Imports").
+    """One file being imported (docs/ARCHITECTURE.md "Import pipeline").
 
     Chunks commit one by one together with their counters and rejections, so ``last_chunk`` always
     tells how far the file is in the database; a killed job is resumed from there.

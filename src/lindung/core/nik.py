@@ -1,4 +1,4 @@
-"""NIK (Nomor Induk Kependudukan) parsing, validation, masking and building — domain.md §8.1.
+"""NIK (Nomor Induk Kependudukan) parsing, validation, masking and building — docs/domain.md §8.1.
 
 ``PP RR SS DD MM YY XXXX``: province, regency/city, district (kecamatan) **where the NIK was
 issued** (not the current domicile), birth date DDMMYY with DD + 40 for women, serial 0001–9999.
@@ -118,7 +118,7 @@ def parse_nik(
     known_regencies: Collection[str] | None = None,
     reference: date | None = None,
 ) -> NikInfo:
-    """Parse and validate a NIK (domain.md §8.1); raise ``NikError`` if it cannot be one.
+    """Parse and validate a NIK (docs/domain.md §8.1); raise ``NikError`` if it cannot be one.
 
     Whitespace anywhere is removed ("1871 0101 0190 0001"). ``known_regencies`` is a set of
     ``"PP.RR"`` codes; an unknown prefix adds the warning ``unknown_region_prefix``.

@@ -1,4 +1,5 @@
-"""Kemendagri region codes (domain.md §8.3): ``PP``, ``PP.RR``, ``PP.RR.SS``, ``PP.RR.SS.NNNN``.
+"""Kemendagri region codes (docs/domain.md §8.3): ``PP``, ``PP.RR``, ``PP.RR.SS``,
+``PP.RR.SS.NNNN``.
 
 Codes are dotted strings, never numbers (spreadsheets turn 18.10 into 18.1). The level is given by
 the number of parts, and every ancestor is a prefix of the code.
@@ -43,7 +44,7 @@ def level_codes(code: str) -> dict[str, str]:
     """The denormalised ``<level>_code`` columns for a row located at ``code``.
 
     Levels below the row's own level are empty strings, so an equality filter on one column
-    selects a whole subtree without a prefix scan (DESIGN.md §8, "Region columns on hot tables").
+    selects a whole subtree without a prefix scan (docs/ARCHITECTURE.md "Region codes").
     """
     return dict(level_code_tuple(code))
 

@@ -19,7 +19,7 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("Auditor")
 
 
-# Roles whose rows are chosen by region (DESIGN.md §8 "Scope and ownership"); the others see only
+# Roles whose rows are chosen by region (docs/ARCHITECTURE.md "Region scope"); the others see only
 # rows they own (employers, sponsors) or are assigned (verifiers, jury).
 REGION_ROLES = frozenset(
     {
@@ -72,7 +72,7 @@ class Capability(models.TextChoices):
     JUDGE_AWARD = "judge_award", _("Score assigned award entries as a juror")
 
 
-# Registry (domain.md §9, UU 27/2022): region staff and the BPJS branch see persons masked, may
+# Registry (docs/domain.md §9, UU 27/2022): region staff and the BPJS branch see persons masked, may
 # reveal one record with an audited reason and export masked lists; the village operator does the
 # same for its own village only (its scope). Auditors read the registry masked but neither reveal
 # nor export: checking the audit trail needs no personal data, and bulk copies are the riskiest
@@ -102,7 +102,8 @@ _PROGRAMME_PLANNERS = frozenset(
     {Capability.VIEW_PROGRAMMES, Capability.MANAGE_PROGRAMMES, Capability.REGISTER_CANDIDATES}
 )
 
-# Compliance (issue 8, domain.md §4): the branch's inspectors (wasrik) and the province's labour
+# Compliance (issue 8, docs/domain.md §4): the branch's inspectors (wasrik) and the province's
+# labour
 # inspectors (wasnaker), who take over unresolved cases, work cases and import business
 # registries; regencies and auditors follow them.
 _COMPLIANCE_WORKERS = frozenset({Capability.VIEW_COMPLIANCE, Capability.MANAGE_COMPLIANCE})
@@ -111,7 +112,7 @@ _COMPLIANCE_WORKERS = frozenset({Capability.VIEW_COMPLIANCE, Capability.MANAGE_C
 # scope); the province matches pledges to workers; regencies, the branch and auditors read.
 _SPONSOR_READERS = frozenset({Capability.VIEW_SPONSORSHIP})
 
-# Paritrana Award (issue 9, domain.md §6): the province organises the provincial round; regency
+# Paritrana Award (issue 9, docs/domain.md §6): the province organises the provincial round; regency
 # and village offices and employers fill in their own entry; verifiers and jurors work on the
 # entries assigned to them; the branch (co-organiser) and auditors read. Rows: award.models.
 _AWARD_ENTRANT = frozenset({Capability.VIEW_AWARD, Capability.ENTER_AWARD})
@@ -139,7 +140,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _REGISTRY_STAFF
     | _REGION_FIGURES
     | _AWARD_ENTRANT,
-    # The branch is where BPJS extracts come from (DESIGN.md §1), so it imports them.
+    # The branch is where BPJS extracts come from, so it imports them.
     Role.BPJS_BRANCH: frozenset(
         {
             Capability.VIEW_REGIONS,

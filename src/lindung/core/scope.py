@@ -1,6 +1,7 @@
 """The single gate for row visibility: ``Model.objects.for_actor(user)``.
 
-Every selector starts from it; views and API never filter by scope themselves (DESIGN.md §4, §8).
+Every selector starts from it; views and API never filter by scope themselves
+(docs/ARCHITECTURE.md "Region scope").
 A model declares how its rows relate to an actor with class attributes:
 
 ``scope_region_path``

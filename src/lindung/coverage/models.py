@@ -71,7 +71,8 @@ class CoverageMonth(models.Model):
 
 
 class CoverageTarget(RegionCodes):
-    """A published coverage target (domain.md §7.2). Conflicting sources are stored side by side,
+    """A published coverage target (docs/domain.md §7.2). Conflicting sources are stored side by
+    side,
     each with its own label, never merged."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="coverage_targets")

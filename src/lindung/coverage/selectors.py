@@ -370,7 +370,7 @@ def target_progress(figure: Figure) -> list[TargetProgress]:
 @dataclass(frozen=True)
 class InformalGap:
     """BPU members against the informal workers of the region (the PBPU sub-indicator of
-    domain.md §7.1), where a figure for informal workers exists."""
+    docs/domain.md §7.1), where a figure for informal workers exists."""
 
     covered: int | None
     denominator: Denominator

@@ -168,7 +168,7 @@ def _read_labour(
 
 
 def _read_own(path: Path, result: LoadResult, known: set[str], targets: dict, points: dict) -> None:
-    """``coverage_targets.csv`` / ``published_figures.csv``: figures of domain.md §7 that the
+    """``coverage_targets.csv`` / ``published_figures.csv``: figures of docs/domain.md §7 that the
     shared labour file does not carry, each with its source."""
     is_targets = path.name.startswith("coverage_targets")
     required = (

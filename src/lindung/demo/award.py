@@ -1,5 +1,6 @@
 """Award part of the demo (issue 9 item 5): the Paritrana Award of the Province of Lampung for
-the 2023 assessment year (ceremony 2024, domain.md §6), run from nomination to published results
+the 2023 assessment year (ceremony 2024, docs/domain.md §6), run from nomination to published
+results
 through the award services, on a built demo registry.
 
 * **Entries**, nominated from the data by ``award.nominations``: all 15 regencies/cities; in each

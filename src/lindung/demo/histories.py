@@ -1,4 +1,4 @@
-"""Membership histories 2021–2025 for one synthetic person (DESIGN.md §7, §8 "Active on a date").
+"""Membership histories 2021–2025 for one synthetic person (active on a date: docs/domain.md §7.1).
 
 Dates are day ordinals (``date.toordinal()``) while generating: cheap to compare and add. Every
 interval has ``start < end``; a person's intervals start on strictly increasing days, so one KPJ

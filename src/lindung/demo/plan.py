@@ -1,4 +1,4 @@
-"""The figures the synthetic Lampung is built to (DESIGN.md §7), and their split by regency.
+"""The figures the synthetic Lampung is built to (docs/domain.md §7.3), and their split by regency.
 
 Every split uses largest-remainder rounding on integers, so the parts add up exactly to the total
 at every scale. The small scale is 1 % of the full one: the active participants, the BPJS
@@ -18,7 +18,7 @@ from pathlib import Path
 from lindung.core.loading import read_csv
 
 REFERENCE_DAY = dt.date(2023, 12, 31)
-ACTIVE_PERSONS = 731_991  # active participants on 2023-12-31 (DESIGN.md §7)
+ACTIVE_PERSONS = 731_991  # active participants on 2023-12-31 (docs/domain.md §7.3)
 POTENTIAL_WORKERS = 2_732_329  # 731,991 ÷ 0.2679
 COVERAGE_PCT_X100 = 2679  # 26.79 %, the province's figure for 2023
 EMPLOYED_REFERENCE = dt.date(2023, 8, 31)  # BPS Sakernas August 2023

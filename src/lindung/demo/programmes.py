@@ -1,4 +1,4 @@
-"""The demo's subsidy programmes (domain.md §5.5), run through the real pipeline: plan →
+"""The demo's subsidy programmes (docs/domain.md §5.5), run through the real pipeline: plan →
 approval → selection over the synthetic social registry → approved list → the branch's
 confirmation file (imported like a real one) → invoice → payment → claims file.
 
@@ -67,7 +67,7 @@ DEMO_PROGRAMMES = (
 )  # fmt: skip
 CLOSED_STEPS = ("approved", "selecting", "enrolled", "paying", "closed")
 REJECTED_SHARE = 0.03  # NIKs the branch cannot match (Dukcapil), a few per hundred
-JKM_BENEFIT = 42_000_000  # domain.md §3.1
+JKM_BENEFIT = 42_000_000  # docs/domain.md §3.1
 JKK_BENEFITS = (2_500_000, 7_500_000, 15_000_000)  # medical care, illustrative amounts
 
 

@@ -1,4 +1,4 @@
-"""The deterministic Lampung demo (DESIGN.md §7): reference data, one account per role
+"""The deterministic Lampung demo: reference data, one account per role
 (``demo.accounts``), and the synthetic registry (employers, persons, membership histories;
 ``demo.synthetic``), then programmes, sponsors, compliance cases and the Paritrana Award round
 (``demo.award``)."""

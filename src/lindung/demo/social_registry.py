@@ -31,7 +31,7 @@ FIELDS = (
     "source", "nik_warnings", *regioncodes.LEVEL_COLUMNS.values(), "updated_at", "person_id",
 )  # fmt: skip
 DECILE_WEIGHTS = (16, 15, 14, 12, 11, 9, 8, 6, 5, 4)
-# Plantation workers are what DBH-sawit programmes look for (domain.md §5.3).
+# Plantation workers are what DBH-sawit programmes look for (docs/domain.md §5.3).
 OCCUPATIONS = (*words.BPU_OCCUPATIONS, "Buruh kebun", "Pemanen sawit", "Buruh tani")
 SOURCE = "DTSEN 2025"
 CHUNK = 20_000

@@ -1,4 +1,4 @@
-"""A programme's budget on a day (domain.md §5.4): paid, invoiced and unpaid, committed by the
+"""A programme's budget on a day (docs/domain.md §5.4): paid, invoiced and unpaid, committed by the
 approved list but not yet invoiced, and a month-by-month forecast. Reads only."""
 
 from __future__ import annotations

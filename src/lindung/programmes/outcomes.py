@@ -1,4 +1,4 @@
-"""What a programme bought (domain.md §3.5): who is still protected after the subsidy, who
+"""What a programme bought (docs/domain.md §3.5): who is still protected after the subsidy, who
 continues on their own, and the benefits paid against the premiums. Selectors: each takes the
 acting user, starts from the programmes the user may see, and aggregates in the database.
 
@@ -8,7 +8,7 @@ that membership's interval. On a day D a beneficiary is
 * ``active``: inside the funded period, or holding another membership active on D (THE
   definition, ``registry.selectors.active_on``);
 * ``grace``: the funded period ended less than 3 months before D and no other membership is
-  active (BPU contributions unpaid for 3 months end the participation, domain.md §2.5);
+  active (BPU contributions unpaid for 3 months end the participation, docs/domain.md §2.5);
 * ``non_active``: the funded period ended 3 months or more before D, no other membership;
 * ``not_started``: the funded period starts after D, no other membership.
 
@@ -46,7 +46,7 @@ from lindung.programmes.selectors import programme_for
 from lindung.registry.models import Membership
 from lindung.registry.selectors import active_on
 
-GRACE_MONTHS = 3  # domain.md §2.5: non-active after 3 unpaid months
+GRACE_MONTHS = 3  # docs/domain.md §2.5: non-active after 3 unpaid months
 
 
 def months_before(day: dt.date, months: int) -> dt.date:

@@ -16,7 +16,8 @@ class Level(models.TextChoices):
 
 
 class Kind(models.TextChoices):
-    """Administrative kind: domain.md §8.3 (kota 71–99; village suffix 1 = kelurahan, 2 = desa)."""
+    """Administrative kind: docs/domain.md §8.3 (kota 71–99; village suffix 1 = kelurahan, 2 =
+    desa)."""
 
     PROVINSI = "provinsi", _("Province")
     KABUPATEN = "kabupaten", _("Regency (kabupaten)")
@@ -28,7 +29,7 @@ class Kind(models.TextChoices):
 
 
 class Confidence(models.TextChoices):
-    """domain.md marks facts ✔ confirmed, ◐ one source, ✖ unconfirmed."""
+    """docs/domain.md marks facts ✔ confirmed, ◐ one source, ✖ unconfirmed."""
 
     CONFIRMED = "confirmed", _("Confirmed")
     SINGLE_SOURCE = "single_source", _("Single source")
@@ -82,7 +83,7 @@ class RegionBoundary(models.Model):
 
 
 class BpsCode(models.Model):
-    """BPS code of a Kemendagri region: the two numberings differ (domain.md §8.4)."""
+    """BPS code of a Kemendagri region: the two numberings differ (docs/domain.md §8.4)."""
 
     region = models.OneToOneField(
         Region, primary_key=True, on_delete=models.CASCADE, related_name="bps"
@@ -103,7 +104,7 @@ class BpsCode(models.Model):
 
 
 class PopulationKind(models.Model):
-    """A kind of worker population usable as a coverage denominator (domain.md §7.1)."""
+    """A kind of worker population usable as a coverage denominator (docs/domain.md §7.1)."""
 
     code = models.SlugField(max_length=60, primary_key=True)
     name_id = models.CharField(max_length=150)

@@ -48,7 +48,7 @@ REGION_FIELDS = (
 
 
 def region_kind(code: str, level: str) -> str:
-    """Administrative kind from the code alone (domain.md §8.3)."""
+    """Administrative kind from the code alone (docs/domain.md §8.3)."""
     if level == "province":
         return Kind.PROVINSI
     if level == "regency":

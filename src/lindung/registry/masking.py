@@ -1,4 +1,4 @@
-"""Masks for personal data (DESIGN.md §4, domain.md §9): what lists, API and exports show.
+"""Masks for personal data (docs/privacy.md, docs/domain.md §9): what lists, API and exports show.
 
 Every function is total: blank or malformed input gives a masked (or empty) string, never the input.
 ``mask_nik`` is the one of ``lindung.core.nik`` (``18**************``), re-exported here.

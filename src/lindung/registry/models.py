@@ -1,4 +1,5 @@
-"""Employers, persons and their memberships (participation intervals) — domain.md §1, §2.5, §8."""
+"""Employers, persons and their memberships (participation intervals) — docs/domain.md §1, §2.5,
+§8."""
 
 from __future__ import annotations
 
@@ -94,7 +95,7 @@ class Person(RegionCodes):
     )
     occupation = models.CharField(max_length=100, blank=True)
     phone = models.CharField(max_length=20, blank=True)
-    # Disagreements between the NIK and the stated data (domain.md §8.1), kept as warnings.
+    # Disagreements between the NIK and the stated data (docs/domain.md §8.1), kept as warnings.
     nik_warnings = models.CharField(max_length=200, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

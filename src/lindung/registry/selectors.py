@@ -18,7 +18,8 @@ from lindung.registry.models import Employer, Membership, Person, Segment
 
 
 def active_on(day: dt.date, prefix: str = "") -> Q:
-    """THE definition of "active on a day" (DESIGN.md §8): start_date <= day < end_date, or open.
+    """THE definition of "active on a day" (docs/domain.md §7.1): start_date <= day < end_date, or
+    open.
 
     ``prefix`` reaches memberships through a relation, e.g. ``"memberships__"`` from Person.
     Facts, programmes, compliance and the award all use this one function.

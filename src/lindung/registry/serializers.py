@@ -1,5 +1,5 @@
 """Registry serializers: personal data masked unless the view passes ``revealed=True`` after an
-audited reveal (domain.md §9)."""
+audited reveal (docs/domain.md §9)."""
 
 from __future__ import annotations
 

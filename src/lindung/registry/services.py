@@ -1,4 +1,5 @@
-"""Audited registry actions: revealing a person, NIK lookups and exports (DESIGN.md §8 "Audit").
+"""Audited registry actions: revealing a person, NIK lookups and exports (docs/ARCHITECTURE.md
+"Audit").
 
 Each writes one audit row in its own transaction. Audit rows never hold a full NIK, name, phone or
 birth date: the person is named by its primary key and masked representation only.
@@ -79,7 +80,7 @@ def reveal_person(*, actor: Any, person: Person, reason: str) -> AuditLog:
 @transaction.atomic
 def record_nik_lookup(*, actor: Any, nik: str, person: Person | None, channel: str) -> AuditLog:
     """An exact-NIK search tells whether someone is in the registry: every one is logged
-    (domain.md §9), found or not, with the NIK masked."""
+    (docs/domain.md §9), found or not, with the NIK masked."""
     require_capability(actor, Capability.VIEW_PERSONS)
     return record_audit(
         actor=actor,

@@ -1,4 +1,4 @@
-"""CSR sponsors, their sites and pledges, and matching runs (issue 7; domain.md §5.2).
+"""CSR sponsors, their sites and pledges, and matching runs (issue 7; docs/domain.md §5.2).
 
 A pledge is carried by a ``programmes.Programme`` of the sponsor's ``Funder`` (kind csr or
 individual): accepting a matching run approves a selection run of that programme, so the

@@ -1,6 +1,6 @@
 """Default letter templates in formal Indonesian (editable afterwards on /kepatuhan/templat/).
 
-The texts are placeholders written from domain.md §4 (teguran 1 and 2, SKK to the Kejaksaan,
+The texts are placeholders written from docs/domain.md §4 (teguran 1 and 2, SKK to the Kejaksaan,
 TMP2T at BPJS's request, PP 86/2013); a branch replaces them with its own wording.
 """
 

@@ -1,4 +1,5 @@
-"""Monthly employer bills, computed set-based (issue "Contribution engine" item 3; DESIGN.md §4).
+"""Monthly employer bills, computed set-based (issue "Contribution engine" item 3;
+docs/ARCHITECTURE.md "Bills").
 
 ``generate_bills(month=...)`` sums, per employer × programme × party, the contributions of every PU
 membership active on the month's last day (``registry.selectors.active_on``, the one definition)
@@ -6,7 +7,8 @@ in **one aggregate query**, then writes the bills with bulk inserts.
 
 Rates are looked up once in Python with the calculator's own lookups (``calculator._rate_rules``,
 ``find_discount``, ``in_force``), so a bill is what ``calculate_month`` gives for each membership,
-summed. Rounding (domain.md §2.9, open question 7, unconfirmed ✖; ``results.ROUNDING_RULE``): each
+summed. Rounding (docs/domain.md §2.9, open question 7, unconfirmed ✖; ``results.ROUNDING_RULE``):
+each
 membership's line is rounded **once, half-up to whole Rupiah, before summing**. A rate ``r`` percent
 (discount applied) is the exact fraction ``n / d`` of the base, and the SQL is the integer
 expression ``(2 * base * n + d) / (2 * d)`` — integer division of non-negative integers on both
@@ -188,7 +190,8 @@ def _term_sql(term: Term) -> Any:
 
 
 def active_pu_memberships(month: dt.date) -> QuerySet[Membership]:
-    """PU memberships with an employer, active on the month's last day (DESIGN.md §8)."""
+    """PU memberships with an employer, active on the month's last day
+    (``registry.selectors.active_on``)."""
     return Membership.objects.filter(
         active_on(month_end(month)), segment=Segment.PU, employer__isnull=False
     )

@@ -1,1 +1,1 @@
-"""The import pipeline shared by every importer (DESIGN.md §8 "Imports")."""
+"""The import pipeline shared by every importer (docs/ARCHITECTURE.md "Import pipeline")."""

@@ -1,4 +1,5 @@
-"""File → validated rows → chunked, transactional, resumable upsert (DESIGN.md §8 "Imports").
+"""File → validated rows → chunked, transactional, resumable upsert (docs/ARCHITECTURE.md "Import
+pipeline").
 
 An importer declares its columns (with Indonesian and English aliases), parses one row into
 clean values (raising CellError with the column and a bilingual reason), and writes a chunk of

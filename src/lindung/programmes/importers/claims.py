@@ -1,5 +1,5 @@
 """Benefit claims paid (JKK, JKM, JHT) from the BPJS branch, through the core import pipeline
-(kind ``claims``), so outcome pages can set benefits against premiums (domain.md §3, §3.5).
+(kind ``claims``), so outcome pages can set benefits against premiums (docs/domain.md §3, §3.5).
 
 One row per claim, keyed by the claim number; a repeated import changes nothing and a changed
 row updates its claim. The claimant must be a registry person: the claim's region columns are

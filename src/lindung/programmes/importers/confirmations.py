@@ -1,4 +1,4 @@
-"""The BPJS branch's answer to an enrolment file (domain.md §5.4 step 2), kind
+"""The BPJS branch's answer to an enrolment file (docs/domain.md §5.4 step 2), kind
 ``enrolment_confirmations``: an accepted row becomes a registry membership (segment BPU, funding
 "programme") for the funded period; a rejected row keeps the branch's reason. Written a chunk at
 a time with bulk statements."""

@@ -1,5 +1,5 @@
 """Benefit claims paid to participants (issue 6 item 6), imported from the branch, so that an
-outcome page can set benefits paid against premiums (domain.md §3, §3.5)."""
+outcome page can set benefits paid against premiums (docs/domain.md §3, §3.5)."""
 
 from __future__ import annotations
 

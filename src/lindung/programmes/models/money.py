@@ -66,7 +66,7 @@ class Enrolment(models.Model):
 
 class ProgrammeInvoice(models.Model):
     """The branch's bill to the funder: persons × monthly premium × months, paid in advance
-    for the funded period (domain.md §5.4)."""
+    for the funded period (docs/domain.md §5.4)."""
 
     programme = models.ForeignKey(
         "programmes.Programme", on_delete=models.PROTECT, related_name="invoices"

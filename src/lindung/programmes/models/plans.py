@@ -1,4 +1,4 @@
-"""Funders and subsidy programmes for vulnerable workers (domain.md §5; issue 6 items 1–2).
+"""Funders and subsidy programmes for vulnerable workers (docs/domain.md §5; issue 6 items 1–2).
 
 A programme pays a fixed package (by default BPU JKK+JKM on a declared income of Rp 1,000,000 =
 Rp 16,800 a month, priced by the contribution engine) for a number of months to up to
@@ -26,7 +26,7 @@ class FunderKind(models.TextChoices):
 
 
 # The payer as the contribution engine's discount rules name it (discounts.csv
-# ``excluded_funders``): PP 50/2025 does not apply when APBN or APBD pays (domain.md §5.4).
+# ``excluded_funders``): PP 50/2025 does not apply when APBN or APBD pays (docs/domain.md §5.4).
 # Dana Desa is transferred from the APBN; DBH sawit reaches programmes through the APBD.
 ENGINE_FUNDER = {
     FunderKind.APBD_PROVINCE: "apbd",
@@ -69,7 +69,7 @@ class Funder(RegionCodes):
 
 
 class FundingSourceYear(models.Model):
-    """Legal reviewers enable a contested funding source for one fiscal year (domain.md §5.1:
+    """Legal reviewers enable a contested funding source for one fiscal year (docs/domain.md §5.1:
     sources disagree on whether Dana Desa may pay contributions)."""
 
     kind = models.CharField(max_length=13, choices=FunderKind.choices)

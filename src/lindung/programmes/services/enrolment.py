@@ -1,4 +1,4 @@
-"""Enrolment of an approved beneficiary list at the BPJS branch (domain.md §5.4 step 1): the
+"""Enrolment of an approved beneficiary list at the BPJS branch (docs/domain.md §5.4 step 1): the
 by-name-by-NIK file the funder sends the branch, streamed from one query
 (``write_enrolment_file``), and its audited download (``export_enrolment_file``). The branch's
 answer comes back through ``importers.confirmations``."""

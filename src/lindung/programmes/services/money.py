@@ -1,11 +1,12 @@
-"""The money side of a programme (domain.md §5.4): the branch invoices the funder for the accepted
+"""The money side of a programme (docs/domain.md §5.4): the branch invoices the funder for the
+accepted
 beneficiaries, the funder pays in advance for the funded period, and the budget is watched.
 
 Invoice amount = persons × funded months × monthly premium, the premium priced again by the
 contribution engine (``services.plans.price_package``) when the invoice is issued. Every accepted
 enrolment is billed exactly once: issuing an invoice stamps it on the enrolments not yet billed.
 
-Due date (domain.md §2.5, §2.9: a BPU contribution is due on the 15th of the contribution month
+Due date (docs/domain.md §2.5, §2.9: a BPU contribution is due on the 15th of the contribution month
 itself, paid in advance; no late fine, non-active after 3 unpaid months): the 15th of the first
 funded month, or 15 days after issue when the invoice is issued later than that.
 """
@@ -38,7 +39,7 @@ from lindung.programmes.models import (
 from lindung.programmes.services.plans import ProgrammeError, move_unchecked, price_package
 
 PAYMENT_DAYS = 15  # days to pay an invoice issued after the first funded month's due date
-BPU_DUE_DAY = 15  # domain.md §2.9: BPU contributions are due on the 15th of the month itself
+BPU_DUE_DAY = 15  # docs/domain.md §2.9: BPU contributions are due on the 15th of the month itself
 INVOICEABLE = frozenset({ProgrammeStatus.ENROLLED, ProgrammeStatus.PAYING})
 
 

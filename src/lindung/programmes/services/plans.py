@@ -110,7 +110,7 @@ def _check_source_allowed(kind: str, year: int) -> None:
 
 def price_package(programme: Programme) -> None:
     """Monthly premium per person from the contribution engine, for the first funded month
-    and the funder as payer (so payer-dependent discounts apply or not, domain.md §5.4). An
+    and the funder as payer (so payer-dependent discounts apply or not, docs/domain.md §5.4). An
     occupation-dependent discount counts only when the programme targets one occupation;
     otherwise the undiscounted price keeps the plan on the safe side of the budget."""
     names = [p.upper() for p in ("jkk", "jkm", "jht") if getattr(programme, p)]

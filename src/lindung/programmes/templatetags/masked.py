@@ -1,4 +1,4 @@
-"""Personal data on programme pages is shown masked (UU PDP, DESIGN.md §4)."""
+"""Personal data on programme pages is shown masked (UU PDP, docs/privacy.md)."""
 
 from django import template
 

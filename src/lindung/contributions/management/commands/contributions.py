@@ -1,4 +1,4 @@
-"""`lindung contributions load-rates` and `lindung contributions calc` (domain.md §2)."""
+"""`lindung contributions load-rates` and `lindung contributions calc` (docs/domain.md §2)."""
 
 from __future__ import annotations
 
