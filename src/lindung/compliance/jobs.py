@@ -5,23 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.urls import reverse
 
 from lindung.accounts.selectors import staff_of
 from lindung.compliance.models import OPEN_STEPS, Case
 from lindung.compliance.services import run_checks
+from lindung.core.jobs.runtime import job_actor
 from lindung.core.roles import Role
 from lindung.core.scope import SYSTEM
 from lindung.notifications.events import NotificationEvent
 from lindung.notifications.services import notify
 
 
-def checks(*, job: Any, progress: Any, region: str, actor_id: int | None) -> dict[str, Any]:
+def checks(*, job: Any, progress: Any, region: str, **_: Any) -> dict[str, Any]:
     """The checks an officer started from the runs page, as that officer."""
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else SYSTEM
-    run = run_checks(actor=actor, region=region, progress=progress)
+    run = run_checks(actor=job_actor(job), region=region, progress=progress)
     return {"run": run.pk, "counts": run.counts, "url": reverse("compliance:runs")}
 
 

@@ -96,7 +96,6 @@ def start_checks(*, actor: Any, region: str, request_id: str = "") -> Job:
     and the job's page shows its progress. One run per region at a time."""
     _manage(actor)
     _check_region(actor, region)
-    user = acting_user(actor)
     try:
         return jobs.submit(
             actor=actor,
@@ -106,7 +105,7 @@ def start_checks(*, actor: Any, region: str, request_id: str = "") -> Job:
                 f"Pemeriksaan kepatuhan {region or 'semua'}", f"Compliance checks {region or 'all'}"
             ),
             work="lindung.compliance.jobs.checks",
-            arguments={"region": region, "actor_id": user.pk if user else None},
+            arguments={"region": region},
             region_code=region,
             request_id=request_id,
         )

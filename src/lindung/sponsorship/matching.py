@@ -162,7 +162,6 @@ def start_matching(*, actor: Any, code: str = "", request_id: str = "") -> Job:
     region = Region.objects.for_actor(user).filter(code=code or scope_root(user)).first()
     if region is None:
         raise UnknownRegion(bilingual("wilayah tidak dikenal", "unknown region"))
-    owner = acting_user(actor)
     try:
         return jobs.submit(
             actor=actor,
@@ -170,7 +169,7 @@ def start_matching(*, actor: Any, code: str = "", request_id: str = "") -> Job:
             target=region.code,
             label=bilingual(f"Pencocokan CSR {region.name}", f"CSR matching {region.name}"),
             work="lindung.sponsorship.jobs.match",
-            arguments={"code": region.code, "actor_id": owner.pk if owner else None},
+            arguments={"code": region.code},
             region_code=region.code,
             request_id=request_id,
         )

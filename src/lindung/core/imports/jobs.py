@@ -6,22 +6,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.contrib.auth import get_user_model
-
 from lindung.core.imports import kinds
 from lindung.core.imports.pipeline import ImportBusy, run_import
 from lindung.core.imports.uploads import purge_expired_uploads
-from lindung.core.jobs.runtime import JobFailed
+from lindung.core.jobs.runtime import JobFailed, job_actor
 from lindung.core.loading import LoadError
 from lindung.core.models import ImportJob
 
 
 def run_upload(
-    *, job: Any, progress: Any, import_job: int, kind: str, path: str, actor_id: int | None
+    *, job: Any, progress: Any, import_job: int, kind: str, path: str, **_: Any
 ) -> dict[str, Any]:
     """Import an uploaded file; a second run (a retry, or after the worker was killed) resumes
     from the last committed chunk."""
-    actor = get_user_model().objects.filter(pk=actor_id).first() if actor_id else None
     record = ImportJob.objects.get(pk=import_job)
     total: list[int | None] = [None]
 
@@ -36,7 +33,7 @@ def run_upload(
         run_import(
             kinds.importer_for(kind),
             Path(path),
-            actor=actor,
+            actor=job_actor(job),
             job=record,
             progress=on_lines,
             on_total=on_total,

@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from django.db import transaction
 
-from lindung.core.audit import CoreAudit, acting_user, record_audit
+from lindung.core.audit import CoreAudit, record_audit
 from lindung.core.imports import kinds, uploads
 from lindung.core.imports.cells import printable
 from lindung.core.imports.pipeline import start_job
@@ -44,7 +44,6 @@ def submit_upload(*, actor: Any, kind: str, upload: Any, request_id: str = "") -
             "import_job": job.pk,
             "kind": kind,
             "path": str(path),
-            "actor_id": acting_user(actor).pk if acting_user(actor) else None,
         },
         request_id=request_id,
     )

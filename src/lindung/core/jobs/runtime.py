@@ -17,6 +17,7 @@ from django_tasks import task
 from lindung.core.i18n import bilingual
 from lindung.core.middleware import request_id_bound
 from lindung.core.models import ACTIVE_JOB_STATES, Job, JobState
+from lindung.core.scope import SYSTEM
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,12 @@ class JobFailed(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+def job_actor(job: Job) -> Any:
+    """Who a job acts as: the user who started it (their capability and scope hold in the
+    worker as they did in the request), or ``SYSTEM`` for a schedule's job."""
+    return job.owner if job.owner_id else SYSTEM
 
 
 def failure_message(exc: BaseException) -> str:
