@@ -139,6 +139,7 @@ def _private_files(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
         AWARD_FILES_DIR=root / "award",
         COMPLIANCE_FILES_DIR=root / "compliance",
         IMPORT_FILES_DIR=root / "imports",
+        LINDUNG_JOB_FILES_DIR=root / "job-files",
     ):
         yield
 

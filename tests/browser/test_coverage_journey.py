@@ -74,7 +74,9 @@ def test_dashboard_drill_down_and_pdf(
     coverage_world: dict[str, int],
     province_officer: Any,
     screenshot: Callable[[Page, str], None],
+    settings: Any,
 ) -> None:
+    settings.LINDUNG_JOBS_INLINE = True  # the live server's test database is not a worker's
     assert coverage_world == {"18": 57, "18.71": 45, "18.71.01": 45, "18.01": 12}
     population = figure_on(SYSTEM, "18", DAY).population
     assert population  # the labour file's province figure
@@ -122,3 +124,12 @@ def test_dashboard_drill_down_and_pdf(
     expect(page.locator("#children tr", has_text="Kedaton")).to_contain_text("40")
     expect(page.locator("#children")).not_to_contain_text("×")
     screenshot(page, "coverage-internal-district")
+
+    # The internal report is made by the worker (inline here): the button leads to the job's
+    # page, which offers the file to the one who asked for it.
+    page.click("#download-xlsx")
+    expect(page).to_have_url(re.compile(r"/tugas/\d+/$"))
+    with page.expect_download() as download:
+        page.click("#job-result")
+    assert download.value.suggested_filename == "cakupan-18.71.01-2023-12-31-rinci.xlsx"
+    assert Path(download.value.path()).read_bytes().startswith(b"PK")

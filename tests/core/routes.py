@@ -82,6 +82,12 @@ ROUTES += [
     # The failed job cannot be cancelled (a message); a retry queues it again, audited.
     _job_route("jobs:cancel", method="post", audits=()),
     _job_route("jobs:retry", method="post", audits=(CoreAudit.JOB_RETRY,)),
+    # A job's file is its owner's alone (the failed job has none: a message, 302); others 403.
+    Route(
+        "jobs:download",
+        {**for_roles(set(), denied=404), **dict.fromkeys(JOB_READERS, 403), "bpjs_branch": 302},
+        kwargs=lambda w: {"pk": w["own_job"].pk},
+    ),
     Route("api:job-list", for_roles(LOGGED_IN, anonymous=401), scoped=True),
     Route(
         "api:job-detail",

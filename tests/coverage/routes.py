@@ -45,12 +45,13 @@ ROUTES = [
     Route("coverage:public", PUBLIC, kwargs=_own),
     Route("coverage:public-report", PUBLIC, kwargs=lambda w: {"code": "18.71", "fmt": "xlsx"}),
     Route("coverage:internal", _internal(), kwargs=_own, scoped=True, foreign=_foreign),
+    # The internal report is made by the worker: the POST answers the job's page (302).
     Route(
         "coverage:internal-report",
-        _internal(),
+        {**for_roles(INTERNAL, ok=302), Role.VILLAGE_OPERATOR: 404},
         kwargs=lambda w: {"code": "18.71", "fmt": "xlsx"},
-        scoped=True,
-        foreign=lambda w: {"code": "18.72", "fmt": "xlsx"},
+        method="post",
+        audits=(),
     ),
     Route(
         "coverage:point-add",

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from lindung.core.models import AuditLog
+from lindung.core.jobs.runtime import execute
+from lindung.core.models import AuditLog, Job
 from lindung.core.months import month_ends
 from lindung.coverage.models import IndicatorPoint
 from lindung.coverage.services import refresh
@@ -71,12 +72,20 @@ def test_dashboard_headline_uses_the_denominator_and_its_source(client, covered)
     assert "from the month-end facts" in body or "fakta akhir bulan" in body
 
 
-def test_xlsx_report_carries_the_figures(client, covered, users_by_role):
+def test_xlsx_report_carries_the_figures(client, covered, users_by_role, settings):
+    """The internal report is made by the worker; its owner downloads it from the job page."""
     client.force_login(users_by_role["province_officer"])
     url = reverse("coverage:internal-report", kwargs={"code": "18.71.01", "fmt": "xlsx"})
-    response = client.get(url, {"tanggal": DAY.isoformat()})
+    queued = client.post(f"{url}?tanggal={DAY.isoformat()}")
+    job = Job.objects.get(kind="coverage.report")
+    assert queued["Location"] == reverse("jobs:detail", args=[job.pk])
+    assert job.state == "queued" and job.arguments["query"] == {"tanggal": DAY.isoformat()}
+    settings.LINDUNG_JOBS_INLINE = True
+    assert client.get(url).status_code == 405  # a GET starts nothing
+    assert execute(job.pk) == "done"
+    response = client.get(reverse("jobs:download", args=[job.pk]))
     assert response["Content-Disposition"].endswith('cakupan-18.71.01-2024-06-30-rinci.xlsx"')
-    book = load_workbook(io.BytesIO(response.content))
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     summary = {row[0]: row[1] for row in book.worksheets[0].iter_rows(values_only=True) if row}
     assert 28 in summary.values()
     regions = list(book.worksheets[1].iter_rows(values_only=True))[1:]

@@ -15,6 +15,12 @@ SCHEDULES = [
         label="Penutupan bulan cakupan / coverage month close",
     ),
     Schedule(
+        name="monthly-coverage-report",
+        cron="0 6 1 * *",
+        work="lindung.coverage.jobs.monthly_reports",
+        label="Laporan cakupan bulanan ke pelanggan / monthly coverage report to subscribers",
+    ),
+    Schedule(
         name="monthly-bills",
         cron="0 1 1 * *",
         work="lindung.contributions.jobs.monthly_bills",
@@ -43,5 +49,11 @@ SCHEDULES = [
         cron="30 3 * * *",
         work="lindung.core.imports.jobs.purge_uploads",
         label="Hapus unggahan kedaluwarsa / purge expired uploads",
+    ),
+    Schedule(
+        name="purge-job-files",
+        cron="10 * * * *",
+        work="lindung.core.jobs.files.purge",
+        label="Hapus berkas tugas kedaluwarsa / purge expired job files",
     ),
 ]

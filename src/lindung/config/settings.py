@@ -326,6 +326,13 @@ LINDUNG_WORKER_BEAT = env_int("LINDUNG_WORKER_BEAT_SECONDS", 5)
 LINDUNG_WORKER_LOST_AFTER = env_int("LINDUNG_WORKER_LOST_AFTER_SECONDS", 60)
 # Whether /healthz answers 503 when no worker is alive (off for a web-only check).
 LINDUNG_HEALTH_WORKER = env_bool("LINDUNG_HEALTH_WORKER", True)
+# Files jobs make for their owner (large exports, reports): where they live, and how many hours
+# after the job ended the hourly purge deletes them (docs/privacy.md "What Lindung keeps").
+LINDUNG_JOB_FILES_DIR = Path(os.environ.get("LINDUNG_JOB_FILES_DIR") or VAR_DIR / "job-files")
+LINDUNG_JOB_FILE_HOURS = env_int("LINDUNG_JOB_FILE_HOURS", 24)
+# A registry export larger than this many rows is written by the worker (a job with a download)
+# instead of streaming in the request.
+LINDUNG_EXPORT_INLINE_ROWS = env_int("LINDUNG_EXPORT_INLINE_ROWS", 10_000)
 # Notifications (docs/notifications.md): e-mail through Django's backends (the demo writes them
 # to files under var/mail), SMS/WhatsApp through a gateway class (the console gateway logs a
 # masked number only).

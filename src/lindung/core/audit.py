@@ -28,11 +28,13 @@ class AuditAction(models.TextChoices):
 
 class CoreAudit(AuditAction):
     """What core itself audits: the download of an import's reject report (it names the rows of
-    a file, some of them personal data, masked), and a job cancelled or started again."""
+    a file, some of them personal data, masked), a job cancelled or started again, and the file a
+    job made (an export, a report) downloaded."""
 
     IMPORT_REJECT_REPORT = "import.reject_report", _("Import reject report downloaded")
     JOB_CANCEL = "core.job.cancel", _("Job cancelled")
     JOB_RETRY = "core.job.retry", _("Job started again")
+    JOB_DOWNLOAD = "core.job.download", _("Job file downloaded")
 
 
 def audit_actions() -> dict[str, AuditAction]:

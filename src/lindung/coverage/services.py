@@ -15,11 +15,13 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from lindung.core import regioncodes
-from lindung.core.audit import record_audit
+from lindung.core.audit import acting_user, record_audit
 from lindung.core.db import refresh_planner_statistics
 from lindung.core.i18n import bilingual
+from lindung.core.jobs import services as jobs
 from lindung.core.loading import LoadResult, file_sha256, read_csv, sync_rows
 from lindung.core.months import month_end, month_ends
+from lindung.coverage import selectors
 from lindung.coverage.audit import CoverageAudit
 from lindung.coverage.facts import mark_stale, refresh_months
 from lindung.coverage.models import CoverageMonth, CoverageTarget, IndicatorPoint
@@ -294,3 +296,38 @@ def save_indicator_point(*, actor: Any, region: Region, data: dict[str, Any]) ->
             after={k: str(v) for k, v in data.items()},
         )
     return point
+
+
+class ReportRefused(Exception):
+    """The report cannot be started (a region outside the actor's area, one running already)."""
+
+
+def start_report(
+    *, actor: Any, code: str, fmt: str, query: dict[str, str], language: str, request_id: str = ""
+) -> Any:
+    """The internal PDF/XLSX report of ``code`` for the worker (WeasyPrint takes seconds for a
+    province); its owner downloads it from the job's page. ``query`` holds the dashboard's
+    options (``tanggal``, ``penyebut``). One report of a region and format per user at a time.
+    Raises ``selectors.CoverageNotVisible`` outside the actor's area, ``ReportRefused`` when the
+    same report is running."""
+    if fmt not in ("pdf", "xlsx") or not selectors.internal_region_allowed(actor, code):
+        raise selectors.CoverageNotVisible(code)
+    user = acting_user(actor)
+    try:
+        return jobs.submit(
+            actor=actor,
+            kind="coverage.report",
+            target=f"{code}:{fmt}:{user.pk if user else 0}",
+            label=bilingual(f"Laporan cakupan {code} ({fmt})", f"Coverage report {code} ({fmt})"),
+            work="lindung.coverage.jobs.report",
+            arguments={
+                "code": code,
+                "fmt": fmt,
+                "query": {k: str(query[k]) for k in ("tanggal", "penyebut") if query.get(k)},
+                "language": language,
+            },
+            region_code=code,
+            request_id=request_id,
+        )
+    except jobs.JobBusy as exc:
+        raise ReportRefused(str(exc)) from exc

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -60,10 +61,25 @@ def public_report(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_POST
 def internal_report(request: HttpRequest, code: str, fmt: str) -> HttpResponse:
+    """Start the internal report in the worker; its page offers the file when it is made."""
     require_capability(request.user, Capability.VIEW_COVERAGE)
-    return reports.response(_context(request, code, public=False), fmt)
+    try:
+        job = services.start_report(
+            actor=request.user,
+            code=code,
+            fmt=fmt,
+            query=request.GET.dict(),
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            request_id=request.request_id,
+        )
+    except selectors.CoverageNotVisible:
+        raise Http404(code) from None
+    except services.ReportRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("coverage:index")
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required

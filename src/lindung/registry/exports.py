@@ -2,8 +2,10 @@
 
 CSV streams row by row from a database iterator (StreamingHttpResponse). XLSX goes through an
 openpyxl write-only workbook into an anonymous temporary file, then FileResponse streams the file;
-memory stays flat either way. The audit row (filters, row count, format, reason) is written before
-the first byte is sent, so an export cannot happen unrecorded.
+memory stays flat either way. An export over ``LINDUNG_EXPORT_INLINE_ROWS`` rows is written to a
+file by the worker instead (``registry.jobs.export``) and downloaded from its job's page. The audit
+row (filters, row count, format, reason) is written before the first byte is sent or the job is
+queued, so an export cannot happen unrecorded.
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import csv
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import FileResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +36,7 @@ from lindung.registry.filters import EmployerFilter, MembershipFilter, PersonFil
 from lindung.registry.models import PROGRAMMES, Employer, Membership, Person
 
 CHUNK_SIZE = 2000
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_ROWS_PER_SHEET = 1_000_000  # Excel's limit is 1,048,576 rows a sheet
 # Keys whose values may hold personal data: audited masked, like everything else.
 PERSONAL_FILTERS = {"q", "nik", "name"}
@@ -136,7 +142,7 @@ def _csv_lines(headers: list[str], records: Iterable[list[Any]], language: str) 
             yield writer.writerow(["" if v is None else v for v in record])
 
 
-def _xlsx_file(headers: list[str], records: Iterable[list[Any]], title: str) -> Any:
+def _workbook(headers: list[str], records: Iterable[list[Any]], title: str) -> Workbook:
     workbook = Workbook(write_only=True)
     sheet = None
     written = XLSX_ROWS_PER_SHEET
@@ -149,18 +155,37 @@ def _xlsx_file(headers: list[str], records: Iterable[list[Any]], title: str) -> 
         written += 1
     if sheet is None:  # no rows: still a valid workbook with its header
         workbook.create_sheet(f"{title}1"[:31]).append(headers)
-    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    workbook.save(handle)
-    handle.seek(0)
-    return handle
+    return workbook
 
 
-def export_response(*, actor: Any, kind: str, fmt: str, data: Any) -> HttpResponseBase:
-    """Export ``kind`` (employers, persons, memberships) in ``fmt`` (csv, xlsx) for ``actor``.
+@dataclass(frozen=True)
+class Prepared:
+    """An export checked and ready to write: its list's filters applied in the actor's scope."""
 
-    ``data`` holds the list's filters and the ``reason``. Raises ValidationError for invalid
-    filters or a missing reason, PermissionDenied without the capabilities.
-    """
+    spec: ExportSpec
+    filterset: FilterSet
+    queryset: QuerySet
+
+    @property
+    def personal_search(self) -> bool:
+        """Whether a NIK or name search narrows it (such a term never goes into a job's
+        arguments: it would sit in the jobs table in clear)."""
+        data = self.filterset.form.cleaned_data
+        return any(data.get(key) not in (None, "") for key in PERSONAL_FILTERS)
+
+    def job_filters(self) -> dict[str, str]:
+        """The raw filter values the worker applies again (no personal search term)."""
+        fields = self.filterset.form.fields
+        return {
+            key: str(self.filterset.data.get(key))
+            for key in fields
+            if key not in PERSONAL_FILTERS and self.filterset.data.get(key) not in (None, "")
+        }
+
+
+def prepare(*, actor: Any, kind: str, data: Any) -> Prepared:
+    """The export of ``kind`` over the actor's scope filtered by ``data``; ValidationError for
+    invalid filters, PermissionDenied without the capability."""
     require_capability(actor, Capability.EXPORT_REGISTRY)  # before any filter is read
     spec = SPECS[kind]
     filterset = spec.filterset(data, queryset=spec.rows(actor))
@@ -168,30 +193,74 @@ def export_response(*, actor: Any, kind: str, fmt: str, data: Any) -> HttpRespon
         raise ValidationError(
             [m for errors in filterset.errors.values() for m in errors], code="invalid"
         )
-    queryset = filterset.qs.order_by(ORDERING[filterset.queryset.model])
-    row_count = queryset.count()
-    services.record_export(
-        actor=actor,
-        kind=kind,
-        fmt=fmt,
-        filters=safe_filters(filterset),
-        row_count=row_count,
-        reason=data.get("reason", ""),
-    )
-    headers = [str(column.header) for column in spec.columns]
-    filename = f"{spec.filename}-{timezone.localdate():%Y-%m-%d}.{fmt}"
-    records = _records(queryset, spec.columns)
+    return Prepared(spec, filterset, filterset.qs.order_by(ORDERING[filterset.queryset.model]))
+
+
+def filename(kind: str, fmt: str) -> str:
+    return f"{SPECS[kind].filename}-{timezone.localdate():%Y-%m-%d}.{fmt}"
+
+
+def write_file(prepared: Prepared, fmt: str, path: Path, language: str) -> int:
+    """Write the export to ``path`` (the worker's side of a large export); returns its rows."""
+    count = 0
+    with translation.override(language):
+        headers = [str(column.header) for column in prepared.spec.columns]
+        records = _records(prepared.queryset, prepared.spec.columns)
+
+        def counted() -> Iterator[list[Any]]:
+            nonlocal count
+            for record in records:
+                count += 1
+                yield record
+
+        if fmt == "csv":
+            with path.open("w", encoding="utf-8", newline="") as out:
+                out.writelines(_csv_lines(headers, counted(), language))
+        else:
+            _workbook(headers, counted(), _("Sheet")).save(path)
+    return count
+
+
+def export_response(
+    *, actor: Any, kind: str, fmt: str, data: Any, request_id: str = ""
+) -> HttpResponseBase:
+    """Export ``kind`` (employers, persons, memberships) in ``fmt`` (csv, xlsx) for ``actor``:
+    streamed now, or — above ``LINDUNG_EXPORT_INLINE_ROWS`` rows — written by the worker, and
+    the answer is the job's page, where its owner downloads the file.
+
+    ``data`` holds the list's filters and the ``reason``. Raises ValidationError for invalid
+    filters, a missing reason or a busy export, PermissionDenied without the capabilities.
+    """
+    prepared = prepare(actor=actor, kind=kind, data=data)
+    row_count = prepared.queryset.count()
+    audit = {
+        "actor": actor,
+        "kind": kind,
+        "fmt": fmt,
+        "filters": safe_filters(prepared.filterset),
+        "row_count": row_count,
+        "reason": data.get("reason", ""),
+    }
+    if row_count > settings.LINDUNG_EXPORT_INLINE_ROWS and not prepared.personal_search:
+        job = services.start_export(
+            **audit,
+            job_filters=prepared.job_filters(),
+            language=translation.get_language() or settings.LANGUAGE_CODE,
+            request_id=request_id,
+        )
+        return redirect("jobs:detail", pk=job.pk)
+    services.record_export(**audit)
+    headers = [str(column.header) for column in prepared.spec.columns]
+    records = _records(prepared.queryset, prepared.spec.columns)
+    name = filename(kind, fmt)
     if fmt == "csv":
         lines = _csv_lines(headers, records, translation.get_language())
         response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
     else:
-        handle = _xlsx_file(headers, records, _("Sheet"))
-        response = FileResponse(
-            handle,
-            as_attachment=True,
-            filename=filename,
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
+        _workbook(headers, records, _("Sheet")).save(handle)
+        handle.seek(0)
+        response = FileResponse(handle, as_attachment=True, filename=name, content_type=XLSX)
     response["Cache-Control"] = "no-store"
     return response

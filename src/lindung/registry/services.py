@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lindung.core import regioncodes, text
-from lindung.core.audit import record_audit
-from lindung.core.models import AuditLog
+from lindung.core.audit import acting_user, record_audit
+from lindung.core.i18n import bilingual
+from lindung.core.jobs import services as jobs
+from lindung.core.models import AuditLog, Job
 from lindung.core.permissions import require_capability
 from lindung.core.roles import Capability
 from lindung.core.scope import actor_scope
@@ -117,3 +119,46 @@ def record_export(
         reason=clean_reason(reason),
         after={"format": fmt, "filters": filters, "rows": row_count, "masked": True},
     )
+
+
+def start_export(
+    *,
+    actor: Any,
+    kind: str,
+    fmt: str,
+    filters: dict[str, str],
+    row_count: int,
+    reason: str,
+    job_filters: dict[str, str],
+    language: str,
+    request_id: str = "",
+) -> Job:
+    """A large export for the worker: audited now, as if it were streamed (``record_export``),
+    and queued as a job whose file only its owner downloads. One export of a kind per user at a
+    time; ValidationError when one is running."""
+    with transaction.atomic(durable=True):
+        record_export(
+            actor=actor, kind=kind, fmt=fmt, filters=filters, row_count=row_count, reason=reason
+        )
+        user = acting_user(actor)
+        try:
+            return jobs.submit(
+                actor=actor,
+                kind="registry.export",
+                target=f"{kind}:{user.pk if user else 0}",
+                label=bilingual(
+                    f"Ekspor {kind}.{fmt} ({row_count:,} baris)".replace(",", "."),
+                    f"Export {kind}.{fmt} ({row_count:,} rows)",
+                ),
+                work="lindung.registry.jobs.export",
+                arguments={
+                    "kind": kind,
+                    "fmt": fmt,
+                    "filters": job_filters,
+                    "language": language,
+                },
+                region_code=actor_region(actor, filters.get("within", "")),
+                request_id=request_id,
+            )
+        except jobs.JobBusy as exc:
+            raise ValidationError(str(exc), code="busy") from exc

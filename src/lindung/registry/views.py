@@ -176,7 +176,13 @@ def export(request: HttpRequest, kind: str, fmt: str) -> HttpResponseBase:
     if kind not in LIST_PAGES:
         raise Http404(kind)
     try:
-        return exports.export_response(actor=request.user, kind=kind, fmt=fmt, data=request.POST)
+        return exports.export_response(
+            actor=request.user,
+            kind=kind,
+            fmt=fmt,
+            data=request.POST,
+            request_id=request.request_id,
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -27,7 +27,8 @@ from pathlib import Path
 
 from django.db import DatabaseError, connection, transaction
 
-from lindung.core.imports.storage import database_key, upload_folder
+from lindung.core.imports.storage import upload_folder
+from lindung.core.storage import database_key
 
 try:
     import fcntl

@@ -32,9 +32,10 @@ from django.utils import timezone
 
 from lindung.core.i18n import bilingual
 from lindung.core.imports.locks import is_busy, purge_lock_files
-from lindung.core.imports.storage import database_key, upload_folder
+from lindung.core.imports.storage import upload_folder
 from lindung.core.loading import LoadError
 from lindung.core.models import ImportJob, ImportState
+from lindung.core.storage import database_key
 
 log = logging.getLogger(__name__)
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from lindung.core.audit import CoreAudit, acting_user, record_audit
 from lindung.core.i18n import bilingual
+from lindung.core.jobs.files import stored_file
 from lindung.core.jobs.runtime import execute, run_job
 from lindung.core.models import ACTIVE_JOB_STATES, Job, JobState, WorkerBeat
 from lindung.core.permissions import acting, require_admin
@@ -126,6 +129,35 @@ def retry(*, actor: Any, job: Job) -> Job:
     _dispatch(job.pk)
     job.refresh_from_db()
     return job
+
+
+class FileGone(Exception):
+    """The job made no file, or its file has been deleted (files are kept for a while only)."""
+
+
+@transaction.atomic(durable=True)
+def download(*, actor: Any, job: Job) -> Path:
+    """The file ``job`` made, for the one who started it only (not an administrator either: an
+    export holds the rows of its owner's scope); each download is audited."""
+    user = acting(actor)
+    if getattr(user, "pk", None) is None or user.pk != job.owner_id:
+        raise PermissionDenied
+    path = stored_file(job)
+    if path is None:
+        raise FileGone(
+            bilingual(
+                "berkas tugas ini sudah dihapus (berkas hanya disimpan sementara); jalankan lagi",
+                "this job's file has been deleted (files are kept for a while only); run it again",
+            )
+        )
+    record_audit(
+        actor=actor,
+        action=CoreAudit.JOB_DOWNLOAD,
+        target=job,
+        region_code=_region(job),
+        after={"file": path.name, "bytes": path.stat().st_size},
+    )
+    return path
 
 
 def _region(job: Job) -> str:

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/status/", views.job_status, name="status"),
     path("<int:pk>/batalkan/", views.job_cancel, name="cancel"),
     path("<int:pk>/ulangi/", views.job_retry, name="retry"),
+    path("<int:pk>/unduh/", views.job_download, name="download"),
 ]

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from lindung.core.jobs import selectors, services
+from lindung.core.jobs import files, selectors, services
 from lindung.core.models import JobState
 from lindung.core.paging import filtered_page
 
@@ -26,7 +26,32 @@ def job_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def job_detail(request: HttpRequest, pk: int) -> HttpResponse:
     job = selectors.job_for(request.user, pk)
-    return render(request, "jobs/detail.html", {"job": job})
+    context = {
+        "job": job,
+        "is_owner": job.owner_id == request.user.pk,
+        "file_kept": files.stored_file(job) is not None,
+    }
+    return render(request, "jobs/detail.html", context)
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The file the job made (an export, a report), for the one who started it."""
+    job = selectors.job_for(request.user, pk)
+    try:
+        path = services.download(actor=request.user, job=job)
+    except services.FileGone as exc:
+        messages.error(request, str(exc))
+        return redirect("jobs:detail", pk=job.pk)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=path.name,
+        content_type=job.result.get("content_type") or "application/octet-stream",
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
