@@ -96,6 +96,9 @@ def test_programme_from_plan_to_outcome(
     # 3. Selection: every candidate in or out with a reason; the officer approves the list.
     page.goto(programme_url)
     page.click("#run-selection")
+    # The selection is a background job: its page shows it done, with a link to the run.
+    expect(page.locator("#job-state")).to_have_text("Selesai")
+    page.click("#job-result")
     expect(page).to_have_url(re.compile(r"/seleksi/1/$"))
     reasons = page.locator("#reasons")
     expect(reasons.locator("tr[data-reason=selected] td").nth(1)).to_have_text("3")

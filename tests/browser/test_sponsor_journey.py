@@ -70,6 +70,9 @@ def test_pledge_to_matching_to_impact(
     page.click("#job-result")
     expect(page.locator("#assigned")).to_have_text("2")
     page.click("#accept-run")
+    # Accepting is a background job as well; its result is the matching, now accepted.
+    expect(page.locator("#job-state")).to_have_text("Selesai")
+    page.click("#job-result")
     expect(page.locator("#run-status")).not_to_have_text("Draf")
     expect(page.locator("#accept-run")).to_have_count(0)
     pledge.refresh_from_db()

@@ -55,7 +55,8 @@ ROUTES = [
     ),
     # Writes answer with a redirect back to the page (a refusal is shown there as a message).
     # The own programme is selecting with one draft run: back to approved, a new run, the draft
-    # set aside.
+    # set aside. A selection is a job: the answer is a redirect to the job's page, and the
+    # matrix runs jobs inline, so the run's audit row is the job's.
     Route(
         "programmes:move",
         for_roles(MANAGERS, ok=302),

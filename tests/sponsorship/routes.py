@@ -1,4 +1,5 @@
 from lindung.core.roles import Role
+from lindung.programmes.audit import ProgrammesAudit
 from lindung.sponsorship.audit import SponsorshipAudit
 from tests.access import Route, for_roles
 
@@ -61,7 +62,23 @@ ROUTES = [
         foreign=_foreign_match,
         audits=(),
     ),
-    # The other regency's run is a draft: discarding it succeeds.
+    # The other regency's run is a draft: accepting it starts a job (run inline by the matrix)
+    # that reserves its worker through its pledge's programme: two moves (approved, selecting),
+    # the selection approved, the matching accepted.
+    Route(
+        "sponsorship:match-decide",
+        for_roles(MATCHERS, ok=302),
+        kwargs=_foreign_match,
+        method="post",
+        data={"decision": "accept"},
+        audits=(
+            SponsorshipAudit.MATCH_ACCEPT,
+            ProgrammesAudit.PROGRAMME_MOVE,
+            ProgrammesAudit.PROGRAMME_MOVE,
+            ProgrammesAudit.SELECTION_APPROVE,
+        ),
+    ),
+    # Discarding it succeeds, at once.
     Route(
         "sponsorship:match-decide",
         for_roles(MATCHERS, ok=302),

@@ -71,7 +71,7 @@ def test_sponsor_reads_nothing_of_another(client, two_sponsors):
 
 
 def test_pledge_match_accept_through_pages(client, region_tree, make_user, settings):
-    settings.LINDUNG_JOBS_INLINE = True  # the matching is a job; here it runs in the request
+    settings.LINDUNG_JOBS_INLINE = True  # matching and acceptance are jobs; here they run inline
     regions = region_tree
     candidates(regions[VILLAGE], 3, welfare_decile=2)
     org = sponsor_org("PT Lada", regions["18.71"])
@@ -95,7 +95,13 @@ def test_pledge_match_accept_through_pages(client, region_tree, make_user, setti
     job_page = client.get(response.url).content.decode()
     assert 'id="job-result"' in job_page
     assert client.get(job.result["url"]).status_code == 200
-    client.post(reverse("sponsorship:match-decide", args=[run.pk]), {"decision": "accept"})
+    # Accepting is a job too: its page links back to the matching.
+    response = client.post(
+        reverse("sponsorship:match-decide", args=[run.pk]), {"decision": "accept"}
+    )
+    accept = Job.objects.get(kind="sponsorship.accept")
+    assert response.url == reverse("jobs:detail", args=[accept.pk])
+    assert (accept.state, accept.result["url"]) == ("done", job.result["url"])
     run.refresh_from_db()
     assert run.status == "accepted" and run.assigned == 2
     overview = client.get(reverse("sponsorship:overview"))

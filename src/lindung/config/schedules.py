@@ -45,6 +45,12 @@ SCHEDULES = [
         label="Pendanaan program yang segera berakhir / programme funding ending soon",
     ),
     Schedule(
+        name="payments-due",
+        cron="45 7 * * *",
+        work="lindung.programmes.jobs.payments_due",
+        label="Tagihan program jatuh tempo / programme payments due",
+    ),
+    Schedule(
         name="purge-uploads",
         cron="30 3 * * *",
         work="lindung.core.imports.jobs.purge_uploads",

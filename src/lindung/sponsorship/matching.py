@@ -7,10 +7,10 @@ above the pledge's limit or unknown, or its occupation is not one the pledge tar
 is the pledge's radius around its site and/or its list of regions. Exclusions are computed
 set-based, once per distinct pledge period. The optimum comes from ``solver`` (min-cost flow).
 
-Accepting a run approves, for every matched pledge, a selection run of the pledge's programme
-holding exactly its assigned workers, through ``programmes.selection.approve_run``: the same
-unique (NIK, month) index refuses double funding with government programmes, and a lost race
-rolls the whole acceptance back.
+Accepting a run (from the match page, a job of the worker: ``start_accept``) approves, for every
+matched pledge, a selection run of the pledge's programme holding exactly its assigned workers,
+through ``programmes.selection.approve_run``: the same unique (NIK, month) index refuses double
+funding with government programmes, and a lost race rolls the whole acceptance back.
 """
 
 from __future__ import annotations
@@ -236,18 +236,47 @@ def run_matching(*, actor: Any, region: Region) -> MatchRun:
     return run
 
 
+def _require_draft(run: MatchRun) -> None:
+    if run.status != MatchStatus.DRAFT:
+        raise SponsorshipError(
+            bilingual(
+                f"hasil pencocokan tidak dapat diterima (status: {run.status})",
+                f"the matching cannot be accepted (status: {run.status})",
+            )
+        )
+
+
+def start_accept(*, actor: Any, run: MatchRun, request_id: str = "") -> Job:
+    """Queue ``accept_run`` for the worker (a province's pledges each approve a selection run):
+    the page answers at once and the job's page shows its progress. Checked here first, before
+    any job exists: the capability and that the run is a draft. One acceptance per region at a
+    time (two acceptances in a region would compete for the same workers' months)."""
+    require_capability(actor, Capability.MATCH_PLEDGES)
+    _require_draft(run)
+    try:
+        return jobs.submit(
+            actor=actor,
+            kind="sponsorship.accept",
+            target=run.region_id,
+            label=bilingual(
+                f"Penerimaan pencocokan CSR #{run.pk} {run.region.name}",
+                f"CSR matching acceptance #{run.pk} {run.region.name}",
+            ),
+            work="lindung.sponsorship.jobs.accept",
+            arguments={"run": run.pk},
+            region_code=run.region_id,
+            request_id=request_id,
+        )
+    except jobs.JobBusy as exc:
+        raise SponsorshipError(str(exc)) from exc
+
+
 def accept_run(*, actor: Any, run: MatchRun) -> MatchRun:
     """Reserve the run's workers: per pledge, an approved selection run of its programme."""
     require_capability(actor, Capability.MATCH_PLEDGES)
     with transaction.atomic(durable=True):
         run = MatchRun.objects.select_for_update().get(pk=run.pk)
-        if run.status != MatchStatus.DRAFT:
-            raise SponsorshipError(
-                bilingual(
-                    f"hasil pencocokan tidak dapat diterima (status: {run.status})",
-                    f"the matching cannot be accepted (status: {run.status})",
-                )
-            )
+        _require_draft(run)
         pledge_ids = run.assignments.values_list("pledge_id", flat=True).distinct()
         pledges = Pledge.objects.select_for_update().filter(pk__in=list(pledge_ids))
         try:

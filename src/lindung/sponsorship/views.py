@@ -167,14 +167,16 @@ def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def match_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Discard a draft at once, or accept it as a job of the worker (its page shows the job's
+    progress and links back here)."""
     user = request.user
     run = selectors.run_for(user, pk)
     try:
         if request.POST.get("decision") == "discard":
             matching.discard_run(actor=user, run=run)
         else:
-            matching.accept_run(actor=user, run=run)
-            messages.success(request, _("Matching accepted: the workers are reserved."))
+            job = matching.start_accept(actor=user, run=run, request_id=request.request_id)
+            return redirect("jobs:detail", pk=job.pk)
     except SponsorshipError as exc:
         messages.error(request, str(exc))
     return redirect("sponsorship:match", pk=run.pk)

@@ -1,6 +1,8 @@
 """Selection runs: run, approve (freeze), discard (issue 6 item 4). Writes only; reads are in
 ``selectors``. The public writes check MANAGE_PROGRAMMES and are durable transactions; the
 ``*_unchecked`` steps run inside another service's transaction (a sponsor's matching, the demo).
+The selection page starts a run as a job of the worker (``start_selection``, work
+``programmes.jobs.selection``); the demo builder calls ``run_selection`` directly.
 
 A run writes one decision per candidate considered in one INSERT … SELECT
 (``selection_sql``). Approving a run writes its beneficiaries' months into ``FundedMonth``;
@@ -23,6 +25,8 @@ from django.utils import timezone
 
 from lindung.core.audit import acting_user, record_audit
 from lindung.core.i18n import bilingual
+from lindung.core.jobs import services as jobs
+from lindung.core.models import Job
 from lindung.core.months import add_months
 from lindung.core.permissions import require_capability
 from lindung.core.roles import Capability
@@ -56,6 +60,39 @@ def run_selection(*, actor: Any, programme: Programme) -> SelectionRun:
         return run_selection_unchecked(actor=actor, programme=programme)
 
 
+def start_selection(*, actor: Any, programme: Programme, request_id: str = "") -> Job:
+    """Queue ``run_selection`` for the worker (a province's registry takes a while): the page
+    answers at once and the job's page shows its progress. One selection per programme at a
+    time; a programme that may not select is refused here, before any job exists."""
+    require_capability(actor, Capability.MANAGE_PROGRAMMES)
+    _require_selectable(programme)
+    try:
+        return jobs.submit(
+            actor=actor,
+            kind="programmes.selection",
+            target=str(programme.pk),
+            label=bilingual(
+                f"Seleksi penerima {programme.name}", f"Beneficiary selection {programme.name}"
+            ),
+            work="lindung.programmes.jobs.selection",
+            arguments={"programme": programme.pk},
+            region_code=programme.area_id,
+            request_id=request_id,
+        )
+    except jobs.JobBusy as exc:
+        raise ProgrammeError(str(exc)) from exc
+
+
+def _require_selectable(programme: Programme) -> None:
+    if programme.status not in SELECTABLE:
+        raise ProgrammeError(
+            bilingual(
+                f"seleksi hanya untuk program yang disetujui (status: {programme.status})",
+                f"selection needs an approved programme (status: {programme.status})",
+            )
+        )
+
+
 def run_selection_unchecked(*, actor: Any, programme: Programme) -> SelectionRun:
     """``run_selection`` inside the caller's transaction."""
     started = time.perf_counter()
@@ -64,13 +101,7 @@ def run_selection_unchecked(*, actor: Any, programme: Programme) -> SelectionRun
         programme = (
             Programme.objects.select_for_update().select_related("funder").get(pk=programme.pk)
         )
-        if programme.status not in SELECTABLE:
-            raise ProgrammeError(
-                bilingual(
-                    f"seleksi hanya untuk program yang disetujui (status: {programme.status})",
-                    f"selection needs an approved programme (status: {programme.status})",
-                )
-            )
+        _require_selectable(programme)
         if programme.status == S.APPROVED:
             programme = move_unchecked(actor=actor, programme=programme, to=S.SELECTING)
         rules = Rules.of(programme)

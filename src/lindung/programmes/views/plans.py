@@ -30,7 +30,7 @@ from lindung.programmes.services.plans import (
     move,
     register_candidate,
 )
-from lindung.programmes.services.selection import approve_run, discard_run, run_selection
+from lindung.programmes.services.selection import approve_run, discard_run, start_selection
 
 
 @login_required
@@ -124,13 +124,17 @@ def programme_move(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def selection_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the selection as a job of the worker and show the job's page; its result links to
+    the new run."""
     programme = selectors.programme_for(request.user, pk)
     try:
-        run = run_selection(actor=request.user, programme=programme)
+        job = start_selection(
+            actor=request.user, programme=programme, request_id=request.request_id
+        )
     except ProgrammeError as exc:
         messages.error(request, str(exc))
         return redirect("programmes:detail", pk=pk)
-    return redirect("programmes:run", pk=pk, version=run.version)
+    return redirect("jobs:detail", pk=job.pk)
 
 
 @login_required
