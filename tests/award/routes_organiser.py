@@ -84,6 +84,8 @@ ROUTES = [
     _post("award:entry-add", _edition),  # an empty form: refused with a message
     _post("award:assign", _edition),  # an empty form: refused with a message
     _post("award:stage", _edition, audits=(AwardAudit.EDITION_STAGE,)),
+    # Jobs: the POST opens the job's page (302); the matrix runs jobs inline, so the work's
+    # audit row is there too.
     _post("award:freeze", _edition, audits=(AwardAudit.INDICATORS_FREEZE,)),
     _post("award:compute", _edition, audits=(AwardAudit.RUN_COMPUTE,)),
     _post("award:finalise", _run),  # refused: the edition is not at the jury decision

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from lindung.award import runs, services
 from lindung.award.models import (
@@ -23,7 +23,7 @@ from lindung.award.models import (
     ScoringRun,
     StageKind,
 )
-from lindung.core.models import AuditLog
+from lindung.core.models import AuditLog, Job
 from lindung.core.scope import SYSTEM
 from tests.award.factories import (
     award_world,
@@ -182,18 +182,29 @@ def test_assign_offers_only_verifiers_and_jurors(province, world, make_user):
     ).status_code == 404  # fmt: skip
 
 
-def test_freeze_compute_and_audit_from_the_pages(client, province, world):
+def follow_job(client, response) -> str:
+    """The result page of the job a POST started (run inline): the job page links to it."""
+    job = Job.objects.get(pk=resolve(response.url).kwargs["pk"])
+    assert response.url == reverse("jobs:detail", args=[job.pk])
+    assert job.state == "done", job.error
+    assert 'id="job-result"' in client.get(response.url).content.decode()
+    return job.result["url"]
+
+
+def test_freeze_compute_and_audit_from_the_pages(client, province, world, settings):
+    settings.LINDUNG_JOBS_INLINE = True  # freezing and computing are jobs; here in the request
     play_round(world)
     edition = world["award_edition"]
     response = province.post(edition_url(world, "award:freeze"))
-    assert response.status_code == 302
+    assert follow_job(province, response) == edition_url(world)
     assert IndicatorValue.objects.filter(entry__edition=edition).count() > 0
     count = IndicatorValue.objects.filter(entry__edition=edition).count()
     assert f'data-values="{count}"' in province.get(edition_url(world)).content.decode()
     response = province.post(edition_url(world, "award:compute"))
     run = ScoringRun.objects.get(edition=edition)
-    assert response.url == edition_url(world, "award:run", number=run.number)
-    body = province.get(response.url).content.decode()
+    url = follow_job(province, response)
+    assert url == edition_url(world, "award:run", number=run.number)
+    body = province.get(url).content.decode()
     assert 'id="recompute" data-same="yes"' in body
     assert run.inputs_sha256 in body and 'id="formula-version">1<' in body
     own = run.results.get(entry=world["own_entry"])
@@ -218,7 +229,8 @@ def test_freeze_compute_and_audit_from_the_pages(client, province, world):
     assert 'id="recompute" data-same="no"' in body
 
 
-def test_stage_finalise_and_publish_from_the_pages(client, province, world):
+def test_stage_finalise_and_publish_from_the_pages(client, province, world, settings):
+    settings.LINDUNG_JOBS_INLINE = True
     edition = world["award_edition"]
     province.post(edition_url(world, "award:compute"))
     finalise = edition_url(world, "award:finalise", number=1)

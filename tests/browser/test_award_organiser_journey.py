@@ -25,8 +25,9 @@ pytestmark = pytest.mark.browser
 
 
 def test_organiser_runs_a_round_and_the_public_reads_it(
-    page: Page, live_server: Any, make_officer: MakeOfficer, screenshot: Any
+    page: Page, live_server: Any, make_officer: MakeOfficer, screenshot: Any, settings: Any
 ) -> None:
+    settings.LINDUNG_JOBS_INLINE = True  # freezing and computing are jobs; no worker here
     make_officer("provinsi", Role.PROVINCE_OFFICER, ["18"])
     verifier = create_user(actor=None, username="verifikator", password=PASSWORD,
                            role=Role.AWARD_VERIFIER)  # fmt: skip
@@ -85,7 +86,9 @@ def test_organiser_runs_a_round_and_the_public_reads_it(
     screenshot(page, "award-edition")
 
     # 5. It freezes the indicators at the cut-off date and moves to the jury decision.
-    page.click("#freeze-indicators")
+    page.click("#freeze-indicators")  # a job: its page links to the edition
+    expect(page.locator("#job-state")).to_have_text("Selesai")
+    page.click("#job-result")
     expect(page.locator("#frozen")).not_to_have_attribute("data-values", "0")
     for stage in ("verification", "interview", "jury_decision"):
         page.click("#advance-stage")
@@ -95,7 +98,9 @@ def test_organiser_runs_a_round_and_the_public_reads_it(
             services.score(actor=juror, entry=nominated, criterion=interview, value=80)
 
     # 6. It computes a run: the audit, the recomputation check and the sensitivity.
-    page.click("#compute-run")
+    page.click("#compute-run")  # a job: its page links to the new run
+    expect(page.locator("#job-state")).to_have_text("Selesai")
+    page.click("#job-result")
     expect(page.locator("#recompute")).to_have_attribute("data-same", "yes")
     run = ScoringRun.objects.get(edition=edition)
     expect(page.locator("#inputs-sha256")).to_have_text(run.inputs_sha256)

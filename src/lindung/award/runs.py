@@ -4,6 +4,7 @@ audit")."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -26,13 +27,69 @@ from lindung.award.models import (
 )
 from lindung.award.services import AwardError, refuse, require_stage
 from lindung.core.audit import acting_user, record_audit
+from lindung.core.i18n import bilingual
+from lindung.core.jobs import services as jobs
+from lindung.core.models import Job
 from lindung.core.permissions import require_capability
 from lindung.core.roles import Capability
 
+# A job's progress reporter (``core.jobs.runtime.Progress``): ``progress(percent, step)``.
+Progress = Callable[[float, str], None]
 
-def freeze_indicators(*, actor: Any, edition: Edition) -> int:
+
+def _start(
+    *, actor: Any, edition: Edition, kind: str, work: str, label: str, request_id: str
+) -> Job:
+    """Queue one of the edition's long writes for the worker, refused before a job exists when
+    the actor may not manage awards or the results are published (the work checks both again).
+    One job of each kind per edition at a time."""
+    require_capability(actor, Capability.MANAGE_AWARD)
+    if edition.published:
+        raise refuse("hasil sudah diumumkan", "the results are published")
+    try:
+        return jobs.submit(
+            actor=actor,
+            kind=kind,
+            target=str(edition.pk),
+            label=label,
+            work=work,
+            arguments={"edition": edition.pk},
+            region_code=edition.region_id,
+            request_id=request_id,
+        )
+    except jobs.JobBusy as exc:
+        raise AwardError(str(exc)) from exc
+
+
+def start_freeze(*, actor: Any, edition: Edition, request_id: str = "") -> Job:
+    """Queue ``freeze_indicators`` (every indicator of every entry: minutes on a province) for
+    the worker; the page answers at once and the job's page shows its progress."""
+    return _start(
+        actor=actor,
+        edition=edition,
+        kind="award.freeze",
+        work="lindung.award.jobs.freeze",
+        label=bilingual(f"Pembekuan indikator {edition.name}", f"Indicator freeze {edition.name}"),
+        request_id=request_id,
+    )
+
+
+def start_compute(*, actor: Any, edition: Edition, request_id: str = "") -> Job:
+    """Queue ``compute_run`` for the worker; the job's result opens the new run's page."""
+    return _start(
+        actor=actor,
+        edition=edition,
+        kind="award.compute",
+        work="lindung.award.jobs.compute",
+        label=bilingual(f"Perhitungan nilai {edition.name}", f"Scoring run {edition.name}"),
+        request_id=request_id,
+    )
+
+
+def freeze_indicators(*, actor: Any, edition: Edition, progress: Progress | None = None) -> int:
     """Compute every automatic indicator of every entry as of the cut-off date and store it;
-    refused once results are published. Returns the number of values written."""
+    refused once results are published. Returns the number of values written. ``progress``
+    (a job's reporter) hears of each entry; nothing is written until every value is computed."""
     require_capability(actor, Capability.MANAGE_AWARD)
     if edition.published:
         raise refuse("hasil sudah diumumkan", "the results are published")
@@ -45,7 +102,9 @@ def freeze_indicators(*, actor: Any, edition: Edition) -> int:
     by_category: dict[int, list[Criterion]] = {}
     for criterion in criteria:
         by_category.setdefault(criterion.category_id, []).append(criterion)
-    for entry in entries:
+    for done, entry in enumerate(entries):
+        if progress is not None:
+            progress(90 * done / len(entries), entry.name)
         for criterion in by_category.get(entry.category_id, []):
             value, details = indicators.compute(ctx, criterion.indicator, entry)
             rows.append(
@@ -70,14 +129,20 @@ def freeze_indicators(*, actor: Any, edition: Edition) -> int:
     return len(rows)
 
 
-def compute_run(*, actor: Any, edition: Edition) -> ScoringRun:
+def compute_run(*, actor: Any, edition: Edition, progress: Progress | None = None) -> ScoringRun:
     """Snapshot every input (frozen indicators, verified answers, jury means), score, rank and
     test the ranking's sensitivity; store it all as a new numbered run."""
     require_capability(actor, Capability.MANAGE_AWARD)
     if edition.published:
         raise refuse("hasil sudah diumumkan", "the results are published")
+    if progress is not None:
+        progress(5, bilingual("membaca masukan", "reading the inputs"))
     inputs, sources = collect_inputs(edition)
+    if progress is not None:
+        progress(40, bilingual("menghitung peringkat", "ranking the entries"))
     computed = scoring.compute(inputs)
+    if progress is not None:
+        progress(80, bilingual("menyimpan hasil", "saving the results"))
     with transaction.atomic(durable=True):
         Edition.objects.select_for_update().get(pk=edition.pk)  # one numbering at a time
         number = (edition.runs.aggregate(n=Max("number"))["n"] or 0) + 1

@@ -21,7 +21,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 
-from lindung.award import selectors
+from lindung.award import notices, selectors
 from lindung.award.audit import ASSIGN_ACTIONS, VERDICT_ACTIONS, AwardAudit
 from lindung.award.models import (
     Answer,
@@ -184,7 +184,8 @@ def set_weight(*, actor: Any, criterion: Criterion, weight: Any, reason: str) ->
 
 
 def advance_stage(*, actor: Any, edition: Edition) -> Edition:
-    """Move the edition to its next stage; stages never go back."""
+    """Move the edition to its next stage; stages never go back. The people the new stage asks
+    to act are told in the same transaction (``notices``: verifiers, then jurors)."""
     require_capability(actor, Capability.MANAGE_AWARD)
     target = next_stage(edition.stage)
     if target is None:
@@ -195,6 +196,7 @@ def advance_stage(*, actor: Any, edition: Edition) -> Edition:
     with transaction.atomic(durable=True):
         edition.stage = target
         edition.save(update_fields=["stage"])
+        notices.stage_opened(edition, target)
         record_audit(
             actor=actor,
             action=AwardAudit.EDITION_STAGE,
@@ -271,6 +273,7 @@ def add_entry_unchecked(
         region_code=entry.village_code or entry.regency_code or entry.province_code,
         after=snapshot(entry, ["category", "name", "origin"]),
     )
+    notices.stage_opened(edition, entry=entry)  # during self-assessment: its entrants
     return entry
 
 
@@ -424,6 +427,7 @@ def assign(*, actor: Any, entry: Entry, user: Any, kind: str) -> Assignment:
                 region_code=_region(entry),
                 after={"user": user.pk},
             )
+            notices.stage_opened(entry.edition, entry=entry)  # joins an open stage: told now
     return assignment
 
 

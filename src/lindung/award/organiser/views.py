@@ -12,9 +12,15 @@ Who may open what (selectors.py says why):
   (``selectors.organises``), cut to the entries they see; jurors are named only to readers with
   MANAGE_AWARD or VIEW_AUDIT (the organiser and the auditors);
 * results and certificates of a published edition: everyone, logged in or not.
+
+Freezing the indicators and computing a run are jobs (``runs.start_freeze``,
+``runs.start_compute``): the POST opens the job's page, whose result links to the edition or the
+new run.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -35,6 +41,7 @@ from lindung.award.models import (
 from lindung.award.organiser.forms import AssignForm, EntryAddForm, WeightForm
 from lindung.award.pages import invalid_filters, respond_to_write, valid_data
 from lindung.award.services import AwardError
+from lindung.core.models import Job
 from lindung.core.paging import paginate
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
@@ -186,30 +193,29 @@ def stage(request: HttpRequest, pk: int) -> HttpResponse:
     return respond_to_write(request, done, _back(edition))
 
 
+def _start_job(request: HttpRequest, pk: int, start: Callable[..., Job]) -> HttpResponse:
+    """Queue one of the edition's long writes and open the job's page (its result links to
+    the edition or the run); a refusal (a job of the kind already active, results published)
+    is a message on the edition page."""
+    edition = selectors.managed_edition(request.user, pk)
+    try:
+        job = start(actor=request.user, edition=edition, request_id=request.request_id)
+    except AwardError as exc:
+        messages.error(request, str(exc))
+        return _back(edition)
+    return redirect("jobs:detail", pk=job.pk)
+
+
 @login_required
 @require_POST
 def freeze(request: HttpRequest, pk: int) -> HttpResponse:
-    edition = selectors.managed_edition(request.user, pk)
-
-    def done() -> str:
-        count = runs.freeze_indicators(actor=request.user, edition=edition)
-        text = _("%(count)s indicator values frozen as of %(date)s.")
-        return text % {"count": count, "date": edition.cutoff_date.isoformat()}
-
-    return respond_to_write(request, done, _back(edition))
+    return _start_job(request, pk, runs.start_freeze)
 
 
 @login_required
 @require_POST
 def compute(request: HttpRequest, pk: int) -> HttpResponse:
-    edition = selectors.managed_edition(request.user, pk)
-    try:
-        run = runs.compute_run(actor=request.user, edition=edition)
-    except AwardError as exc:
-        messages.error(request, str(exc))
-        return _back(edition)
-    messages.success(request, _("Scoring run %(number)s computed.") % {"number": run.number})
-    return redirect("award:run", pk=edition.pk, number=run.number)
+    return _start_job(request, pk, runs.start_compute)
 
 
 @login_required
