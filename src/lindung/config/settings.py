@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "lindung.programmes",
     "lindung.compliance",
     "lindung.sponsorship",
+    "lindung.registrations",
     "lindung.award",
     "lindung.demo",
 ]

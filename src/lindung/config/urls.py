@@ -67,6 +67,7 @@ urlpatterns = [
     path("kepatuhan/", include("lindung.compliance.urls")),
     path("csr/", include("lindung.sponsorship.urls")),
     path("penghargaan/", include("lindung.award.urls")),
+    path("pendaftaran/", include("lindung.registrations.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/v1/compliance/", include("lindung.compliance.api.urls")),
     path(

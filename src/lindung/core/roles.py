@@ -70,6 +70,14 @@ class Capability(models.TextChoices):
     ENTER_AWARD = "enter_award", _("Fill in one's own award entry")
     VERIFY_AWARD = "verify_award", _("Verify the answers of assigned award entries")
     JUDGE_AWARD = "judge_award", _("Score assigned award entries as a juror")
+    REGISTER_WORKERS = (
+        "register_workers",
+        _("Start registrations of workers in one's own area or firm"),
+    )
+    PROCESS_REGISTRATIONS = (
+        "process_registrations",
+        _("Check registrations, hand them to the branch and record its answer"),
+    )
 
 
 # Registry (docs/domain.md §9, UU 27/2022): region staff and the BPJS branch see persons masked, may
@@ -117,6 +125,11 @@ _SPONSOR_READERS = frozenset({Capability.VIEW_SPONSORSHIP})
 # entries assigned to them; the branch (co-organiser) and auditors read. Rows: award.models.
 _AWARD_ENTRANT = frozenset({Capability.VIEW_AWARD, Capability.ENTER_AWARD})
 
+# Registration channels (docs/domain.md §13.1): employers register their own workers, village
+# operators their villagers, region officers anyone of their area; the branch checks, takes the
+# requests over and records its answer. Self-registration needs no account.
+_REGISTRARS = frozenset({Capability.REGISTER_WORKERS})
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
     Role.PROVINCE_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
@@ -125,6 +138,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _PROGRAMME_PLANNERS
     | _COMPLIANCE_WORKERS
     | _SPONSOR_READERS
+    | _REGISTRARS
     | {Capability.MATCH_PLEDGES, Capability.VIEW_AWARD, Capability.MANAGE_AWARD},
     Role.REGENCY_OFFICER: frozenset(
         {Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS, Capability.VIEW_COMPLIANCE}
@@ -133,12 +147,14 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _REGION_FIGURES
     | _PROGRAMME_PLANNERS
     | _SPONSOR_READERS
+    | _REGISTRARS
     | _AWARD_ENTRANT,
     Role.VILLAGE_OPERATOR: frozenset(
         {Capability.VIEW_REGIONS, Capability.VIEW_PROGRAMMES, Capability.REGISTER_CANDIDATES}
     )
     | _REGISTRY_STAFF
     | _REGION_FIGURES
+    | _REGISTRARS
     | _AWARD_ENTRANT,
     # The branch is where BPJS extracts come from, so it imports them.
     Role.BPJS_BRANCH: frozenset(
@@ -154,9 +170,13 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _REGISTRY_STAFF
     | _PUBLISHERS
     | _COMPLIANCE_WORKERS
-    | _SPONSOR_READERS,
+    | _SPONSOR_READERS
+    | _REGISTRARS
+    | {Capability.PROCESS_REGISTRATIONS},
     # An employer sees its own employer rows and bills (owner scope).
-    Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS, Capability.VIEW_BILLS}) | _AWARD_ENTRANT,
+    Role.EMPLOYER: frozenset({Capability.VIEW_EMPLOYERS, Capability.VIEW_BILLS})
+    | _AWARD_ENTRANT
+    | _REGISTRARS,
     Role.SPONSOR: _SPONSOR_READERS | {Capability.MANAGE_PLEDGES},
     Role.AWARD_VERIFIER: frozenset({Capability.VIEW_AWARD, Capability.VERIFY_AWARD}),
     Role.AWARD_JURY: frozenset({Capability.VIEW_AWARD, Capability.JUDGE_AWARD}),

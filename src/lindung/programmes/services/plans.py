@@ -212,6 +212,29 @@ def move_unchecked(*, actor: Any, programme: Programme, to: str, reason: str = "
     return programme
 
 
+def candidate_unchecked(
+    *, nik: str, name: str, sex: str, birth_date: Any, village: Any, occupation: str, source: str
+) -> tuple[Candidate, bool]:
+    """The candidate with ``nik``, made when there is none (a worker who asked for help when
+    registering): inside the caller's transaction, which checked and audits. Returns
+    (candidate, created); an existing candidate keeps its own data and source."""
+    found = Candidate.objects.filter(nik=nik).first()
+    if found is not None:
+        return found, False
+    candidate = Candidate(
+        nik=nik,
+        name=name,
+        sex=sex,
+        birth_date=birth_date,
+        village=village,
+        occupation=occupation[:100],
+        source=source[:40],
+    )
+    candidate.assign_region_codes(village.code)
+    candidate.save()
+    return candidate, True
+
+
 def register_candidate(*, actor: Any, row: dict[str, Any]) -> Candidate:
     """A candidate entered by hand (a village operator for its own village). ``row`` is parsed
     by the candidate importer's rules (``CandidateForm``), so a NIK is judged the same way

@@ -1,0 +1,117 @@
+"""A registration request and the consent given with it (docs/domain.md §13.1, §9)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lindung.core.scope import RegionCodes, ScopedManager
+
+
+class Channel(models.TextChoices):
+    EMPLOYER = "employer", _("Employer portal")
+    SELF = "self", _("Self-registration")
+    VILLAGE = "village", _("Village operator")
+    OFFICER = "officer", _("Officer on the person's behalf")
+
+
+class Status(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted (awaiting an officer's check)")
+    CHECKED = "checked", _("Checked, ready for the branch")
+    SENT = "sent", _("Sent to the branch")
+    CONFIRMED = "confirmed", _("Confirmed by the branch")
+    REJECTED = "rejected", _("Rejected by the branch")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_STATUSES = (Status.SUBMITTED, Status.CHECKED, Status.SENT)
+
+
+class Payer(models.TextChoices):
+    SELF = "self", _("The worker pays")
+    EMPLOYER = "employer", _("The employer pays")
+    HELP = "help", _("Asks for help (a programme or sponsor may pay)")
+
+
+class Registration(RegionCodes):
+    """One person's registration in one segment, from submission to the branch's answer. Region
+    columns follow the domicile village (the village operator's and officers' scope)."""
+
+    reference = models.CharField(max_length=14, unique=True)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    segment = models.CharField(max_length=5)  # registry.Segment: PU or BPU
+    nik = models.CharField(_("NIK"), max_length=16)
+    name = models.CharField(max_length=150)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=1)
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    occupation = models.CharField(max_length=100, blank=True)
+    # PU: the monthly wage; BPU: the declared monthly income (integer Rupiah).
+    wage = models.BigIntegerField()
+    programmes = models.CharField(max_length=30)  # "JKK JKM JHT"
+    first_month = models.DateField()
+    employer = models.ForeignKey(
+        "registry.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    payer = models.CharField(max_length=10, choices=Payer.choices)
+    monthly_contribution = models.BigIntegerField(help_text=_("Priced at submission (Rupiah)"))
+    warnings = models.JSONField(default=list, blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kpj = models.CharField(max_length=20, blank=True)
+    membership = models.ForeignKey(
+        "registry.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    branch_reason = models.CharField(max_length=300, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta(RegionCodes.Meta):
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("registration request")
+        verbose_name_plural = _("registration requests")
+        constraints = [
+            # One open request per person and segment (a second is refused at submission; the
+            # index settles a race between two).
+            models.UniqueConstraint(
+                fields=["nik", "segment"],
+                condition=models.Q(status__in=["submitted", "checked", "sent"]),
+                name="registrations_one_open_per_nik_segment",
+            )
+        ]
+        indexes = [
+            *RegionCodes.Meta.indexes,
+            models.Index(fields=["status", "channel"], name="registrations_status_channel"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference  # never the NIK or the name in logs or reprs
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+class Consent(models.Model):
+    """The consent a person gave with a request (UU 27/2022; docs/domain.md §9): its purpose,
+    the version of the text they read, and when."""
+
+    request = models.OneToOneField(Registration, on_delete=models.CASCADE, related_name="consent")
+    purpose = models.CharField(max_length=200)
+    text_version = models.CharField(max_length=20)
+    given_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.text_version}"

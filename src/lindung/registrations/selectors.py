@@ -1,0 +1,56 @@
+"""Reading registration requests: officers and village operators see those of their area,
+employers those of their own firm, the branch all of its area; the public status page finds one
+by its reference and the person's birth date, nothing else."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from lindung.core.permissions import has_capability
+from lindung.core.roles import Capability, Role
+from lindung.core.scope import actor_scope
+from lindung.registrations.models import Registration
+
+
+def registrations_for(user: Any) -> QuerySet[Registration]:
+    """The requests ``user`` may read: an employer's own firm's, else those of the user's
+    region scope (nothing without a registration capability)."""
+    if not (
+        has_capability(user, Capability.REGISTER_WORKERS)
+        or has_capability(user, Capability.PROCESS_REGISTRATIONS)
+    ):
+        return Registration.objects.none()
+    if getattr(user, "role", "") == Role.EMPLOYER:
+        owner = getattr(user, "organisation_id", None)
+        if owner is None:
+            return Registration.objects.none()
+        return Registration.objects.filter(employer__owner_id=owner)
+    return Registration.objects.for_actor(user)
+
+
+def registration_for(user: Any, pk: int) -> Registration:
+    try:
+        return registrations_for(user).select_related("village", "employer").get(pk=pk)
+    except Registration.DoesNotExist:
+        raise Http404(pk) from None
+
+
+def by_reference(reference: str, birth_date: dt.date) -> Registration | None:
+    """The request with this reference whose person was born on ``birth_date``; None for any
+    mismatch (the caller answers the same either way)."""
+    cleaned = "".join(reference.upper().split())
+    if len(cleaned) > 14:
+        return None
+    return (
+        Registration.objects.filter(Q(reference=cleaned), birth_date=birth_date)
+        .select_related("village")
+        .first()
+    )
+
+
+def in_scope(user: Any, code: str) -> bool:
+    return actor_scope(user).covers_region(code)

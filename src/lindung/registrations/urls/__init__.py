@@ -1,0 +1,12 @@
+"""The registration pages: public self-registration and status, the employer portal, and the
+branch's side (each a module of its own)."""
+
+from django.urls import include, path
+
+app_name = "registrations"
+
+urlpatterns = [
+    path("", include("lindung.registrations.urls.public")),
+    path("pemberi-kerja/", include("lindung.registrations.urls.employer")),
+    path("cabang/", include("lindung.registrations.urls.branch")),
+]

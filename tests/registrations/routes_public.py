@@ -1,0 +1,3 @@
+from tests.access import Route
+
+ROUTES: list[Route] = []
