@@ -1,0 +1,1 @@
+"""Registration pages, one module per side (public, employer, branch)."""

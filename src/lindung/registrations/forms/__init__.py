@@ -1,0 +1,1 @@
+"""Forms of the registration pages, one module per side (public, employer, branch)."""
