@@ -1,7 +1,29 @@
-"""Registration pages in the access matrix: one module per side (public, employer, branch)."""
+"""Registration pages in the access matrix: one module per side (public, employer, branch), and
+the funnel here (coverage readers and registrars of an area or firm)."""
 
+from lindung.core.roles import Role
+from tests.access import Route, for_roles
 from tests.registrations.routes_branch import ROUTES as BRANCH
 from tests.registrations.routes_employer import ROUTES as EMPLOYER
 from tests.registrations.routes_public import ROUTES as PUBLIC
 
-ROUTES = [*PUBLIC, *EMPLOYER, *BRANCH]
+FUNNEL_READERS = {
+    Role.ADMIN,
+    Role.PROVINCE_OFFICER,
+    Role.REGENCY_OFFICER,
+    Role.VILLAGE_OPERATOR,
+    Role.BPJS_BRANCH,
+    Role.AUDITOR,
+    Role.EMPLOYER,
+}
+
+FUNNEL = [
+    Route("registrations:funnel", for_roles(FUNNEL_READERS), scoped=True),
+    Route(
+        "api:registration-funnel",
+        for_roles(FUNNEL_READERS, anonymous=401),
+        scoped=True,
+    ),
+]
+
+ROUTES = [*PUBLIC, *EMPLOYER, *BRANCH, *FUNNEL]

@@ -9,6 +9,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -120,7 +121,7 @@ def test_funnel_equals_a_plain_recount(region_tree, specs, region, month):
         spec["_sent"] = make(region_tree, n, spec).sent_at is not None
     data = funnel(SYSTEM, region=region, month=month, as_of=AS_OF)
     expected = recount(specs, region=region, month=month)
-    got = {row["channel"]: {k: v for k, v in row.items() if k != "channel"}
+    got = {row["channel"]: {k: v for k, v in row.items() if k not in ("channel", "label")}
            for row in data["channels"]}  # fmt: skip
     assert got == expected
     for row in [*data["channels"], data["total"]]:
@@ -151,3 +152,32 @@ def test_the_cli_prints_the_funnel_as_json(region_tree):
     assert "self" in table.getvalue()
     with pytest.raises(Exception, match="invalid month"):
         call_command("registrations", "funnel", "--month", "2025-13", stdout=io.StringIO())
+
+
+def test_the_page_and_the_api_give_the_same_funnel_in_scope(client, region_tree, make_user):
+    for n, village in enumerate((OWN_VILLAGE, FOREIGN_VILLAGE), start=1):
+        spec = {
+            "channel": Channel.VILLAGE,
+            "status": Status.SENT,
+            "village": village,
+            "submitted": dt.date(2025, 3, 1),
+            "first_month": dt.date(2025, 4, 1),
+            "lasted": None,
+        }
+        make(region_tree, n, spec)
+    officer = make_user("regency_officer")  # 18.71: sees one of the two
+    client.force_login(officer)
+    page = client.get(reverse("registrations:funnel"), {"bulan": "2025-03"})
+    assert page.status_code == 200
+    api = client.get(reverse("api:registration-funnel"), {"month": "2025-03"}).json()
+    assert page.context["data"]["total"]["submitted"] == api["total"]["submitted"] == 1
+    assert 'data-channel="village"' in page.content.decode()
+    assert client.get(reverse("registrations:funnel"), {"wilayah": "18.72"}).status_code == 404
+    bad = client.get(reverse("registrations:funnel"), {"bulan": "2025-13"})
+    assert bad.status_code == 400 and "YYYY-MM" in bad.content.decode()
+    assert client.get(reverse("api:registration-funnel"), {"month": "x"}).status_code == 400
+    empty = client.get(reverse("registrations:funnel"), {"bulan": "2024-01"})
+    assert 'id="funnel-empty"' in empty.content.decode()
+    client.force_login(make_user("sponsor"))
+    assert client.get(reverse("registrations:funnel")).status_code == 403
+    assert client.get(reverse("api:registration-funnel")).status_code == 403

@@ -13,6 +13,7 @@ from lindung.coverage.api import CoverageView, PublicCoverageView, PublicTrendVi
 from lindung.notifications.api import NotificationViewSet
 from lindung.programmes.api import ProgrammeViewSet
 from lindung.regions.api import MinimumWageViewSet, RegionViewSet, WorkerPopulationViewSet
+from lindung.registrations.api import FunnelView
 from lindung.registry.api import EmployerViewSet, MembershipViewSet, PersonViewSet
 
 
@@ -49,6 +50,7 @@ api_patterns = [
     ),
     path("coverage/<str:code>/", CoverageView.as_view(), name="coverage-detail"),
     path("coverage/<str:code>/trend/", TrendView.as_view(), name="coverage-trend"),
+    path("registrations/funnel/", FunnelView.as_view(), name="registration-funnel"),
     path("award/", include("lindung.award.api.urls")),
 ]
 

@@ -20,7 +20,7 @@ from django.db.models import Count, Q
 from lindung.core.months import add_months
 from lindung.core.scope import region_q
 from lindung.registrations.models import Channel, Status
-from lindung.registrations.selectors import registrations_for
+from lindung.registrations.selectors import counted_for
 
 ACTIVE_AFTER_MONTHS = (3, 6)
 
@@ -49,10 +49,10 @@ def funnel(
     actor: Any, *, region: str = "", month: dt.date | None = None, as_of: dt.date | None = None
 ) -> dict[str, Any]:
     """``{"region", "month", "as_of", "channels": [a row per channel], "total": row}`` over
-    the requests ``actor`` may read in ``region`` (its subtree), submitted in ``month`` when
-    given."""
+    the requests ``actor`` counts (``selectors.counted_for``) in ``region`` (its subtree),
+    submitted in ``month`` when given."""
     as_of = as_of or dt.date.today()
-    requests = registrations_for(actor)
+    requests = counted_for(actor)
     if region:
         requests = requests.filter(region_q("", (region,)))
     if month is not None:
@@ -93,6 +93,6 @@ def funnel(
         "region": region,
         "month": f"{month:%Y-%m}" if month else None,
         "as_of": as_of.isoformat(),
-        "channels": [asdict(r) for r in rows.values()],
+        "channels": [{**asdict(r), "label": str(Channel(r.channel).label)} for r in rows.values()],
         "total": asdict(total),
     }

@@ -32,6 +32,25 @@ def registrations_for(user: Any) -> QuerySet[Registration]:
     return Registration.objects.for_actor(user)
 
 
+FUNNEL_CAPABILITIES = (
+    Capability.VIEW_COVERAGE,
+    Capability.REGISTER_WORKERS,
+    Capability.PROCESS_REGISTRATIONS,
+)
+
+
+def may_see_funnel(user: Any) -> bool:
+    return any(has_capability(user, c) for c in FUNNEL_CAPABILITIES)
+
+
+def counted_for(user: Any) -> QuerySet[Registration]:
+    """The requests the funnel counts for ``user``: those of their region scope for coverage
+    readers (aggregates only), else the ones they may read."""
+    if has_capability(user, Capability.VIEW_COVERAGE):
+        return Registration.objects.for_actor(user)
+    return registrations_for(user)
+
+
 def registration_for(user: Any, pk: int) -> Registration:
     try:
         return registrations_for(user).select_related("village", "employer").get(pk=pk)

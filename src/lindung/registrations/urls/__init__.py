@@ -3,10 +3,13 @@ branch's side (each a module of its own)."""
 
 from django.urls import include, path
 
+from lindung.registrations.views.funnel import funnel_page
+
 app_name = "registrations"
 
 urlpatterns = [
     path("", include("lindung.registrations.urls.public")),
     path("pemberi-kerja/", include("lindung.registrations.urls.employer")),
     path("cabang/", include("lindung.registrations.urls.branch")),
+    path("corong/", funnel_page, name="funnel"),
 ]
