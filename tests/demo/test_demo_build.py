@@ -344,6 +344,26 @@ def test_demo_has_the_provinces_programmes_and_its_coverage_facts(built: dict) -
     assert fact.covered == ACTIVE_SMALL
 
 
+def test_demo_registrations_feed_a_real_funnel_without_moving_coverage(built: dict) -> None:
+    from lindung.core.scope import SYSTEM
+    from lindung.coverage.models import CoverageFact
+    from lindung.registrations.funnel import funnel
+    from lindung.registrations.models import Registration
+
+    assert built["registrations"]["created"] == Registration.objects.count() > 100
+    data = funnel(SYSTEM, region="18")
+    total = data["total"]
+    assert 0 < total["rejected"] < total["confirmed"] <= total["sent"] <= total["submitted"]
+    channels = {row["channel"] for row in data["channels"] if row["submitted"]}
+    assert channels == {"self", "village", "employer", "officer"}
+    # Confirmed requests link the registry's own memberships (their KPJ, their first month).
+    confirmed = Registration.objects.filter(status="confirmed").select_related("membership")
+    assert all(r.membership.kpj == r.kpj for r in confirmed)
+    assert all(r.first_month == r.membership.start_date.replace(day=1) for r in confirmed)
+    assert CoverageFact.objects.get(region_id="18", month=DAY).covered == ACTIVE_SMALL
+    assert Registration.objects.filter(status__in=("submitted", "checked", "sent")).exists()
+
+
 def test_second_build_with_the_same_seed_reuses_everything(built: dict, data_dir: Path) -> None:
     niks, audits = nik_set(), AuditLog.objects.filter(action=DemoAudit.BUILD).count()
     again = demo_command(data_dir, "--seed", str(SEED))

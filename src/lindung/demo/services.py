@@ -30,6 +30,7 @@ from lindung.demo.compliance import ensure_demo_compliance
 from lindung.demo.plan import make_plan
 from lindung.demo.populations import write_populations
 from lindung.demo.programmes import ensure_demo_programmes
+from lindung.demo.registrations import ensure_demo_registrations
 from lindung.demo.social_registry import build_social_registry
 from lindung.demo.sponsorship import ensure_demo_sponsorship
 from lindung.demo.synthetic import (
@@ -41,6 +42,7 @@ from lindung.demo.synthetic import (
 )
 from lindung.programmes.models import Candidate, Programme
 from lindung.regions import services as regions
+from lindung.registrations.models import Registration
 from lindung.sponsorship.models import Sponsor
 
 # The accounts moved to demo.accounts; tests/accounts still import them from here.
@@ -101,6 +103,11 @@ def build_demo(
     results["sponsorship"] = LoadResult(
         source="demo CSR sponsors", sha256="", created=created,
         unchanged=Sponsor.objects.count() - created,
+    )  # fmt: skip
+    created = ensure_demo_registrations(scale=scale, seed=seed)
+    results["registrations"] = LoadResult(
+        source="demo registration requests", sha256="", created=created,
+        unchanged=Registration.objects.count() - created,
     )  # fmt: skip
     compliance = ensure_demo_compliance(actor=actor, as_of=COMPLIANCE_AS_OF)
     results["compliance"] = LoadResult(
