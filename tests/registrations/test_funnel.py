@@ -32,7 +32,7 @@ request = st.fixed_dictionaries(
         "submitted": st.sampled_from(MONTHS),
         "first_month": st.sampled_from(MONTHS),
         # months the membership lasted (None: still active)
-        "lasted": st.one_of(st.none(), st.integers(min_value=0, max_value=9)),
+        "lasted": st.one_of(st.none(), st.integers(min_value=1, max_value=9)),
     }
 )
 

@@ -334,6 +334,8 @@ LINDUNG_JOB_FILE_HOURS = env_int("LINDUNG_JOB_FILE_HOURS", 24)
 # A registry export larger than this many rows is written by the worker (a job with a download)
 # instead of streaming in the request.
 LINDUNG_EXPORT_INLINE_ROWS = env_int("LINDUNG_EXPORT_INLINE_ROWS", 10_000)
+# The branch's registration file with more requests than this is made by the worker.
+LINDUNG_REGISTRATION_FILE_INLINE_ROWS = env_int("LINDUNG_REGISTRATION_FILE_INLINE_ROWS", 2_000)
 # Notifications (docs/notifications.md): e-mail through Django's backends (the demo writes them
 # to files under var/mail), SMS/WhatsApp through a gateway class (the console gateway logs a
 # masked number only).

@@ -7,7 +7,19 @@ from django.http import HttpRequest
 
 from lindung.core.imports.selectors import may_import
 from lindung.core.permissions import has_capability
-from lindung.core.roles import Capability
+from lindung.core.roles import Capability, Role
+
+
+def registrations_page(user: Any) -> str:
+    """The registration page each user starts from (a URL name): the branch's worklist, the
+    employer portal, the village/officer form, or the public self-registration."""
+    if has_capability(user, Capability.PROCESS_REGISTRATIONS):
+        return "registrations:branch"
+    if has_capability(user, Capability.REGISTER_WORKERS):
+        if getattr(user, "role", "") == Role.EMPLOYER:
+            return "registrations:employer"
+        return "registrations:village"
+    return "registrations:self"
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -26,6 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "compliance": has_capability(user, Capability.VIEW_COMPLIANCE),
             "sponsorship": has_capability(user, Capability.VIEW_SPONSORSHIP),
             "award": has_capability(user, Capability.VIEW_AWARD),
+            "registrations": registrations_page(user),
         },
         "lindung_demo": settings.LINDUNG_DEMO,
     }

@@ -42,6 +42,10 @@ class NotificationEvent(models.TextChoices):
     FUNDING_ENDING = "programmes.funding_ending", _("Programme funding ends within 30 days")
     AWARD_STAGE_OPENED = "award.stage_opened", _("An award stage opened")
     COVERAGE_MONTHLY_REPORT = "coverage.monthly_report", _("Monthly coverage report (PDF)")
+    REGISTRATION_DECIDED = (
+        "registrations.decided",
+        _("A registration I started was confirmed or rejected"),
+    )
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,8 @@ SPECS: dict[str, EventSpec] = {
     NotificationEvent.AWARD_STAGE_OPENED: EventSpec(email=True),
     # A subscription: officers opt in on the preferences page.
     NotificationEvent.COVERAGE_MONTHLY_REPORT: EventSpec(email=False),
+    # The branch's answer to a request someone started for a worker (registrations/notices.py).
+    NotificationEvent.REGISTRATION_DECIDED: EventSpec(email=True),
 }
 
 

@@ -6,3 +6,8 @@ class RegistrationsConfig(AppConfig):
     name = "lindung.registrations"
     label = "registrations"
     verbose_name = _("Registrations")
+
+    def ready(self) -> None:
+        from lindung.registrations.importers import register_kinds
+
+        register_kinds()

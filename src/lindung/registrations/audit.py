@@ -12,3 +12,16 @@ class RegistrationAudit(AuditAction):
     CONFIRM = "registrations.confirm", _("Registration confirmed by the branch")
     REJECT = "registrations.reject", _("Registration rejected by the branch")
     WITHDRAW = "registrations.withdraw", _("Registration request withdrawn")
+    IMPORT_CONFIRMATIONS = (
+        "registrations.import_confirmations",
+        _("The branch's registration confirmations imported"),
+    )
+
+
+class WorkerChangeAudit(AuditAction):
+    WAGE = "registrations.change.wage", _("Wage change reported by the employer")
+    EXIT = "registrations.change.exit", _("Worker exit reported by the employer")
+
+
+class EmployerImportAudit(AuditAction):
+    IMPORT = "import.employer_registrations", _("Employer's file of workers to register imported")

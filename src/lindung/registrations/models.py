@@ -115,3 +115,79 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.text_version}"
+
+
+class ChangeKind(models.TextChoices):
+    WAGE = "wage", _("Wage change")
+    EXIT = "exit", _("Exit (the worker leaves)")
+
+
+class ChangeStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted (awaiting the branch)")
+    SENT = "sent", _("Sent to the branch")
+    CONFIRMED = "confirmed", _("Confirmed by the branch")
+
+
+OPEN_CHANGE_STATUSES = (ChangeStatus.SUBMITTED, ChangeStatus.SENT)
+
+
+class WorkerChange(RegionCodes):
+    """A change an employer reports for one of its active workers, for the branch to apply: a
+    new monthly wage from a month on, or the worker's exit (the membership ends on
+    ``exit_date``: active while day < exit_date). Region columns follow the membership's work
+    region."""
+
+    employer = models.ForeignKey("registry.Employer", on_delete=models.PROTECT, related_name="+")
+    membership = models.ForeignKey(
+        "registry.Membership", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(max_length=5, choices=ChangeKind.choices)
+    status = models.CharField(
+        max_length=10, choices=ChangeStatus.choices, default=ChangeStatus.SUBMITTED
+    )
+    # The wage the membership had when the change was reported (integer Rupiah).
+    previous_wage = models.BigIntegerField()
+    # Wage: the new monthly wage and the first month it is paid.
+    new_wage = models.BigIntegerField(null=True, blank=True)
+    effective_month = models.DateField(null=True, blank=True)
+    # Exit: the day the membership ends, and why (Membership.end_reason).
+    exit_date = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=60, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    scope_owner_path = "employer__owner_id"
+    objects = ScopedManager()
+
+    class Meta(RegionCodes.Meta):
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("worker change")
+        verbose_name_plural = _("worker changes")
+        constraints = [
+            # One open change of a kind per membership (a second is refused when reported; the
+            # index settles a race between two).
+            models.UniqueConstraint(
+                fields=["membership", "kind"],
+                condition=models.Q(status__in=["submitted", "sent"]),
+                name="registrations_one_open_change_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="wage",
+                        new_wage__isnull=False,
+                        new_wage__gte=0,
+                        effective_month__isnull=False,
+                    )
+                    | models.Q(kind="exit", exit_date__isnull=False)
+                ),
+                name="registrations_change_has_its_values",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.membership_id}"  # never the NIK or the name

@@ -72,31 +72,29 @@ def _check_channel(actor: Any, channel: str, draft: rules.Draft) -> None:
         raise PermissionDenied
 
 
-def submit(
+def prepare(draft: rules.Draft) -> int:
+    """Check ``draft`` (refusals raise ``RegistrationError``; warnings go into the draft) and
+    price its first month."""
+    try:
+        rules.refuse(draft)
+        rules.warn(draft)
+        return rules.price(draft)
+    except rules.Refused as exc:
+        raise RegistrationError(str(exc)) from None
+
+
+def new_request(
     *,
     actor: Any,
     channel: str,
     draft: rules.Draft,
     payer: str,
+    contribution: int,
     phone: str = "",
     email: str = "",
-    consent: ConsentGiven | None = None,
 ) -> Registration:
-    """Check and store a request. Refusals (an invalid NIK, an active participant, an open
-    request, funded months) raise ``RegistrationError`` and store nothing; warnings (a wage
-    under the minimum, a missing programme, a NIK that disagrees) go with the request, which
-    then waits for an officer's check (``submitted``); without warnings it is ``checked``. A
-    self-registration needs the person's consent; one who asks for help becomes a candidate of
-    the programmes' and the CSR matching's pool for their village."""
-    _check_channel(actor, channel, draft)
-    if channel == Channel.SELF and consent is None:
-        raise RegistrationError(bilingual("persetujuan diperlukan", "consent is required"))
-    try:
-        rules.refuse(draft)
-        rules.warn(draft)
-        contribution = rules.price(draft)
-    except rules.Refused as exc:
-        raise RegistrationError(str(exc)) from None
+    """The request for a prepared ``draft``, unsaved: ``checked`` without warnings, else
+    ``submitted`` (an officer looks at the warnings first)."""
     request = Registration(
         reference=new_reference(),
         channel=channel,
@@ -120,28 +118,71 @@ def submit(
         requested_by=acting_user(actor),
     )
     request.assign_region_codes(draft.village.code)
+    return request
+
+
+def store_unchecked(
+    *, actor: Any, request: Registration, consent: ConsentGiven | None = None
+) -> Registration:
+    """Save ``request`` inside the caller's transaction (a savepoint: a lost race for the NIK
+    raises IntegrityError and leaves the caller's transaction usable), with its consent; one who
+    asks for help becomes a programme candidate; ``registrations.submit`` audited."""
+    with transaction.atomic():
+        request.save()
+        if consent is not None:
+            Consent.objects.create(
+                request=request,
+                purpose=CONSENT_PURPOSE,
+                text_version=consent.text_version,
+                given_at=consent.given_at or timezone.now(),
+            )
+        candidate = None
+        if request.payer == Payer.HELP:
+            candidate, _ = candidate_unchecked(
+                nik=request.nik,
+                name=request.name,
+                sex=request.sex,
+                birth_date=request.birth_date,
+                village=request.village,
+                occupation=request.occupation,
+                source=CANDIDATE_SOURCE,
+            )
+        _audit(actor, RegistrationAudit.SUBMIT, request, candidate=candidate)
+    return request
+
+
+def submit(
+    *,
+    actor: Any,
+    channel: str,
+    draft: rules.Draft,
+    payer: str,
+    phone: str = "",
+    email: str = "",
+    consent: ConsentGiven | None = None,
+) -> Registration:
+    """Check and store a request. Refusals (an invalid NIK, an active participant, an open
+    request, funded months) raise ``RegistrationError`` and store nothing; warnings (a wage
+    under the minimum, a missing programme, a NIK that disagrees) go with the request, which
+    then waits for an officer's check (``submitted``); without warnings it is ``checked``. A
+    self-registration needs the person's consent; one who asks for help becomes a candidate of
+    the programmes' and the CSR matching's pool for their village."""
+    _check_channel(actor, channel, draft)
+    if channel == Channel.SELF and consent is None:
+        raise RegistrationError(bilingual("persetujuan diperlukan", "consent is required"))
+    contribution = prepare(draft)
+    request = new_request(
+        actor=actor,
+        channel=channel,
+        draft=draft,
+        payer=payer,
+        contribution=contribution,
+        phone=phone,
+        email=email,
+    )
     try:
         with transaction.atomic(durable=True):
-            request.save()
-            if consent is not None:
-                Consent.objects.create(
-                    request=request,
-                    purpose=CONSENT_PURPOSE,
-                    text_version=consent.text_version,
-                    given_at=consent.given_at or timezone.now(),
-                )
-            candidate = None
-            if payer == Payer.HELP:
-                candidate, _ = candidate_unchecked(
-                    nik=draft.nik,
-                    name=request.name,
-                    sex=draft.sex,
-                    birth_date=draft.birth_date,
-                    village=draft.village,
-                    occupation=request.occupation,
-                    source=CANDIDATE_SOURCE,
-                )
-            _audit(actor, RegistrationAudit.SUBMIT, request, candidate=candidate)
+            store_unchecked(actor=actor, request=request, consent=consent)
     except IntegrityError:  # a concurrent request for the same NIK and segment won
         raise RegistrationError(
             bilingual(
@@ -152,7 +193,9 @@ def submit(
     return request
 
 
-def _audit(actor: Any, action: RegistrationAudit, request: Registration, **extra: Any):
+def _audit(
+    actor: Any, action: RegistrationAudit, request: Registration, *, reason: str = "", **extra: Any
+):
     after = {
         "reference": request.reference,
         "nik": mask_nik(request.nik),
@@ -167,6 +210,7 @@ def _audit(actor: Any, action: RegistrationAudit, request: Registration, **extra
         action=action,
         target=request,
         region_code=request.village_code,
+        reason=reason,
         after=after,
     )
 
@@ -197,34 +241,16 @@ def check(*, actor: Any, request: Registration) -> Registration:
 def send(*, actor: Any, requests: list[Registration]) -> int:
     """The branch takes the checked requests over (its registration file): ``sent``."""
     require_capability(actor, Capability.PROCESS_REGISTRATIONS)
-    now = timezone.now()
     with transaction.atomic(durable=True):
-        rows = list(
-            Registration.objects.select_for_update()
-            .filter(pk__in=[r.pk for r in requests], status=Status.CHECKED)
-            .order_by("pk")
-        )
-        for row in rows:
-            row.status, row.sent_at = Status.SENT, now
-            row.save(update_fields=["status", "sent_at"])
-            _audit(actor, RegistrationAudit.SEND, row)
-    return len(rows)
+        return len(send_unchecked(actor=actor, requests=requests))
 
 
 def confirm(*, actor: Any, request: Registration, kpj: str) -> Registration:
     """The branch registered the person under ``kpj``: the membership is created (or the one
     with that KPJ linked) from the request's first month; the person is created when new."""
     require_capability(actor, Capability.PROCESS_REGISTRATIONS)
-    kpj = kpj.strip()
-    if not kpj or len(kpj) > 20:
-        raise RegistrationError(bilingual("KPJ tidak sah", "invalid KPJ"))
     with transaction.atomic(durable=True):
-        row = _locked(request, (Status.SENT,))
-        row.membership = _membership(row, kpj)
-        row.status, row.kpj, row.decided_at = Status.CONFIRMED, kpj, timezone.now()
-        row.save(update_fields=["membership", "status", "kpj", "decided_at"])
-        _audit(actor, RegistrationAudit.CONFIRM, row, membership=row.membership.pk)
-    return row
+        return confirm_unchecked(actor=actor, request=request, kpj=kpj)
 
 
 FUNDING_OF = {Payer.SELF: Funding.SELF, Payer.EMPLOYER: Funding.EMPLOYER, Payer.HELP: Funding.SELF}
@@ -267,15 +293,8 @@ def _membership(row: Registration, kpj: str) -> Membership:
 def reject(*, actor: Any, request: Registration, reason: str) -> Registration:
     """The branch refused the request, for ``reason``."""
     require_capability(actor, Capability.PROCESS_REGISTRATIONS)
-    reason = " ".join(reason.split())[:300]
-    if not reason:
-        raise RegistrationError(bilingual("alasan diperlukan", "a reason is required"))
     with transaction.atomic(durable=True):
-        row = _locked(request, (Status.SENT,))
-        row.status, row.branch_reason, row.decided_at = Status.REJECTED, reason, timezone.now()
-        row.save(update_fields=["status", "branch_reason", "decided_at"])
-        _audit(actor, RegistrationAudit.REJECT, row)
-    return row
+        return reject_unchecked(actor=actor, request=request, reason=reason)
 
 
 def withdraw(*, actor: Any, request: Registration) -> Registration:
@@ -288,4 +307,67 @@ def withdraw(*, actor: Any, request: Registration) -> Registration:
         row.status, row.decided_at = Status.WITHDRAWN, timezone.now()
         row.save(update_fields=["status", "decided_at"])
         _audit(actor, RegistrationAudit.WITHDRAW, row)
+    return row
+
+
+# --- Steps inside a caller's transaction (the branch's registration file and answer file) --------
+# The caller has checked ``Capability.PROCESS_REGISTRATIONS`` and holds the transaction: the
+# registration file sends its requests in the transaction that writes the file, the confirmation
+# import confirms a chunk of rows in the chunk's transaction. Same writes and audit rows as
+# ``send``, ``confirm`` and ``reject``.
+
+SEND_BATCH = 2000
+
+
+def send_unchecked(
+    *, actor: Any, requests: list[Registration], reason: str = "", file_format: str = ""
+) -> list[Registration]:
+    """``send`` without its capability check and its own transaction: the ``checked`` requests
+    among ``requests`` become ``sent`` (locked first; one that moved meanwhile is left out).
+    Returns the requests sent, in ``requests``' order. Each audit row (``registrations.send``)
+    also keeps the stated ``reason`` of the file's download and the file's format."""
+    now = timezone.now()
+    sent: dict[int, Registration] = {}
+    ids = [r.pk for r in requests]
+    for start in range(0, len(ids), SEND_BATCH):
+        rows = (
+            Registration.objects.select_for_update()
+            .filter(pk__in=ids[start : start + SEND_BATCH], status=Status.CHECKED)
+            .order_by("pk")
+        )
+        for row in rows:
+            row.status, row.sent_at = Status.SENT, now
+            row.save(update_fields=["status", "sent_at"])
+            _audit(actor, RegistrationAudit.SEND, row, reason=reason, file=file_format or None)
+            sent[row.pk] = row
+    for request in requests:
+        if request.pk in sent:
+            request.status, request.sent_at = Status.SENT, now
+    return [r for r in requests if r.pk in sent]
+
+
+def confirm_unchecked(*, actor: Any, request: Registration, kpj: str) -> Registration:
+    """``confirm`` inside the caller's transaction: the membership under ``kpj`` from the
+    request's first month (the person created when new), ``registrations.confirm`` audited.
+    Raises ``RegistrationError`` for an invalid KPJ or a request that is not ``sent``."""
+    kpj = kpj.strip()
+    if not kpj or len(kpj) > 20:
+        raise RegistrationError(bilingual("KPJ tidak sah", "invalid KPJ"))
+    row = _locked(request, (Status.SENT,))
+    row.membership = _membership(row, kpj)
+    row.status, row.kpj, row.decided_at = Status.CONFIRMED, kpj, timezone.now()
+    row.save(update_fields=["membership", "status", "kpj", "decided_at"])
+    _audit(actor, RegistrationAudit.CONFIRM, row, membership=row.membership.pk)
+    return row
+
+
+def reject_unchecked(*, actor: Any, request: Registration, reason: str) -> Registration:
+    """``reject`` inside the caller's transaction, ``registrations.reject`` audited."""
+    reason = " ".join(reason.split())[:300]
+    if not reason:
+        raise RegistrationError(bilingual("alasan diperlukan", "a reason is required"))
+    row = _locked(request, (Status.SENT,))
+    row.status, row.branch_reason, row.decided_at = Status.REJECTED, reason, timezone.now()
+    row.save(update_fields=["status", "branch_reason", "decided_at"])
+    _audit(actor, RegistrationAudit.REJECT, row)
     return row
