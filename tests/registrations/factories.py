@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from lindung.programmes.models import Candidate
 from lindung.registrations import rules, services
-from lindung.registrations.models import Channel, Payer, Registration
+from lindung.registrations.models import Channel, Handoff, Payer, Registration
 from lindung.registry.models import Segment
 from tests.registry.factories import FOREIGN_VILLAGE, OWN_VILLAGE, nik_for
 
@@ -48,4 +49,14 @@ def registrations_world(regions: dict[str, Any], world: dict[str, Any]) -> dict[
     own = submitted(regions[OWN_VILLAGE], 501, name="Warga Daftar Sendiri")
     foreign = submitted(regions[FOREIGN_VILLAGE], 502, name="Asing Mendaftar Jauh")
     assert Registration.objects.count() >= 2
-    return {"own_registration": own, "foreign_registration": foreign}
+    handoffs = {}
+    for side, village in (("own", OWN_VILLAGE), ("foreign", FOREIGN_VILLAGE)):
+        programme = world.get(f"{side}_programme")
+        candidate = Candidate.objects.filter(village_id=village).order_by("pk").first()
+        if programme is None or candidate is None:
+            continue
+        handoff = Handoff(programme=programme, candidate=candidate, funding_ends=FIRST_MONTH)
+        handoff.assign_region_codes(village)
+        handoff.save()
+        handoffs[f"{side}_handoff"] = handoff
+    return {"own_registration": own, "foreign_registration": foreign, **handoffs}

@@ -2,6 +2,7 @@
 the funnel here (coverage readers and registrars of an area or firm)."""
 
 from lindung.core.roles import Role
+from lindung.registrations.audit import RegistrationAudit
 from tests.access import Route, for_roles
 from tests.registrations.routes_branch import ROUTES as BRANCH
 from tests.registrations.routes_employer import ROUTES as EMPLOYER
@@ -26,4 +27,19 @@ FUNNEL = [
     ),
 ]
 
-ROUTES = [*PUBLIC, *EMPLOYER, *BRANCH, *FUNNEL]
+# Hand-offs when funding ends: the programmes' staff of the area (foreign rows are 404).
+HANDOFF_STAFF = {Role.ADMIN, Role.PROVINCE_OFFICER, Role.REGENCY_OFFICER}
+
+HANDOFF = [
+    Route("registrations:handoffs", for_roles(HANDOFF_STAFF), scoped=True),
+    Route(
+        "registrations:handoff-choose",
+        for_roles(HANDOFF_STAFF, ok=302),
+        kwargs=lambda w: {"pk": w["own_handoff"].pk},
+        method="post",
+        data={"choice": "declined"},
+        audits=(RegistrationAudit.HANDOFF,),
+    ),
+]
+
+ROUTES = [*PUBLIC, *EMPLOYER, *BRANCH, *FUNNEL, *HANDOFF]

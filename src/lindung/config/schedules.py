@@ -45,6 +45,12 @@ SCHEDULES = [
         label="Pendanaan program yang segera berakhir / programme funding ending soon",
     ),
     Schedule(
+        name="funding-handoff",
+        cron="35 7 * * *",
+        work="lindung.registrations.continuation.offer_handoffs",
+        label="Tawaran lanjutan saat pendanaan berakhir / hand-off when funding ends",
+    ),
+    Schedule(
         name="payments-due",
         cron="45 7 * * *",
         work="lindung.programmes.jobs.payments_due",

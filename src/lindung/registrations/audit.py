@@ -12,6 +12,7 @@ class RegistrationAudit(AuditAction):
     CONFIRM = "registrations.confirm", _("Registration confirmed by the branch")
     REJECT = "registrations.reject", _("Registration rejected by the branch")
     WITHDRAW = "registrations.withdraw", _("Registration request withdrawn")
+    HANDOFF = "registrations.handoff", _("A worker's choice when their funding ends recorded")
     IMPORT_CONFIRMATIONS = (
         "registrations.import_confirmations",
         _("The branch's registration confirmations imported"),

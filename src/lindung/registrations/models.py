@@ -191,3 +191,49 @@ class WorkerChange(RegionCodes):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.membership_id}"  # never the NIK or the name
+
+
+class HandoffChoice(models.TextChoices):
+    OFFERED = "offered", _("Offered, no answer yet")
+    SELF_PAY = "self_pay", _("Pays on their own (a registration request)")
+    PLEDGE = "pledge", _("Into the CSR or donor matching pool")
+    NEXT_PROGRAMME = "next_programme", _("The funder's next programme")
+    DECLINED = "declined", _("Declined")
+
+
+class Handoff(RegionCodes):
+    """The continuation offered to a worker whose programme funding ends within 30 days
+    (docs/domain.md §13.3: short subsidies lose most workers when they end): what they chose.
+    Region columns follow the candidate's village."""
+
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="+"
+    )
+    candidate = models.ForeignKey(
+        "programmes.Candidate", on_delete=models.CASCADE, related_name="+"
+    )
+    funding_ends = models.DateField()
+    offered_at = models.DateTimeField(auto_now_add=True)
+    told_by_sms = models.BooleanField(default=False)
+    choice = models.CharField(
+        max_length=15, choices=HandoffChoice.choices, default=HandoffChoice.OFFERED
+    )
+    chosen_at = models.DateTimeField(null=True, blank=True)
+    registration = models.ForeignKey(
+        Registration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = ScopedManager()
+
+    class Meta(RegionCodes.Meta):
+        ordering = ["funding_ends", "id"]
+        verbose_name = _("funding hand-off")
+        verbose_name_plural = _("funding hand-offs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "candidate"], name="registrations_one_handoff"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}:{self.candidate_id}"

@@ -13,7 +13,7 @@ from django.http import Http404
 from lindung.core.permissions import has_capability
 from lindung.core.roles import Capability, Role
 from lindung.core.scope import actor_scope
-from lindung.registrations.models import Registration
+from lindung.registrations.models import Handoff, Registration
 
 
 def registrations_for(user: Any) -> QuerySet[Registration]:
@@ -73,3 +73,17 @@ def by_reference(reference: str, birth_date: dt.date) -> Registration | None:
 
 def in_scope(user: Any, code: str) -> bool:
     return actor_scope(user).covers_region(code)
+
+
+def handoffs_for(user: Any) -> QuerySet[Handoff]:
+    """The hand-offs of the programmes' staff's area (nothing for anyone else)."""
+    if not has_capability(user, Capability.MANAGE_PROGRAMMES):
+        return Handoff.objects.none()
+    return Handoff.objects.for_actor(user).select_related("programme", "candidate", "registration")
+
+
+def handoff_for(user: Any, pk: int) -> Handoff:
+    try:
+        return handoffs_for(user).get(pk=pk)
+    except Handoff.DoesNotExist:
+        raise Http404(pk) from None
