@@ -273,7 +273,7 @@ def schema(world) -> dict:
 def test_the_schema_documents_error_answers(schema):
     paths = schema["paths"]
     persons = paths["/api/v1/persons/"]["get"]["responses"]
-    assert {"200", "400", "401", "403", "429"} <= set(persons) and "404" not in persons
+    assert {"200", "400", "401", "403", "414", "429"} <= set(persons) and "404" not in persons
     assert {"400", "401", "403", "404", "429"} <= set(
         paths["/api/v1/persons/{id}/"]["get"]["responses"]
     )

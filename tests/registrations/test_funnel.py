@@ -173,6 +173,8 @@ def test_the_page_and_the_api_give_the_same_funnel_in_scope(client, region_tree,
     assert page.context["data"]["total"]["submitted"] == api["total"]["submitted"] == 1
     assert 'data-channel="village"' in page.content.decode()
     assert client.get(reverse("registrations:funnel"), {"wilayah": "18.72"}).status_code == 404
+    foreign = client.get(reverse("api:registration-funnel"), {"region": "18.72"})
+    assert foreign.status_code == 400 and "outside your area" in foreign.content.decode()
     bad = client.get(reverse("registrations:funnel"), {"bulan": "2025-13"})
     assert bad.status_code == 400 and "YYYY-MM" in bad.content.decode()
     assert client.get(reverse("api:registration-funnel"), {"month": "x"}).status_code == 400

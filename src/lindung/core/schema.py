@@ -21,6 +21,7 @@ ERROR_DESCRIPTIONS = {
     "401": "Not authenticated / Belum masuk",
     "403": "Not allowed for this role / Tidak diizinkan untuk peran ini",
     "404": "Not found or outside your region scope / Tidak ada atau di luar wilayah Anda",
+    "414": "Request line too long for the server (gunicorn's 4,094 bytes) / Alamat terlalu panjang",
     "429": "Too many requests / Terlalu banyak permintaan",
 }
 
@@ -28,7 +29,9 @@ ERROR_DESCRIPTIONS = {
 class AutoSchema(openapi.AutoSchema):
     """drf-spectacular's schema plus the error answers an operation can give: 400 (every
     operation checks its query parameters or body), 401 and 403 unless anyone may call it,
-    404 with a path parameter, 429 when throttled. Configured as ``DEFAULT_SCHEMA_CLASS``."""
+    404 with a path parameter, 414 for a request line longer than the server takes (the web
+    server answers it before Django), 429 when throttled. Configured as
+    ``DEFAULT_SCHEMA_CLASS``."""
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
@@ -40,6 +43,7 @@ class AutoSchema(openapi.AutoSchema):
             codes += ["401", "403"]
         if "{" in self.path:
             codes.append("404")
+        codes.append("414")
         if self.view.get_throttles():
             codes.append("429")
         for code in codes:

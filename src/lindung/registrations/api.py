@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -68,6 +68,9 @@ class FunnelView(APIView):
         params = validate_query(request, FunnelQuerySerializer)
         region = params.get("region", "")
         if region and not in_scope(request.user, region):
-            raise Http404(region)
+            # A query parameter outside the caller's area is bad input (400), like a filter's.
+            raise ValidationError(
+                {"region": [bilingual("wilayah di luar cakupan Anda", "region outside your area")]}
+            )
         month = dt.date.fromisoformat(params["month"] + "-01") if params.get("month") else None
         return Response(funnel(request.user, region=region, month=month))
