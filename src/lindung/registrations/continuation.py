@@ -14,6 +14,7 @@ import logging
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from lindung.core.audit import record_audit
@@ -52,11 +53,12 @@ def _sms(candidate: Any, programme: Programme, end: dt.date) -> bool:
     ).first()
     if not phone:
         return False
+    page = f"{channels.site_url()}{reverse('registrations:self')}"
     text = bilingual(
         f"Iuran Jamsostek Anda dari {programme.name} berakhir {end:%d-%m-%Y}. Agar tetap "
-        "terlindungi, daftar bayar sendiri di /pendaftaran/ atau hubungi desa Anda.",
+        f"terlindungi, daftar bayar sendiri di {page} atau hubungi desa Anda.",
         f"Your Jamsostek contribution from {programme.name} ends {end:%Y-%m-%d}. To stay "
-        "covered, register to pay yourself at /pendaftaran/ or ask your village office.",
+        f"covered, register to pay yourself at {page} or ask your village office.",
     )
     try:
         channels.gateway().send(phone, text)
