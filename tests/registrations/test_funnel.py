@@ -178,6 +178,11 @@ def test_the_page_and_the_api_give_the_same_funnel_in_scope(client, region_tree,
     bad = client.get(reverse("registrations:funnel"), {"bulan": "2025-13"})
     assert bad.status_code == 400 and "YYYY-MM" in bad.content.decode()
     assert client.get(reverse("api:registration-funnel"), {"month": "x"}).status_code == 400
+    for year_zero in ("0000-01", "0001-12"):  # no 500 for a month no date can hold
+        assert (
+            client.get(reverse("api:registration-funnel"), {"month": year_zero}).status_code == 400
+        )
+        assert client.get(reverse("registrations:funnel"), {"bulan": year_zero}).status_code == 400
     empty = client.get(reverse("registrations:funnel"), {"bulan": "2024-01"})
     assert 'id="funnel-empty"' in empty.content.decode()
     client.force_login(make_user("sponsor"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -15,14 +14,14 @@ from rest_framework.views import APIView
 
 from lindung.core.api import validate_query
 from lindung.core.i18n import bilingual
-from lindung.registrations.funnel import funnel
+from lindung.registrations.funnel import MONTH_PATTERN, funnel, month_start
 from lindung.registrations.selectors import in_scope, may_see_funnel
 
 
 class FunnelQuerySerializer(serializers.Serializer):
     region = serializers.RegexField(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$", required=False)
     month = serializers.RegexField(
-        r"^\d{4}-(0[1-9]|1[0-2])$",
+        MONTH_PATTERN,
         required=False,
         error_messages={"invalid": bilingual("bulan: YYYY-MM", "month: YYYY-MM")},
     )
@@ -72,5 +71,5 @@ class FunnelView(APIView):
             raise ValidationError(
                 {"region": [bilingual("wilayah di luar cakupan Anda", "region outside your area")]}
             )
-        month = dt.date.fromisoformat(params["month"] + "-01") if params.get("month") else None
+        month = month_start(params["month"]) if params.get("month") else None
         return Response(funnel(request.user, region=region, month=month))

@@ -12,6 +12,7 @@ confirmed request was sent and every sent one submitted, so ``confirmed ≤ sent
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
@@ -23,6 +24,15 @@ from lindung.registrations.models import Channel, Status
 from lindung.registrations.selectors import counted_for
 
 ACTIVE_AFTER_MONTHS = (3, 6)
+# A month asked for (page, API, CLI): YYYY-MM in the years Lindung can hold (year 0 is no date).
+MONTH_PATTERN = r"^(19|20)\d{2}-(0[1-9]|1[0-2])$"
+
+
+def month_start(text: str) -> dt.date:
+    """``YYYY-MM`` → its first day; ValueError for anything else."""
+    if not re.fullmatch(MONTH_PATTERN, text or ""):
+        raise ValueError(text)
+    return dt.date.fromisoformat(f"{text}-01")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.i18n import bilingual
+from lindung.registrations.funnel import MONTH_PATTERN, month_start
 
 
 class FunnelForm(forms.Form):
@@ -19,7 +20,7 @@ class FunnelForm(forms.Form):
         error_messages={"invalid": bilingual("kode wilayah tidak sah", "invalid region code")},
     )
     bulan = forms.RegexField(
-        regex=r"^\d{4}-(0[1-9]|1[0-2])$",
+        regex=MONTH_PATTERN,
         required=False,
         label=_("Month submitted (YYYY-MM)"),
         error_messages={"invalid": bilingual("bulan: YYYY-MM", "month: YYYY-MM")},
@@ -27,4 +28,4 @@ class FunnelForm(forms.Form):
 
     def month(self) -> dt.date | None:
         value: Any = self.cleaned_data.get("bulan")
-        return dt.date.fromisoformat(f"{value}-01") if value else None
+        return month_start(value) if value else None

@@ -5,7 +5,6 @@ lindung registrations funnel --region 18.71 [--month YYYY-MM] [--format json]
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
@@ -16,7 +15,7 @@ from rich.table import Table
 from lindung.core.numbers import number_text
 from lindung.core.scope import SYSTEM
 from lindung.regions.models import Region
-from lindung.registrations.funnel import COUNTS, funnel
+from lindung.registrations.funnel import COUNTS, funnel, month_start
 
 HEADERS = {
     "submitted": "diajukan / submitted",
@@ -44,7 +43,7 @@ class Command(BaseCommand):
             raise CommandError(f"wilayah tidak dikenal / unknown region: {region}")
         if options["month"]:
             try:
-                month = dt.date.fromisoformat(options["month"] + "-01")
+                month = month_start(options["month"])
             except ValueError:
                 raise CommandError(
                     f"bulan tidak valid (YYYY-MM) / invalid month: {options['month']}"
