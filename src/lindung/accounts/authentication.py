@@ -45,7 +45,7 @@ class ExpiringTokenAuthentication(TokenAuthentication):
         try:
             return super().authenticate(request)
         except AuthenticationFailed:
-            failures.record_failure(request)
+            failures.record(request)
             raise
 
     def authenticate_credentials(self, key: str) -> tuple[Any, Token]:

@@ -70,28 +70,40 @@ class UserRateThrottle(_BilingualRate, throttling.UserRateThrottle):
     """API calls per signed-in user (``user`` rate)."""
 
 
-class FailedTokenThrottle(_BilingualRate):
-    """Failed token authentications per client address, at the ``anon`` rate."""
+class AddressCounter(_BilingualRate):
+    """Counts chosen events per client address, not every request: ``check`` refuses (429,
+    bilingual, with the wait) once the address has used up its rate; ``record`` counts one.
+    The rate is ``DEFAULT_THROTTLE_RATES[scope]`` when the settings name it, else
+    ``default_rate``."""
 
-    scope = "anon"
-    cache_format = "throttle_token_failures_%(ident)s"
+    default_rate: str | None = None
+
+    def get_rate(self) -> str | None:
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or self.default_rate
 
     def get_cache_key(self, request: Any, view: Any = None) -> str:
-        # Not AnonRateThrottle's key: it reads request.user, which is being authenticated.
+        # Not AnonRateThrottle's key: it reads request.user, which may be being authenticated.
         return self.cache_format % {"ident": self.get_ident(request)}
 
     def check(self, request: Any) -> None:
-        """Raise 429 when the address has failed as often as the rate allows lately."""
+        """Raise 429 when the address has counted as many events as the rate allows lately."""
         if self.rate is None:
             return
         self.key = self.get_cache_key(request)
         if len(self._history()) >= self.num_requests:
             self.throttle_failure()
 
-    def record_failure(self, request: Any) -> None:
+    def record(self, request: Any) -> None:
         if self.rate is None:
             return
         self.key = self.get_cache_key(request)
         history = self._history()
         history.insert(0, self.now)
         self.cache.set(self.key, history, self.duration)
+
+
+class FailedTokenThrottle(AddressCounter):
+    """Failed token authentications per client address, at the ``anon`` rate."""
+
+    scope = "anon"
+    cache_format = "throttle_token_failures_%(ident)s"

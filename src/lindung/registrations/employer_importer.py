@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.utils import timezone
 
 from lindung.compliance.checks import JP_SIZES
@@ -31,18 +31,15 @@ from lindung.core.imports.pipeline import (
     Importer,
     Progress,
     Rejected,
-    advance_job,
-    duplicate,
-    parse_checked,
-    rejection,
     run_import,
+    run_rows,
     start_job,
 )
 from lindung.core.imports.reader import Table
 from lindung.core.jobs import services as jobs
 from lindung.core.jobs.runtime import JobFailed, job_actor
 from lindung.core.loading import LoadError
-from lindung.core.models import ImportJob, ImportRejection, Job
+from lindung.core.models import ImportJob, Job
 from lindung.core.months import add_months
 from lindung.core.nik import mask_nik
 from lindung.core.permissions import has_capability, require_capability
@@ -326,61 +323,13 @@ class EmployerRegistrationImporter(Importer):
     def run_bulk(
         self, job: ImportJob, table: Table, mapping: dict[str, int], progress: Progress
     ) -> None:
-        """The pipeline's row loop, chunk by chunk, with the rows the rules refuse when they
-        are written reported beside those that could not be read."""
+        """The pipeline's row loop, once the job has told whose file it is."""
         self._load_firms(job)
-        seen: dict[str, int] = {}
-        batch: list[tuple[int, dict[str, str]]] = []
-        index = 0
-        for line, values in table.rows:
-            raw = {n: (values[i].strip() if i < len(values) else "") for n, i in mapping.items()}
-            batch.append((line, raw))
-            if len(batch) == self.chunk_size:
-                self._chunk(job, index, batch, seen, progress)
-                index, batch = index + 1, []
-        if batch:
-            self._chunk(job, index, batch, seen, progress)
+        run_rows(self, job, table, mapping, progress)
 
-    def _chunk(
-        self,
-        job: ImportJob,
-        index: int,
-        batch: list[tuple[int, dict[str, str]]],
-        seen: dict[str, int],
-        progress: Progress,
-    ) -> None:
-        good: list[tuple[int, dict[str, Any]]] = []
-        rejected: list[Rejected] = []
-        for line, raw in batch:
-            self.line = line
-            try:
-                row = parse_checked(self.parse, raw)
-            except CellError as exc:
-                rejected.append(rejection(self, line, raw, exc))
-                continue
-            key = self.key(row)
-            first = seen.setdefault(key, line)
-            if first != line:
-                rejected.append(duplicate(line, self.report_key(key), first))
-            else:
-                good.append((line, row))
-        if index > job.last_chunk:  # a resumed job skips the chunks it committed
-            with transaction.atomic():
-                imported, unchanged = self.write(good) if good else (0, 0)
-                rejected = sorted([*rejected, *self.refused], key=lambda r: r.line)
-                self.refused = []
-                ImportRejection.objects.bulk_create(
-                    [
-                        ImportRejection(
-                            job=job, line=r.line, column=r.column, value=r.value[:200],
-                            reason=r.reason[:500],
-                        )
-                        for r in rejected
-                    ]
-                )  # fmt: skip
-                advance_job(job, index, len(batch), imported, unchanged, len(rejected))
-        if progress:
-            progress(len(batch))
+    def refused_in_write(self) -> list[Rejected]:
+        refused, self.refused = self.refused, []
+        return refused
 
 
 # --- Upload from the portal and the worker's job ------------------------------------------------

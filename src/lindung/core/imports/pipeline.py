@@ -133,6 +133,11 @@ class Importer:
         """Upsert a chunk inside the caller's transaction; returns (imported, unchanged)."""
         raise NotImplementedError
 
+    def refused_in_write(self) -> list[Rejected]:
+        """Rows the last ``write`` refused (rules only the write can check), taken once: they go
+        into the chunk's reject report beside the rows that could not be read."""
+        return []
+
     def bulk_enabled(self) -> bool:
         """Whether ``run_bulk`` takes over from the row-by-row loop (set-based SQL path)."""
         return False
@@ -287,7 +292,7 @@ def _run(
         # Set-based path (PostgreSQL): same rows, rejections and counters as the loop below.
         importer.run_bulk(job, table, mapping, progress)
     else:
-        _run_rows(importer, job, table, mapping, progress)
+        run_rows(importer, job, table, mapping, progress)
 
     with transaction.atomic():
         job.refresh_from_db()
@@ -349,7 +354,7 @@ def duplicate(line: int, key: str, first: int) -> Rejected:
     )
 
 
-def _run_rows(
+def run_rows(
     importer: Importer, job: ImportJob, table: Table, mapping: dict[str, int], progress: Progress
 ) -> None:
     """The reference path: parse every row in Python, write chunk by chunk."""
@@ -374,13 +379,13 @@ def _run_rows(
             else:
                 good.append((line, row))
         if lines == importer.chunk_size:
-            _commit_chunk(importer, job, chunk, good, rejected, lines, progress)
+            commit_chunk(importer, job, chunk, good, rejected, lines, progress)
             chunk, lines, good, rejected = chunk + 1, 0, [], []
     if lines:
-        _commit_chunk(importer, job, chunk, good, rejected, lines, progress)
+        commit_chunk(importer, job, chunk, good, rejected, lines, progress)
 
 
-def _commit_chunk(
+def commit_chunk(
     importer: Importer,
     job: ImportJob,
     index: int,
@@ -394,6 +399,9 @@ def _commit_chunk(
     if index > job.last_chunk:
         with transaction.atomic():
             imported, unchanged = importer.write(good) if good else (0, 0)
+            refused = importer.refused_in_write()
+            if refused:
+                rejected = sorted([*rejected, *refused], key=lambda r: r.line)
             ImportRejection.objects.bulk_create(
                 [
                     ImportRejection(

@@ -5,19 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-
 from lindung.core.imports.cells import CellError
 from lindung.core.imports.pipeline import (
     Importer,
     Progress,
     Rejected,
-    advance_job,
+    commit_chunk,
     duplicate,
+    parse_checked,
     rejection,
 )
 from lindung.core.imports.reader import Table
-from lindung.core.models import ImportJob, ImportRejection
+from lindung.core.models import ImportJob
 
 
 class PrefetchingImporter(Importer):
@@ -60,8 +59,9 @@ class PrefetchingImporter(Importer):
         good: list[tuple[int, dict[str, Any]]] = []
         rejected: list[Rejected] = []
         for line, raw in batch:
+            self.line = line
             try:
-                row = self.parse(raw)
+                row = parse_checked(self.parse, raw)
             except CellError as exc:
                 rejected.append(rejection(self, line, raw, exc))
                 continue
@@ -71,19 +71,4 @@ class PrefetchingImporter(Importer):
                 rejected.append(duplicate(line, self.report_key(key), first))
             else:
                 good.append((line, row))
-        if index > job.last_chunk:
-            with transaction.atomic():
-                imported, unchanged = self.write(good) if good else (0, 0)
-                ImportRejection.objects.bulk_create(
-                    [
-                        ImportRejection(
-                            job=job, line=r.line, column=r.column, value=r.value,
-                            reason=r.reason[:500],
-                        )
-                        for r in rejected
-                    ],
-                    batch_size=2000,
-                )  # fmt: skip
-                advance_job(job, index, len(batch), imported, unchanged, len(rejected))
-        if progress:
-            progress(len(batch))
+        commit_chunk(self, job, index, good, rejected, len(batch), progress)

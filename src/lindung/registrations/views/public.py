@@ -18,9 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from rest_framework.exceptions import Throttled
-from rest_framework.settings import api_settings
 
-from lindung.accounts.throttling import _BilingualRate
+from lindung.accounts.throttling import AddressCounter
 from lindung.contributions.calculator import calculate_month
 from lindung.contributions.models import Programme
 from lindung.contributions.results import CalculationError
@@ -43,44 +42,22 @@ from lindung.registry.models import Segment
 SESSION_KEY = "registrations.self_done"
 
 
-class StatusLookupThrottle(_BilingualRate):
+class StatusLookupThrottle(AddressCounter):
     """Status look-ups per client address: the reference plus a birth date must not be
-    guessable by trying. ``rate`` unless REST_FRAMEWORK ``DEFAULT_THROTTLE_RATES`` names
-    ``registration_status``. Only look-ups count; any request over the limit is refused."""
+    guessable by trying. ``registration_status`` in the settings overrides the rate. Only
+    look-ups count; any request over the limit is refused."""
 
     scope = "registration_status"
-    rate = "10/minute"
+    default_rate = "10/minute"
     cache_format = "throttle_registration_status_%(ident)s"
 
-    def __init__(self) -> None:
-        self.rate = self.get_rate()
-        self.num_requests, self.duration = self.parse_rate(self.rate)
 
-    def get_rate(self) -> str:
-        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope) or type(self).rate
-
-    def get_cache_key(self, request: Any, view: Any = None) -> str:
-        return self.cache_format % {"ident": self.get_ident(request)}
-
-    def check(self, request: HttpRequest) -> None:
-        """Raise ``Throttled`` (bilingual, with the wait) when the address used up its rate."""
-        self.key = self.get_cache_key(request)
-        if len(self._history()) >= self.num_requests:
-            self.throttle_failure()
-
-    def record(self, request: HttpRequest) -> None:
-        self.key = self.get_cache_key(request)
-        history = self._history()
-        history.insert(0, self.now)
-        self.cache.set(self.key, history, self.duration)
-
-
-class SelfRegistrationThrottle(StatusLookupThrottle):
+class SelfRegistrationThrottle(AddressCounter):
     """Stored self-registrations per client address (a family may register several; a script
     may not flood the branch's worklist). ``registration_submit`` in the settings overrides."""
 
     scope = "registration_submit"
-    rate = "20/hour"
+    default_rate = "20/hour"
     cache_format = "throttle_registration_submit_%(ident)s"
 
 
