@@ -1,7 +1,9 @@
 """An employer registers its workers on the portal: three by form (one without JHT, so its request
 carries a warning), then fifty by file with one bad row that the reject report names by its line;
-the portal lists the 53 requests with their monthly contribution. At a phone's 360 px the portal,
-the form and the file's page never scroll sideways."""
+the portal lists the 53 requests with their monthly contribution. The branch checks the warned
+request, downloads the registration file and imports its confirmation; the employer then sees
+the 53 workers active and its next bill counts them (issue 20, done-when (a)). At a phone's
+360 px the portal, the form and the file's page never scroll sideways."""
 
 from __future__ import annotations
 
@@ -14,10 +16,12 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from lindung.accounts.models import Organisation, OrganisationKind
 from lindung.accounts.services import create_user
+from lindung.contributions.bills.generate import generate_bills
 from lindung.core.roles import Role
 from lindung.regions.models import Region
 from lindung.registrations.models import Channel, Registration, Status
@@ -95,7 +99,7 @@ def register_by_form(page: Page, village: str, n: int, *, without_jht: bool, las
 
 def test_an_employer_registers_by_form_and_by_file(
     page: Page, live_server: Any, employer_user: Any, settings: Any, screenshot: Any,
-    tmp_path: Path,
+    tmp_path: Path, make_officer: Any,
 ) -> None:  # fmt: skip
     settings.LINDUNG_JOBS_INLINE = True  # the live server's test database is not shared
     call_command("contributions", "load-rates", "--format", "json", stdout=io.StringIO())
@@ -150,7 +154,52 @@ def test_an_employer_registers_by_form_and_by_file(
     first = page.locator("#requests td[data-contribution]").first
     expect(first).to_have_text(re.compile(r"^Rp \d{1,3}(\.\d{3})+$"))
 
-    # 5. A phone: nothing scrolls sideways.
+    # 5. The branch reads the warning, checks that request, and takes the registration file.
+    make_officer("cabang", Role.BPJS_BRANCH, [firm.regency_code])
+    page.context.clear_cookies()
+    login(page, "cabang")
+    page.goto("/pendaftaran/cabang/?status=submitted")
+    page.locator("#registrations .check-button").click()
+    page.goto("/pendaftaran/cabang/")
+    expect(page.locator("#ready-count")).to_contain_text("53")
+    page.fill("#id_reason", "Berkas pendaftaran kolektif PT Kopi Lampung")
+    with page.expect_download() as download:
+        page.click("#file-csv")
+    sent = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
+    assert len(sent) == 53 and all(len(r["NIK"]) == 16 for r in sent)
+
+    # 6. The branch's confirmation: a KPJ for every request, imported on the import page.
+    answer = tmp_path / "konfirmasi-cabang.csv"
+    answer.write_text(
+        "REFERENSI,NO_KPJ,ALASAN\n"
+        + "".join(f"{r['REFERENSI']},2501{n:07d},\n" for n, r in enumerate(sent)),
+        encoding="utf-8",
+    )
+    page.goto("/impor/")
+    page.select_option("#id_kind", "registration_confirmations")
+    page.set_input_files("#id_file", str(answer))
+    page.click("#upload-button")
+    expect(page.locator("#job")).to_have_attribute("data-state", "done")
+    expect(page.locator("#rows-imported")).to_have_text("53")
+
+    # 7. The month's bills are made (the monthly-bills schedule's work) and the employer sees
+    #    its 53 workers active and in its bill.
+    month = timezone.localdate().replace(day=1)
+    generate_bills(month=month)
+    page.context.clear_cookies()
+    login(page, "pabrik")
+    page.goto("/pendaftaran/pemberi-kerja/")
+    expect(page.locator("#worker-count")).to_have_text("53")
+    expect(page.locator("#requests tr[data-status=confirmed]")).to_have_count(50)  # a page
+    page.goto(f"/tagihan/?month={month:%Y-%m}")
+    bill = page.locator("#bills tbody tr", has_text=firm.npp)
+    expect(bill).to_have_count(1)
+    bill.locator("a").click()
+    expect(page.locator("#bill-title")).to_contain_text("PT Kopi Lampung")
+    expect(page.locator("#bill-summary")).to_contain_text("53 peserta")
+    screenshot(page, "employer-bill-after-confirmation")
+
+    # 8. A phone: nothing scrolls sideways.
     page.set_viewport_size(PHONE)
     page.goto("/pendaftaran/pemberi-kerja/")
     assert_no_sideways_scroll(page)

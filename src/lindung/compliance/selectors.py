@@ -26,6 +26,7 @@ from lindung.compliance.models import (
     RiskScore,
     Step,
 )
+from lindung.compliance.responses import EmployerResponse, response_for
 from lindung.core import regioncodes
 from lindung.core.permissions import require_capability
 from lindung.core.roles import Capability, Role
@@ -235,20 +236,23 @@ class Effect:
         return self.jht_now - self.jht_then
 
 
-def effect(case: Case, today: dt.date | None = None) -> Effect | None:
-    """Active PU workers, monthly wage bill and programme counts on the opening day and today,
-    by the one "active on" definition; for an unregistered business, the employer that took
-    its NIB since."""
+def case_employer_ids(case: Case) -> list[int]:
+    """The registered employer a case is about: its own, or for an unregistered business the
+    employer that took its NIB since."""
     from lindung.registry.models import Employer
 
-    today = today or timezone.localdate()
-    employer_ids: list[int] = []
     if case.employer_id:
-        employer_ids = [case.employer_id]
-    elif case.business_id:
-        employer_ids = list(
-            Employer.objects.filter(nib=case.business.nib).values_list("id", flat=True)
-        )
+        return [case.employer_id]
+    if case.business_id:
+        return list(Employer.objects.filter(nib=case.business.nib).values_list("id", flat=True))
+    return []
+
+
+def effect(case: Case, today: dt.date | None = None) -> Effect | None:
+    """Active PU workers, monthly wage bill and programme counts on the opening day and today,
+    by the one "active on" definition, for the case's employer (``case_employer_ids``)."""
+    today = today or timezone.localdate()
+    employer_ids = case_employer_ids(case)
     if not employer_ids:
         return Effect(0, 0, 0, 0, 0, 0, 0, 0, registered=False)
 
@@ -268,3 +272,8 @@ def effect(case: Case, today: dt.date | None = None) -> Effect | None:
         then["w"], now["w"], then["s"], now["s"], then["jp"], now["jp"], then["jht"], now["jht"],
         registered=True,
     )  # fmt: skip
+
+
+def employer_response(user: Any, case: Case) -> EmployerResponse | None:
+    """The employer's registration requests since the case opened (``compliance.responses``)."""
+    return response_for(user, case_employer_ids(case), case.opened_on)

@@ -185,6 +185,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "letter_kinds": letter_kinds,
             "inspectors": selectors.inspectors_for(request.user) if can_manage else [],
             "effect": selectors.effect(case),
+            "response": selectors.employer_response(request.user, case),
             "can_manage": can_manage,
             "overdue": case.is_open and case.due_date and case.due_date < timezone.localdate(),
         },

@@ -8,6 +8,9 @@ class RegistrationsConfig(AppConfig):
     verbose_name = _("Registrations")
 
     def ready(self) -> None:
+        from lindung.compliance import responses
         from lindung.registrations.importers import register_kinds
+        from lindung.registrations.selectors import employer_response
 
         register_kinds()
+        responses.provide(employer_response)

@@ -5,15 +5,21 @@ by its reference and the person's birth date, nothing else."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
+from lindung.compliance.responses import EmployerResponse, ResponseRow
 from lindung.core.permissions import has_capability
 from lindung.core.roles import Capability, Role
 from lindung.core.scope import actor_scope
-from lindung.registrations.models import Handoff, Registration
+from lindung.registrations.models import OPEN_STATUSES, Handoff, Registration, Status
+
+# The case page lists the oldest open requests; the count says how many more there are.
+RESPONSE_ROWS_SHOWN = 20
 
 
 def registrations_for(user: Any) -> QuerySet[Registration]:
@@ -87,3 +93,27 @@ def handoff_for(user: Any, pk: int) -> Handoff:
         return handoffs_for(user).get(pk=pk)
     except Handoff.DoesNotExist:
         raise Http404(pk) from None
+
+
+def employer_response(user: Any, employer_ids: Sequence[int], since: dt.date) -> EmployerResponse:
+    """What a compliance case shows as its employer's answer (``compliance.responses``): the
+    open requests and the count decided since the case opened, within ``user``'s region scope
+    (a compliance officer reads counts and references, never who)."""
+    rows = Registration.objects.for_actor(user).filter(employer_id__in=employer_ids)
+    decided = rows.filter(decided_at__date__gte=since)
+    open_rows = rows.filter(status__in=OPEN_STATUSES).order_by("submitted_at", "pk")
+    return EmployerResponse(
+        open_count=open_rows.count(),
+        confirmed_since_opened=decided.filter(status=Status.CONFIRMED).count(),
+        rejected_since_opened=decided.filter(status=Status.REJECTED).count(),
+        open_rows=[
+            ResponseRow(
+                reference=r.reference,
+                status=r.status,
+                status_label=str(r.get_status_display()),
+                submitted_on=timezone.localdate(r.submitted_at),
+                first_month=r.first_month,
+            )
+            for r in open_rows[:RESPONSE_ROWS_SHOWN]
+        ],
+    )
