@@ -27,6 +27,7 @@ from tests.award.published import published_world
 from tests.compliance.factories import compliance_world
 from tests.conftest import TREE, build_region_tree, build_users_by_role
 from tests.programmes.factories import programme_world
+from tests.publicworkers.factories import publicworkers_world
 from tests.registrations.factories import registrations_world
 from tests.registry.factories import FOREIGN_VILLAGE, OWN_VILLAGE, registry_world
 from tests.sponsorship.factories import sponsorship_world
@@ -97,6 +98,7 @@ def access_world(module_db):
     world.update(portal_world(regions, world))
     world.update(published_world(regions, world))
     world.update(registrations_world(regions, world))
+    world.update(publicworkers_world(regions, world))
     world["own_bill"] = bill_for(world["own_employer"])
     world["foreign_bill"] = bill_for(world["foreign_employer"])
     # Import jobs belong to whoever uploaded them: the branch's own, and one of the admin's.

@@ -72,6 +72,23 @@ def built(module_db, data_dir: Path):
     return demo_command(data_dir, "--seed", str(SEED))
 
 
+def registry_own_members():
+    """The synthetic registry's memberships: not a programme's enrolment, not the demo register's
+    covered public workers."""
+    from lindung.publicworkers.models import PublicWorker
+
+    return Membership.objects.filter(enrolment__isnull=True).exclude(
+        person__nik__in=PublicWorker.objects.values("nik")
+    )
+
+
+def registry_employers():
+    """The synthetic registry's employers (not the demo register's paying bodies)."""
+    from lindung.publicworkers.models import PayingBody
+
+    return Employer.objects.exclude(pk__in=PayingBody.objects.values("employer_id"))
+
+
 def active_person_ids() -> set[int]:
     return set(Membership.objects.filter(active_on(DAY)).values_list("person_id", flat=True))
 
@@ -120,11 +137,14 @@ def test_command_reports_each_step(built: dict) -> None:
     assert registry["extra"]["active_persons"] == ACTIVE_SMALL
     # The registry's own rows: the demo programme's enrolments add members (and new persons)
     # through the branch's confirmation file afterwards.
-    registry_members = Membership.objects.filter(enrolment__isnull=True)
+    # The demo register of public workers (``demo.public_workers``) adds its covered persons,
+    # their memberships and an employer per paying body afterwards too.
+    registry_members = registry_own_members()
     registry_persons = Person.objects.filter(memberships__in=registry_members).distinct()
     assert registry["created"] == registry_persons.count() + registry_members.count() + (
-        Employer.objects.count()
+        registry_employers().count()
     )
+    assert built["public_workers"]["created"] > 0
 
 
 def test_exactly_the_planned_active_persons_on_the_day(built: dict) -> None:
@@ -283,7 +303,7 @@ def test_memberships_have_the_right_employer_funding_and_history(built: dict) ->
 def test_employers_have_sizes_risk_classes_and_one_belongs_to_the_demo_account(
     built: dict,
 ) -> None:
-    statuses = Counter(Employer.objects.values_list("status", flat=True))
+    statuses = Counter(registry_employers().values_list("status", flat=True))
     assert 130 <= statuses["active"] <= 145 and statuses["inactive"] and statuses["closed"]
     assert set(Employer.objects.values_list("size_class", flat=True)) == {
         "micro", "small", "medium", "large",
@@ -387,8 +407,9 @@ def test_second_build_with_the_same_seed_reuses_everything(built: dict, data_dir
 
 
 def test_same_seed_same_rows_other_seed_other_rows(built: dict) -> None:
-    # The registry's own rows (a rebuild drops the demo programmes' enrolled members).
-    registry_members = Membership.objects.filter(enrolment__isnull=True)
+    # The registry's own rows (a rebuild drops the demo programmes' enrolled members and the
+    # demo register's covered public workers).
+    registry_members = registry_own_members()
     first = set(registry_members.values_list("person__nik", flat=True))
     fields = ("person__nik", "segment", "kpj", "wage", "start_date", "end_date", "work_region_id")
     first_rows = sorted(registry_members.values_list(*fields))

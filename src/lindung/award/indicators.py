@@ -5,7 +5,11 @@ compliance pages show for that day (issue 9 "Done when"):
 * coverage: ``coverage.selectors.figure_on`` (facts at a refreshed month end, else live);
 * programmes: ``programmes.outcomes.persons_protected`` and ``outcome_of`` (premium paid);
 * compliance: ``compliance.rates.compliance_rate`` / ``employer_compliance`` over one run of the
-  checks for the edition's whole region (computed once, shared by every entry).
+  checks for the edition's whole region (computed once, shared by every entry);
+* the register of public-sector and village workers (issue 21 §5):
+  ``publicworkers.selectors.live_coverage`` of the workers listed on the cut-off day, reconciled
+  on it. It backs a questionnaire item (``REGISTER_ITEMS``): frozen only when the entrant's
+  register has anyone listed that day, and then counted instead of the answer (``inputs.py``).
 
 Each indicator returns ``(value, details)``; ``details`` keeps the figures the value came from.
 Indicator keys are what ``Criterion.indicator`` names (``data/default_criteria.csv``).
@@ -29,6 +33,9 @@ from lindung.core.scope import SYSTEM
 from lindung.coverage.selectors import Figure, figure_on
 from lindung.programmes.models import FunderKind, Programme
 from lindung.programmes.outcomes import months_before, outcome_of, persons_protected
+from lindung.publicworkers.models import BodyKind, PublicWorker
+from lindung.publicworkers.reconcile import listed_on
+from lindung.publicworkers.selectors import live_coverage
 
 # Budgets of the region's own government (docs/domain.md §5.2); BAZNAS and CSR are not its money.
 OWN_BUDGET_KINDS = (
@@ -176,6 +183,37 @@ def _findings(ctx: Context, entry: Any) -> Value:
     return Decimal(len(figures.findings)), {"findings": list(figures.findings)}
 
 
+# The register's categories each entrant kind answers for: a regency/city for the non-ASN staff
+# (and honorary teachers) of the bodies in its area, a village for its own government's
+# apparatus, BPD members and RT/RW heads (docs/domain.md §13.2).
+REGISTER_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "regency": ("non_asn", "honorary_teacher"),
+    "village": ("village_head", "village_official", "bpd_member", "rt_rw_head"),
+}
+
+
+def _public_workers(ctx: Context, entry: Any) -> Value:
+    """Coverage of the entrant's register on the cut-off day; no value when nobody is listed."""
+    categories = REGISTER_CATEGORIES.get(entry.category.kind)
+    code = entry.subject_region_id
+    if not categories or not code:
+        return None, {"listed": 0}
+    workers = PublicWorker.objects.filter(category_id__in=categories)
+    if entry.category.kind == "village":
+        workers = workers.filter(body__kind=BodyKind.VILLAGE, body__region_id=code)
+    else:
+        workers = workers.filter(regency_code=code)
+    rows, total = live_coverage(listed_on(workers, ctx.as_of), ctx.as_of)
+    if not total.total:
+        return None, {"listed": 0}
+    return total.coverage_pct, {
+        "listed": total.total,
+        "covered": total.covered,
+        "coverage_pct": total.coverage_pct,
+        "categories": [f"{r.label}: {r.covered}/{r.total}" for r in rows if r.total],
+    }
+
+
 INDICATORS: dict[str, Callable[[Context, Any], Value]] = {
     "coverage_pct": _coverage,
     "coverage_growth": _coverage_growth,
@@ -193,7 +231,11 @@ INDICATORS: dict[str, Callable[[Context, Any], Value]] = {
     "programmes_pct": _employer("programmes_pct"),
     "arrears_rp": _employer("arrears_rp"),
     "findings": _findings,
+    "public_workers_pct": _public_workers,
 }
+# Indicators that back a questionnaire item rather than being criteria of their own: frozen only
+# when they have a value, which then replaces the answer on the item's own 0–maximum scale.
+REGISTER_ITEMS = frozenset({"public_workers_pct"})
 
 
 def compute(ctx: Context, key: str, entry: Any) -> Value:

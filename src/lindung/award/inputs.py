@@ -25,6 +25,12 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
+def on_answer_scale(value: Decimal, max_points: int) -> Decimal:
+    """A percentage on a questionnaire item's 0–``max_points`` scale, exactly (so the formula's
+    ``v / maximum × 100`` gives the percentage back)."""
+    return Decimal(value) * max_points / 100
+
+
 def collect_inputs(edition: Edition) -> tuple[dict[str, Any], Sources]:
     entries = list(
         edition.entries.exclude(status=EntryStatus.WITHDRAWN).order_by("category_id", "id")
@@ -32,10 +38,23 @@ def collect_inputs(edition: Edition) -> tuple[dict[str, Any], Sources]:
     ids = [e.pk for e in entries]
     raw: dict[tuple[int, int], str | None] = {}
     sources: Sources = {}
-    for iv in IndicatorValue.objects.filter(entry_id__in=ids):
-        raw[(iv.entry_id, iv.criterion_id)] = _text(iv.value)
-        sources[(iv.entry_id, iv.criterion_id)] = {"indicator": iv.details}
+    replaced: set[tuple[int, int]] = set()
+    for iv in IndicatorValue.objects.filter(entry_id__in=ids).select_related("criterion"):
+        key = (iv.entry_id, iv.criterion_id)
+        if iv.criterion.kind == CriterionKind.QUESTIONNAIRE and iv.value is not None:
+            # A register-backed item (indicators.REGISTER_ITEMS): the frozen percentage, on the
+            # item's scale, counts instead of the answer.
+            counted = on_answer_scale(iv.value, iv.criterion.max_points)
+            raw[key] = _text(counted)
+            sources[key] = {"indicator": {**iv.details, "counted": _text(counted)}}
+            replaced.add(key)
+            continue
+        raw[key] = _text(iv.value)
+        sources[key] = {"indicator": iv.details}
     for a in Answer.objects.filter(entry_id__in=ids):
+        if (a.entry_id, a.criterion_id) in replaced:
+            sources[(a.entry_id, a.criterion_id)]["indicator"]["answered"] = a.value
+            continue
         counted = a.counted_value
         raw[(a.entry_id, a.criterion_id)] = str(counted)
         sources[(a.entry_id, a.criterion_id)] = {

@@ -34,6 +34,10 @@ DETAIL_LABELS = {
     "with_findings": gettext_lazy("With findings"),
     "in_arrears": gettext_lazy("In arrears"),
     "findings": gettext_lazy("Findings"),
+    "listed": gettext_lazy("Workers listed in the register"),
+    "categories": gettext_lazy("Per category (covered/listed)"),
+    "counted": gettext_lazy("Counted on the questionnaire's scale"),
+    "answered": gettext_lazy("Answered"),
 }
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 
 from lindung.award import indicators, scoring
 from lindung.award.audit import AwardAudit
@@ -96,9 +96,14 @@ def freeze_indicators(*, actor: Any, edition: Edition, progress: Progress | None
     ctx = indicators.Context(edition.region_id, edition.cutoff_date)
     rows = []
     entries = list(edition.entries.exclude(status=EntryStatus.WITHDRAWN).select_related("category"))
-    criteria = Criterion.objects.filter(
-        category__edition=edition, kind=CriterionKind.INDICATOR
-    ).exclude(indicator="")
+    criteria = (
+        Criterion.objects.filter(category__edition=edition)
+        .filter(
+            Q(kind=CriterionKind.INDICATOR)
+            | Q(kind=CriterionKind.QUESTIONNAIRE, indicator__in=indicators.REGISTER_ITEMS)
+        )
+        .exclude(indicator="")
+    )
     by_category: dict[int, list[Criterion]] = {}
     for criterion in criteria:
         by_category.setdefault(criterion.category_id, []).append(criterion)
@@ -107,6 +112,8 @@ def freeze_indicators(*, actor: Any, edition: Edition, progress: Progress | None
             progress(90 * done / len(entries), entry.name)
         for criterion in by_category.get(entry.category_id, []):
             value, details = indicators.compute(ctx, criterion.indicator, entry)
+            if value is None and criterion.kind == CriterionKind.QUESTIONNAIRE:
+                continue  # no register data on the cut-off day: the answer counts
             rows.append(
                 IndicatorValue(
                     entry=entry,

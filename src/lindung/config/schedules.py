@@ -51,6 +51,12 @@ SCHEDULES = [
         label="Tawaran lanjutan saat pendanaan berakhir / hand-off when funding ends",
     ),
     Schedule(
+        name="public-workers-reconcile",
+        cron="30 2 * * *",
+        work="lindung.publicworkers.jobs.nightly",
+        label="Rekonsiliasi pekerja sektor publik dan desa / public-sector worker reconciliation",
+    ),
+    Schedule(
         name="payments-due",
         cron="45 7 * * *",
         work="lindung.programmes.jobs.payments_due",

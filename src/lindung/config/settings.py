@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "lindung.compliance",
     "lindung.sponsorship",
     "lindung.registrations",
+    "lindung.publicworkers",
     "lindung.award",
     "lindung.demo",
 ]

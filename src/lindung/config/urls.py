@@ -12,6 +12,8 @@ from lindung.core.views import healthz
 from lindung.coverage.api import CoverageView, PublicCoverageView, PublicTrendView, TrendView
 from lindung.notifications.api import NotificationViewSet
 from lindung.programmes.api import ProgrammeViewSet
+from lindung.publicworkers.api import CoverageView as PublicWorkerCoverageView
+from lindung.publicworkers.api import PublicWorkerViewSet
 from lindung.regions.api import MinimumWageViewSet, RegionViewSet, WorkerPopulationViewSet
 from lindung.registrations.api import FunnelView
 from lindung.registry.api import EmployerViewSet, MembershipViewSet, PersonViewSet
@@ -36,6 +38,7 @@ router.register("persons", PersonViewSet, basename="person")
 router.register("memberships", MembershipViewSet, basename="membership")
 router.register("bills", BillViewSet, basename="bill")
 router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("public-workers", PublicWorkerViewSet, basename="public-worker")
 
 api_patterns = [
     path("", include(router.urls)),
@@ -51,6 +54,11 @@ api_patterns = [
     path("coverage/<str:code>/", CoverageView.as_view(), name="coverage-detail"),
     path("coverage/<str:code>/trend/", TrendView.as_view(), name="coverage-trend"),
     path("registrations/funnel/", FunnelView.as_view(), name="registration-funnel"),
+    path(
+        "public-workers/coverage/",
+        PublicWorkerCoverageView.as_view(),
+        name="public-worker-coverage",
+    ),
     path("award/", include("lindung.award.api.urls")),
 ]
 
@@ -70,6 +78,7 @@ urlpatterns = [
     path("csr/", include("lindung.sponsorship.urls")),
     path("penghargaan/", include("lindung.award.urls")),
     path("pendaftaran/", include("lindung.registrations.urls")),
+    path("pekerja-publik/", include("lindung.publicworkers.urls")),
     path("api/v1/", include((api_patterns, "api"))),
     path("api/v1/compliance/", include("lindung.compliance.api.urls")),
     path(

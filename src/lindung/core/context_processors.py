@@ -38,6 +38,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "compliance": has_capability(user, Capability.VIEW_COMPLIANCE),
             "sponsorship": has_capability(user, Capability.VIEW_SPONSORSHIP),
             "award": has_capability(user, Capability.VIEW_AWARD),
+            "public_workers": has_capability(user, Capability.VIEW_PUBLIC_WORKERS),
             "registrations": registrations_page(user),
         },
         "lindung_demo": settings.LINDUNG_DEMO,

@@ -78,6 +78,14 @@ class Capability(models.TextChoices):
         "process_registrations",
         _("Check registrations, hand them to the branch and record its answer"),
     )
+    VIEW_PUBLIC_WORKERS = (
+        "view_public_workers",
+        _("See the register of public-sector and village workers and its coverage"),
+    )
+    MANAGE_PUBLIC_WORKERS = (
+        "manage_public_workers",
+        _("Keep the register of the bodies of one's own area and send its uncovered workers"),
+    )
 
 
 # Registry (docs/domain.md §9, UU 27/2022): region staff and the BPJS branch see persons masked, may
@@ -130,6 +138,11 @@ _AWARD_ENTRANT = frozenset({Capability.VIEW_AWARD, Capability.ENTER_AWARD})
 # requests over and records its answer. Self-registration needs no account.
 _REGISTRARS = frozenset({Capability.REGISTER_WORKERS})
 
+# Public-sector and village workers (Inpres 2/2021, docs/domain.md §13.2): the province, regencies
+# and villages keep the register of the bodies of their area (a village: its own government);
+# the branch and auditors read it.
+_PUBLIC_EMPLOYERS = frozenset({Capability.VIEW_PUBLIC_WORKERS, Capability.MANAGE_PUBLIC_WORKERS})
+
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(Capability.values),
     Role.PROVINCE_OFFICER: frozenset({Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS})
@@ -139,6 +152,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _COMPLIANCE_WORKERS
     | _SPONSOR_READERS
     | _REGISTRARS
+    | _PUBLIC_EMPLOYERS
     | {Capability.MATCH_PLEDGES, Capability.VIEW_AWARD, Capability.MANAGE_AWARD},
     Role.REGENCY_OFFICER: frozenset(
         {Capability.VIEW_REGIONS, Capability.VIEW_ORGANISATIONS, Capability.VIEW_COMPLIANCE}
@@ -148,6 +162,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _PROGRAMME_PLANNERS
     | _SPONSOR_READERS
     | _REGISTRARS
+    | _PUBLIC_EMPLOYERS
     | _AWARD_ENTRANT,
     Role.VILLAGE_OPERATOR: frozenset(
         {Capability.VIEW_REGIONS, Capability.VIEW_PROGRAMMES, Capability.REGISTER_CANDIDATES}
@@ -155,6 +170,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     | _REGISTRY_STAFF
     | _REGION_FIGURES
     | _REGISTRARS
+    | _PUBLIC_EMPLOYERS
     | _AWARD_ENTRANT,
     # The branch is where BPJS extracts come from, so it imports them.
     Role.BPJS_BRANCH: frozenset(
@@ -165,6 +181,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_PROGRAMMES,
             Capability.ENROL_BENEFICIARIES,
             Capability.VIEW_AWARD,
+            Capability.VIEW_PUBLIC_WORKERS,
         }
     )
     | _REGISTRY_STAFF
@@ -193,6 +210,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.VIEW_COMPLIANCE,
             Capability.VIEW_SPONSORSHIP,
             Capability.VIEW_AWARD,
+            Capability.VIEW_PUBLIC_WORKERS,
         }
     ),
 }

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
-from lindung.coverage import dashboard, reports, selectors, services
+from lindung.coverage import dashboard, panels, reports, selectors, services
 from lindung.coverage.forms import IndicatorPointForm
 
 
@@ -52,6 +52,7 @@ def internal_dashboard(request: HttpRequest, code: str) -> HttpResponse:
     context = _context(request, code, public=False)
     context["can_manage"] = has_capability(request.user, Capability.MANAGE_COVERAGE)
     context["point_form"] = IndicatorPointForm(initial={"reference_date": context["options"].day})
+    context["panels"] = panels.panels_for(request.user, code, context["options"].day)
     return render(request, "coverage/dashboard.html", context)
 
 

@@ -110,9 +110,13 @@ def clear_programme_data() -> None:
 
     from lindung.award.models import Edition
     from lindung.programmes import models as m
+    from lindung.publicworkers import models as pw
     from lindung.sponsorship import models as csr
 
     Edition.objects.all().delete()  # entries point at employers; indicators at their figures
+    # The demo register: its paying bodies point at their registry employers.
+    for register in (pw.BudgetLine, pw.PublicWorker, pw.PayingBody):
+        register.objects.all().delete()
 
     with connection.cursor() as cursor:
         # Millions of rows: no ORM collector. The table name is the model's, never input.

@@ -1,6 +1,7 @@
 """The deterministic Lampung demo: reference data, one account per role
 (``demo.accounts``), and the synthetic registry (employers, persons, membership histories;
-``demo.synthetic``), then programmes, sponsors, compliance cases and the Paritrana Award round
+``demo.synthetic``), then programmes, sponsors, registration requests, the register of public
+workers (``demo.public_workers``), compliance cases and the Paritrana Award round
 (``demo.award``)."""
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from lindung.demo.compliance import ensure_demo_compliance
 from lindung.demo.plan import make_plan
 from lindung.demo.populations import write_populations
 from lindung.demo.programmes import ensure_demo_programmes
+from lindung.demo.public_workers import ensure_demo_public_workers
 from lindung.demo.registrations import ensure_demo_registrations
 from lindung.demo.social_registry import build_social_registry
 from lindung.demo.sponsorship import ensure_demo_sponsorship
@@ -41,6 +43,7 @@ from lindung.demo.synthetic import (
     registry_counts,
 )
 from lindung.programmes.models import Candidate, Programme
+from lindung.publicworkers.models import PublicWorker
 from lindung.regions import services as regions
 from lindung.registrations.models import Registration
 from lindung.sponsorship.models import Sponsor
@@ -108,6 +111,15 @@ def build_demo(
     results["registrations"] = LoadResult(
         source="demo registration requests", sha256="", created=created,
         unchanged=Registration.objects.count() - created,
+    )  # fmt: skip
+    # After the registry and the requests: the covered workers' memberships start in 2024, so
+    # neither the calibrated 2023 figures nor the compliance day (2023) see them.
+    register = ensure_demo_public_workers(scale=scale, seed=seed, actor=actor)
+    results["public_workers"] = LoadResult(
+        source="demo public-sector and village workers", sha256="", created=register.created,
+        unchanged=PublicWorker.objects.count() - register.created,
+        extra={"bodies": register.bodies, "persons": register.persons,
+               "memberships": register.memberships},
     )  # fmt: skip
     compliance = ensure_demo_compliance(actor=actor, as_of=COMPLIANCE_AS_OF)
     results["compliance"] = LoadResult(

@@ -32,6 +32,7 @@ class Payer(models.TextChoices):
     SELF = "self", _("The worker pays")
     EMPLOYER = "employer", _("The employer pays")
     HELP = "help", _("Asks for help (a programme or sponsor may pay)")
+    GOVERNMENT = "government", _("The paying government body (APBD, APBDes, Dana Desa)")
 
 
 class Registration(RegionCodes):

@@ -64,6 +64,8 @@ DETAIL_LABELS = {
     "in_arrears": gettext_lazy("Employers in arrears"),
     "findings": gettext_lazy("Findings"),
     "source": gettext_lazy("Indicator key"),
+    "listed": gettext_lazy("Workers listed in the register"),
+    "categories": gettext_lazy("Per category (covered/listed)"),
 }
 HIDDEN_DETAILS = {"as_of"}
 
