@@ -64,6 +64,7 @@ bench: install
 	$(BIN)/python bench/compliance.py $(BENCH_ARGS)
 	$(BIN)/python bench/sponsorship.py $(BENCH_ARGS)
 	$(BIN)/python bench/award.py $(BENCH_ARGS)
+	$(BIN)/python bench/public_workers.py $(BENCH_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -300,7 +300,7 @@ def set_budget_line(
 
 # --- Reconciliation ------------------------------------------------------------------------
 
-WRITE_BATCH = 2_000
+WRITE_BATCH = 5_000
 STORED = ("status", "kpj", "paid_through", "monthly_contribution", "reconciled_on")
 
 
@@ -314,23 +314,45 @@ def refresh_unchecked(workers: Any, on: dt.date | None = None) -> int:
     current = {
         r["id"]: r for r in workers.values("id", *STORED).order_by().iterator(chunk_size=5_000)
     }
-    changed: list[PublicWorker] = []
+    changed: list[tuple[Any, ...]] = []
     month = on.replace(day=1)
     for subject, row in pairs:
         outcome = outcomes[subject.id]
         rule = book.rule(row["category_id"], row["body__regency_code"])
         contribution = book.monthly(rule, row["honorarium"], month) if rule else 0
-        values = {
-            "status": outcome.status,
-            "kpj": outcome.kpj,
-            "paid_through": outcome.paid_through,
-            "monthly_contribution": contribution,
-            "reconciled_on": on,
-        }
-        if any(current[subject.id][k] != v for k, v in values.items()):
-            changed.append(PublicWorker(id=subject.id, **values))
-    PublicWorker.objects.bulk_update(changed, STORED, batch_size=WRITE_BATCH)
+        values = (outcome.status, outcome.kpj, outcome.paid_through, contribution, on)
+        if any(current[subject.id][k] != v for k, v in zip(STORED, values, strict=True)):
+            changed.append((*values, subject.id))
+    _store(changed)
     return len(changed)
+
+
+def _store(changed: list[tuple[Any, ...]]) -> None:
+    """Write (status, kpj, paid_through, monthly_contribution, reconciled_on, id) rows.
+
+    Django's ``bulk_update`` builds a CASE per column and row (about 2 ms a row in Python: 500,000
+    rows took longer than a per-person loop), so this is one statement per batch on PostgreSQL
+    (an UPDATE joined to ``unnest`` of arrays) and a prepared UPDATE run per row on SQLite —
+    both about 10× faster (docs/benchmarks.md). The table name is the model's, never input."""
+    table = connection.ops.quote_name(PublicWorker._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(changed), WRITE_BATCH):
+            batch = changed[start : start + WRITE_BATCH]
+            if connection.vendor == "postgresql":
+                cursor.execute(
+                    f"UPDATE {table} AS w SET status = v.status, kpj = v.kpj, "  # noqa: S608
+                    "paid_through = v.paid_through, monthly_contribution = v.mc, "
+                    "reconciled_on = v.ro FROM unnest(%s::text[], %s::text[], %s::date[], "
+                    "%s::bigint[], %s::date[], %s::bigint[]) AS v(status, kpj, paid_through, mc, "
+                    "ro, id) WHERE w.id = v.id",
+                    [list(column) for column in zip(*batch, strict=True)],
+                )
+            else:
+                cursor.executemany(
+                    f"UPDATE {table} SET status = %s, kpj = %s, paid_through = %s, "  # noqa: S608
+                    "monthly_contribution = %s, reconciled_on = %s WHERE id = %s",
+                    batch,
+                )
 
 
 def refresh(*, actor: Any, workers: Any, on: dt.date | None = None) -> int:
