@@ -32,6 +32,7 @@ from lindung.award.services import add_entry
 from lindung.core.scope import SYSTEM
 from lindung.publicworkers.models import BodyKind, PayingBody, PublicWorker
 from lindung.publicworkers.reconcile import listed_on
+from lindung.publicworkers.rules import load_categories
 from lindung.publicworkers.selectors import live_coverage
 from lindung.registry.models import Segment
 from tests.award.factories import make_edition
@@ -55,6 +56,7 @@ def regency_government(region, employer) -> PayingBody:
 
 @pytest.fixture
 def world(region_tree, rates):
+    load_categories()  # (a live-server test's flush may have removed the migration's rows)
     r = region_tree
     village = r[OWN_VILLAGE]
     city = regency_government(r["18.71"], EmployerFactory(village=village, name="Pemkot BL"))

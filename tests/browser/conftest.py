@@ -74,8 +74,12 @@ def page(browser: Browser, live_server: Any, seen_requests: list[str]) -> Iterat
 @pytest.fixture
 def lampung(transactional_db: None, settings: Any) -> None:
     """The real Lampung subset: 15 regencies/cities, their districts and villages, with
-    boundaries and the labour figures."""
+    boundaries and the labour figures; and the public-worker categories, which a migration
+    loads but a live-server test's flush removes."""
+    from lindung.publicworkers.rules import load_categories
     from lindung.regions.services import load_boundaries, load_regions, load_worker_populations
+
+    load_categories()
 
     data = Path(settings.LINDUNG_REFERENCE_DATA)
     load_regions(data / "regions_lampung.csv")

@@ -69,7 +69,7 @@ def test_branch_imports_extracts_and_reads_the_reject_report(
     assert Membership.objects.count() == 2
 
 
-def test_regency_officer_may_upload_candidate_lists_only(
+def test_regency_officer_may_upload_candidate_lists_and_registers_only(
     page: Page, live_server: Any, regency_officer: Any, make_officer: MakeOfficer
 ) -> None:
     page.goto("/masuk/")
@@ -77,9 +77,10 @@ def test_regency_officer_may_upload_candidate_lists_only(
     page.fill("#id_password", PASSWORD)
     page.click("#login-form button[type=submit]")
     page.click("#nav-imports")
-    # BPJS extracts are the branch's; a regency imports social-registry lists.
+    # BPJS extracts are the branch's; a regency imports social-registry lists and the register
+    # of the people its bodies pay.
     options = page.locator("#id_kind option").evaluate_all("els => els.map(e => e.value)")
-    assert options == ["candidates"]
+    assert options == ["candidates", "public_workers"]
 
     make_officer("pemeriksa", Role.AUDITOR, ["18.71"])
     page.context.clear_cookies()

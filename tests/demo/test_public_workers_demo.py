@@ -53,8 +53,10 @@ def _small_world() -> None:
     from lindung.demo.populations import write_populations
     from lindung.demo.services import ensure_demo_accounts
     from lindung.demo.synthetic import build_registry
+    from lindung.publicworkers.rules import load_categories
     from lindung.regions.services import load_minimum_wages, load_regions, load_worker_populations
 
+    load_categories()  # (a live-server test's flush may have removed the migration's rows)
     load_regions(DATA / "regions_lampung.csv")
     load_worker_populations(DATA / "lampung_labour.csv")
     load_minimum_wages(DATA / "lampung_minimum_wages.csv")

@@ -60,8 +60,10 @@ def publicworkers_world(regions: dict[str, Any], world: dict[str, Any]) -> dict[
     """A village government on each side of the regency officer's border, two persons on
     each register (one covered); the foreign ones' names are markers no one outside 18.72
     may see."""
+    from lindung.publicworkers.rules import load_categories
     from tests.registry.factories import FOREIGN_VILLAGE, OWN_VILLAGE
 
+    load_categories()  # (a live-server test's flush may have removed the migration's rows)
     own = village_government(regions[OWN_VILLAGE])
     foreign = village_government(regions[FOREIGN_VILLAGE])
     own_worker = listed(own, 801, "village_official")

@@ -69,6 +69,28 @@ PAGES = [
     ),
 ]
 
+# Category rules: every reader sees them (a village operator its regency's); the regency's
+# officers, the province and the administrator set 18.71's own rule.
+RULES = [
+    Route("publicworkers:rules", for_roles(READERS), scoped=True),
+    Route(
+        "publicworkers:rules",
+        for_roles({Role.ADMIN, Role.PROVINCE_OFFICER, Role.REGENCY_OFFICER}, ok=302),
+        method="post",
+        data={
+            "regency": "18.71",
+            "category": "rt_rw_head",
+            "segment": "BPU",
+            "programmes": ["JKK", "JKM", "JHT"],
+            "wage_basis": "fixed",
+            "wage_amount": "1.000.000",
+            "source": "Perwali contoh 2025",
+            "confidence": "◐",
+        },
+        audits=(PublicWorkerAudit.RULE,),
+    ),
+]
+
 WRITES = [
     # The village operator's village government exists already: it is only sent there; the
     # others are no village operators.
@@ -141,4 +163,4 @@ API = [
     ),
 ]
 
-ROUTES = [*PAGES, *WRITES, *REPORTS, *API]
+ROUTES = [*PAGES, *RULES, *WRITES, *REPORTS, *API]

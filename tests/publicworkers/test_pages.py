@@ -322,3 +322,32 @@ def test_coverage_on_the_edges_of_the_date_range_is_answered(client, make_user, 
     assert response.status_code == 200
     expected = 0 if day.startswith("1900") else 5
     assert response.json()["total"]["total"] == expected
+
+
+def test_a_regency_sets_its_own_rule_and_its_register_is_priced_again(
+    client, make_user, region_tree
+):
+    body = village_government(region_tree["18.71.01.1003"])
+    worker = listed(body, 1, "rt_rw_head", honorarium=500_000)
+    client.force_login(make_user("regency_officer"))
+    page = client.get(reverse("publicworkers:rules"))
+    assert page.status_code == 200 and page.context["regency"].code == "18.71"
+    response = client.post(
+        reverse("publicworkers:rules"),
+        {"regency": "18.71", "category": "rt_rw_head", "segment": "BPU",
+         "programmes": ["JKK", "JKM", "JHT"], "wage_basis": "fixed", "wage_amount": "1.000.000",
+         "source": "Perwali contoh 2025", "confidence": "◐"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    worker.refresh_from_db()
+    assert worker.monthly_contribution > 16_800  # JHT added by the regency's own rule
+    row = next(r for r in client.get(reverse("publicworkers:rules")).context["rows"]
+               if r.category.code == "rt_rw_head")  # fmt: skip
+    assert row.own is not None and row.own.source == "Perwali contoh 2025"
+    # Without JKM the form refuses, with a message, and stores nothing.
+    refused = client.post(
+        reverse("publicworkers:rules"),
+        {"regency": "18.71", "category": "bpd_member", "segment": "BPU", "programmes": ["JKK"],
+         "wage_basis": "honorarium", "source": "x", "confidence": "✖"},
+    )  # fmt: skip
+    assert refused.status_code == 400 and "JKM" in refused.content.decode()

@@ -15,7 +15,7 @@ from lindung.core import regioncodes
 from lindung.core.filters import MAX_DATE, MIN_DATE
 from lindung.core.i18n import bilingual
 from lindung.core.nik import NikError, parse_nik
-from lindung.publicworkers.models import BudgetSource, Category
+from lindung.publicworkers.models import BudgetSource, Category, WageBasis
 from lindung.publicworkers.services import WorkerData
 from lindung.regions.models import Region
 from lindung.registry.models import Sex
@@ -227,5 +227,51 @@ class SendForm(forms.Form):
                     "Tick the persons to register first.",
                 ),
                 code="none_checked",
+            )
+        return data
+
+
+PROGRAMME_CHOICES = [("JKK", "JKK"), ("JKM", "JKM"), ("JHT", "JHT"), ("JP", "JP")]
+
+
+class RuleForm(forms.Form):
+    """A regency's own rule for one category (docs/domain.md §13.2): segment, programmes, what
+    the contribution is priced on, and the rule's source and confidence."""
+
+    category = forms.ModelChoiceField(queryset=Category.objects.all(), label=_("Category"))
+    segment = forms.ChoiceField(
+        choices=[("PU", _("Wage earner (PU)")), ("BPU", _("Non-wage earner (BPU)"))],
+        label=_("Segment"),
+    )
+    programmes = forms.MultipleChoiceField(
+        choices=PROGRAMME_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label=_("Programmes"),
+    )
+    wage_basis = forms.ChoiceField(choices=WageBasis.choices, label=_("Priced on"))
+    wage_amount = RupiahField(label=_("Fixed amount (Rp)"), required=False)
+    source = forms.CharField(max_length=300, label=_("Source (regulation, decree)"))
+    confidence = forms.ChoiceField(
+        choices=[("✔", _("✔ confirmed")), ("◐", _("◐ one source")), ("✖", _("✖ assumed"))],
+        initial="◐",
+        label=_("Confidence"),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _styled(self)
+        self.fields["programmes"].widget.attrs["class"] = "form-check-input"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("programmes") and not {"JKK", "JKM"} <= set(data["programmes"]):
+            self.add_error(
+                "programmes",
+                bilingual("JKK dan JKM selalu wajib", "JKK and JKM are always required"),
+            )
+        if data.get("wage_basis") == WageBasis.FIXED and not data.get("wage_amount"):
+            self.add_error(
+                "wage_amount",
+                bilingual("isi jumlah upah tetap", "fill in the fixed amount"),
             )
         return data

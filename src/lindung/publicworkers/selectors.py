@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -16,7 +17,13 @@ from lindung.core import regioncodes
 from lindung.core.permissions import has_capability
 from lindung.core.roles import Capability, Role
 from lindung.core.scope import actor_scope, region_q
-from lindung.publicworkers.models import BudgetLine, PayingBody, PublicWorker, ReconciliationStatus
+from lindung.publicworkers.models import (
+    BudgetLine,
+    Category,
+    PayingBody,
+    PublicWorker,
+    ReconciliationStatus,
+)
 from lindung.publicworkers.reconcile import (
     CategoryCoverage,
     listed_on,
@@ -24,7 +31,7 @@ from lindung.publicworkers.reconcile import (
     subjects_of,
     tally,
 )
-from lindung.publicworkers.rules import RuleBook
+from lindung.publicworkers.rules import Rule, RuleBook
 
 
 def bodies_for(user: Any) -> QuerySet[PayingBody]:
@@ -171,3 +178,38 @@ def budget_of(body: PayingBody, year: int) -> dict[str, tuple[int, int]]:
         "category_id", "planned", "realised"
     )
     return {category: (planned, realised) for category, planned, realised in rows}
+
+
+@dataclass(frozen=True)
+class CategoryRules:
+    category: Category
+    default: Rule | None
+    own: Rule | None  # the regency's override
+
+    @property
+    def effective(self) -> Rule | None:
+        return self.own or self.default
+
+
+def category_rules(user: Any, regency: str = "") -> list[CategoryRules]:
+    """Every category with its default rule and ``regency``'s own (when ``user`` may read the
+    register; rules are not personal data, and a village reads its regency's)."""
+    if not has_capability(user, Capability.VIEW_PUBLIC_WORKERS):
+        return []
+    book = RuleBook()
+    return [
+        CategoryRules(
+            category=category,
+            default=book.defaults.get(category.code),
+            own=book.overrides.get((category.code, regency)) if regency else None,
+        )
+        for category in Category.objects.all()
+    ]
+
+
+def home_regency(user: Any) -> str:
+    """The regency of ``user``'s area when it lies within one (a regency officer's, a village
+    operator's), else ""."""
+    codes = actor_scope(user).region_codes
+    regencies = {c[:5] for c in codes if regioncodes.is_valid_code(c) and len(c) >= 5}
+    return regencies.pop() if len(regencies) == 1 else ""
