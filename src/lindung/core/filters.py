@@ -52,17 +52,22 @@ def YearFilter(**kwargs) -> IntegerFilter:
     return IntegerFilter(min_value=MIN_YEAR, max_value=MAX_YEAR, **kwargs)
 
 
+DATE_RANGE = bilingual(
+    f"Tanggal harus antara {MIN_DATE} dan {MAX_DATE}.",
+    f"The date must be between {MIN_DATE} and {MAX_DATE}.",
+)
+
+
+def in_date_range(value: dt.date | None) -> bool:
+    """Whether ``value`` lies between ``MIN_DATE`` and ``MAX_DATE`` (None: nothing to check)."""
+    return value is None or MIN_DATE <= value <= MAX_DATE
+
+
 class DateField(forms.DateField):
     def validate(self, value: dt.date | None) -> None:
         super().validate(value)
-        if value is not None and not MIN_DATE <= value <= MAX_DATE:
-            raise ValidationError(
-                bilingual(
-                    f"Tanggal harus antara {MIN_DATE} dan {MAX_DATE}.",
-                    f"The date must be between {MIN_DATE} and {MAX_DATE}.",
-                ),
-                code="date_range",
-            )
+        if not in_date_range(value):
+            raise ValidationError(DATE_RANGE, code="date_range")
 
 
 class DateFilter(django_filters.DateFilter):

@@ -7,7 +7,7 @@ import datetime as dt
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from lindung.core.filters import MAX_DATE, MIN_DATE
+from lindung.core.filters import DATE_RANGE, MAX_DATE, MIN_DATE, in_date_range
 from lindung.core.i18n import bilingual
 from lindung.coverage.dimensions import dimensions
 from lindung.regions.models import PopulationKind
@@ -49,13 +49,8 @@ class CoverageQuerySerializer(TrendQuerySerializer):
     )
 
     def validate_date(self, value: dt.date) -> dt.date:
-        if not MIN_DATE <= value <= MAX_DATE:
-            raise serializers.ValidationError(
-                bilingual(
-                    f"Tanggal harus antara {MIN_DATE} dan {MAX_DATE}.",
-                    f"The date must be between {MIN_DATE} and {MAX_DATE}.",
-                )
-            )
+        if not in_date_range(value):
+            raise serializers.ValidationError(DATE_RANGE)
         return value
 
 

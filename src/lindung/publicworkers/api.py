@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lindung.core.api import validate_query
-from lindung.core.filters import MAX_DATE, MIN_DATE
+from lindung.core.filters import DATE_RANGE, MAX_DATE, MIN_DATE, in_date_range
 from lindung.core.i18n import bilingual
 from lindung.core.permissions import HasCapability
 from lindung.core.roles import Capability
@@ -62,13 +62,8 @@ class CoverageQuerySerializer(serializers.Serializer):
     )
 
     def validate_date(self, value: dt.date) -> dt.date:
-        if not MIN_DATE <= value <= MAX_DATE:
-            raise serializers.ValidationError(
-                bilingual(
-                    f"Tanggal harus antara {MIN_DATE} dan {MAX_DATE}.",
-                    f"The date must be between {MIN_DATE} and {MAX_DATE}.",
-                )
-            )
+        if not in_date_range(value):
+            raise serializers.ValidationError(DATE_RANGE)
         return value
 
 

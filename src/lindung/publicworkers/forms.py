@@ -3,7 +3,6 @@ budget line; and the choice of workers to send as registration requests."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
@@ -12,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core import regioncodes
-from lindung.core.filters import MAX_DATE, MIN_DATE
+from lindung.core.filters import DateField
 from lindung.core.i18n import bilingual
-from lindung.core.nik import NikError, parse_nik
 from lindung.publicworkers.models import BudgetSource, Category, WageBasis
 from lindung.publicworkers.services import WorkerData
 from lindung.regions.models import Region
+from lindung.registrations.forms.public import IdentityCleaning, normalise_village_code
 from lindung.registry.models import Sex
 
 REGION_PATTERN = r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$"
@@ -26,21 +25,16 @@ BAD_REGION = bilingual(
     "Invalid region code (e.g. 18, 18.71, 18.71.01, 18.71.01.1001).",
 )
 BAD_DATE = bilingual("Tanggal tidak sah; tulis YYYY-MM-DD.", "Invalid date; write YYYY-MM-DD.")
-DATE_RANGE = bilingual(
-    f"Tanggal harus antara {MIN_DATE} dan {MAX_DATE}.",
-    f"The date must be between {MIN_DATE} and {MAX_DATE}.",
-)
 BAD_AMOUNT = bilingual(
     "Jumlah Rupiah tidak sah; tulis misalnya 2.500.000.",
     "Invalid Rupiah amount; write e.g. 2.500.000.",
 )
 MAX_AMOUNT = 1_000_000_000_000
 _RUPIAH = re.compile(r"(?:rp\.?)?([0-9]{1,3}(?:\.[0-9]{3})+|[0-9]{1,13})", re.IGNORECASE)
-_VILLAGE_DIGITS = re.compile(r"[0-9]{10}")
 
 
-class RangedDateField(forms.DateField):
-    """An ISO date from 1900 to 2100."""
+class RangedDateField(DateField):
+    """An ISO date from 1900 to 2100, typed in a date input."""
 
     default_error_messages = {"invalid": BAD_DATE}
 
@@ -48,11 +42,6 @@ class RangedDateField(forms.DateField):
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         super().__init__(**kwargs)
-
-    def validate(self, value: dt.date | None) -> None:
-        super().validate(value)
-        if value is not None and not MIN_DATE <= value <= MAX_DATE:
-            raise forms.ValidationError(DATE_RANGE, code="date_range")
 
 
 class RupiahField(forms.CharField):
@@ -113,14 +102,7 @@ class OverviewForm(CoverageDayForm):
     field_order = ["region", "date", "body"]
 
 
-def normalise_village_code(text: str) -> str:
-    code = "".join((text or "").split())
-    if _VILLAGE_DIGITS.fullmatch(code):
-        code = f"{code[:2]}.{code[2:4]}.{code[4:6]}.{code[6:]}"
-    return code
-
-
-class WorkerForm(forms.Form):
+class WorkerForm(IdentityCleaning, forms.Form):
     """One person of a body's register, entered by hand (a file is the import page's)."""
 
     nik = forms.CharField(label=_("NIK"), max_length=20)
@@ -143,21 +125,6 @@ class WorkerForm(forms.Form):
         self.fields["listed_from"].initial = timezone.localdate()
         self.fields["nik"].widget.attrs.update(inputmode="numeric", autocomplete="off")
         _styled(self)
-
-    def clean_nik(self) -> str:
-        try:
-            return parse_nik(self.cleaned_data["nik"]).nik
-        except NikError as exc:
-            raise forms.ValidationError(str(exc), code="nik") from None
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not any(c.isalpha() for c in name):
-            raise forms.ValidationError(
-                bilingual("Tulis nama sesuai KTP", "Write the name as on the identity card"),
-                code="name",
-            )
-        return name
 
     def clean_village_code(self) -> Region:
         code = normalise_village_code(self.cleaned_data["village_code"])

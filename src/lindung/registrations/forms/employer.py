@@ -16,10 +16,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lindung.core.imports.cells import CellError
 from lindung.core.months import add_months
-from lindung.core.nik import NikError, parse_nik
 from lindung.regions.models import Region
 from lindung.registrations import employer_importer as worker_file
 from lindung.registrations import rules
+from lindung.registrations.forms.public import IdentityCleaning
 from lindung.registry.models import Employer, Segment, Sex
 
 SEX_CHOICES = [("", "—"), *Sex.choices]
@@ -46,7 +46,7 @@ class MonthInput(forms.TextInput):
     input_type = "month"
 
 
-class WorkerForm(forms.Form):
+class WorkerForm(IdentityCleaning, forms.Form):
     """One PU worker of the firm; ``draft`` is what ``services.submit`` checks and stores."""
 
     nik = forms.CharField(label=_("NIK"), max_length=16, min_length=16)
@@ -74,19 +74,6 @@ class WorkerForm(forms.Form):
         self.employer = employer
         self.fields["programmes"].initial = worker_file.default_programmes(employer)
         self.fields["first_month"].initial = f"{timezone.localdate():%Y-%m}"
-
-    def clean_nik(self) -> str:
-        text = self.cleaned_data["nik"].strip()
-        try:
-            return parse_nik(text).nik
-        except NikError as exc:
-            raise forms.ValidationError(str(exc)) from None
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not name:
-            raise forms.ValidationError(_("This field is required."))
-        return name
 
     def clean_birth_date(self) -> dt.date:
         born = self.cleaned_data["birth_date"]

@@ -154,7 +154,29 @@ def _styled(form: forms.Form) -> None:
             widget.attrs.setdefault("class", "form-control")
 
 
-class RegistrationForm(forms.Form):
+class IdentityCleaning:
+    """A person's ``nik`` and ``name`` fields cleaned the one way every form of a person does:
+    a NIK that parses, a name with letters in it (spaces collapsed)."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_nik(self) -> str:
+        try:
+            return parse_nik(self.cleaned_data["nik"]).nik
+        except NikError as exc:
+            raise forms.ValidationError(str(exc), code="nik") from None
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not any(c.isalpha() for c in name):
+            raise forms.ValidationError(
+                bilingual("Tulis nama sesuai KTP", "Write the name as on the identity card"),
+                code="name",
+            )
+        return name
+
+
+class RegistrationForm(IdentityCleaning, forms.Form):
     """One BPU worker's registration. Without ``user`` (the public page) any village of the
     list; with a registering ``user`` only villages of their area, fixed for a village
     operator (a scope of one village)."""
@@ -238,21 +260,6 @@ class RegistrationForm(forms.Form):
                 self.fields["village_code"].initial = codes[0]
                 self.fields["village_code"].widget.attrs["readonly"] = True
         _styled(self)
-
-    def clean_nik(self) -> str:
-        try:
-            return parse_nik(self.cleaned_data["nik"]).nik
-        except NikError as exc:
-            raise forms.ValidationError(str(exc), code="nik") from None
-
-    def clean_name(self) -> str:
-        name = " ".join(self.cleaned_data["name"].split())
-        if not any(c.isalpha() for c in name):
-            raise forms.ValidationError(
-                bilingual("Tulis nama sesuai KTP", "Write the name as on the identity card"),
-                code="name",
-            )
-        return name
 
     def clean_occupation(self) -> str:
         return " ".join(self.cleaned_data["occupation"].split())
