@@ -130,3 +130,29 @@ def test_a_missing_wage_file_is_a_clean_error(var_dir: Path, tmp_path: Path) -> 
     done = lindung(var_dir, "regions", "load-wages", str(tmp_path / "absent.csv"))
     assert done.returncode != 0
     assert "absent.csv" in done.stderr and "Traceback" not in done.stderr
+
+
+LINDUNG_COMMANDS = ("demo", "import", "coverage", "public-workers", "registrations")
+
+
+@pytest.mark.parametrize("args", [(), ("--help",), ("-h",), ("help",)])
+def test_overview_lists_lindung_commands_first(tmp_path: Path, args: tuple[str, ...]) -> None:
+    done = lindung(tmp_path, *args, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    firsts = {line.split()[0]: i for i, line in reversed(list(enumerate(lines))) if line.strip()}
+    for name in LINDUNG_COMMANDS:
+        line = lines[firsts[name]]
+        assert len(line.split()) > 1, f"{name} has no help text"  # name, then its one line
+    assert "migrate" not in firsts  # Django's commands are one hint away …
+    assert "lindung help --all" in done.stdout
+    assert done.stdout.index("demo ") < done.stdout.index("migrate")  # … named after ours
+
+
+def test_help_all_and_command_help_are_djangos(tmp_path: Path) -> None:
+    everything = lindung(tmp_path, "help", "--all", timeout=120)
+    assert everything.returncode == 0, everything.stderr
+    names = {line.strip() for line in everything.stdout.splitlines()}
+    assert {"migrate", "demo", "public-workers"} <= names
+    one = lindung(tmp_path, "contributions", "--help", timeout=120)
+    assert one.returncode == 0 and "load-rates" in one.stdout

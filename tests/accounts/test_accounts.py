@@ -229,3 +229,21 @@ def test_demo_accounts_one_per_entry_and_idempotent() -> None:
     before = (User.objects.count(), Organisation.objects.count(), AuditLog.objects.count())
     assert ensure_demo_accounts() == []
     assert (User.objects.count(), Organisation.objects.count(), AuditLog.objects.count()) == before
+
+
+@pytest.mark.parametrize("demo", [True, False])
+def test_login_page_lists_every_demo_account_in_demo_mode_only(settings, demo) -> None:
+    settings.LINDUNG_DEMO = demo
+    region_services.load_regions(DATA / "regions_lampung.csv")
+    body = Client().get("/masuk/").content.decode()
+    accounts = demo_accounts()
+    assert len(accounts) == 14
+    for account in accounts:
+        entry = f'<li data-username="{account.username}"><code class="demo-account">'
+        assert (entry in body) is demo, account.username
+    assert ('id="demo-accounts"' in body) is demo
+    if demo:  # each with its role's label (Indonesian by default)
+        assert body.count('class="demo-account"') == len(accounts) + 1  # and the password
+        for account in accounts:
+            label = str(Role(account.role).label)
+            assert f"{account.username}</code> — {label}" in body, account.username

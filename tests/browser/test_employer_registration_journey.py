@@ -138,7 +138,7 @@ def test_an_employer_registers_by_form_and_by_file(
     screenshot(page, "employer-worker-file")
     with page.expect_download() as download:
         page.click("#reject-report")
-    report = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    report = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
     assert [(int(r["line"]), r["column"]) for r in report] == [(BAD_LINE, "wage")]
 
     requests = Registration.objects.filter(employer=firm, channel=Channel.EMPLOYER)

@@ -53,7 +53,7 @@ def test_branch_imports_extracts_and_reads_the_reject_report(
 
     with page.expect_download() as download:
         page.click("#reject-report")
-    report = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8"))))
+    report = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text("utf-8-sig"))))
     assert [int(r["line"]) for r in report] == [3, 5, 7, 8, 9, 10, 11, 12]
     assert all(" / " in r["reason"] for r in report)
     # Personal data in the report is masked: no full NIK of the file appears.

@@ -98,6 +98,19 @@ def test_calc_errors_are_bilingual(rates, args: list[str], message: str) -> None
     assert " / " in str(info.value)
 
 
+def test_calc_on_a_fresh_database_says_to_load_the_rates(db) -> None:
+    with pytest.raises(CommandError, match="no JKK rule") as info:
+        run("calc", "--segment", "PU", "--month", "2024-03", "--wage", "5000000",
+            "--risk-class", "1")  # fmt: skip
+    assert "jalankan / run: lindung contributions load-rates" in str(info.value)
+
+
+def test_a_month_before_the_rules_does_not_say_to_load_them(rates) -> None:
+    with pytest.raises(CommandError, match="2014-01") as info:
+        run("calc", "--segment", "BPU", "--month", "2014-01", "--income", "1")
+    assert "load-rates" not in str(info.value)  # loaded already: the month is the problem
+
+
 def test_load_rates_json_and_reject_report(db, tmp_path: Path) -> None:
     counts = json.loads(run("load-rates", "--format", "json"))
     assert counts["jpwagecap"]["created"] == 12

@@ -82,6 +82,12 @@ def test_calculator_refusal_is_400_with_its_message(client, rates) -> None:
     assert "wage wajib untuk segmen PU / wage is required for PU" in body(response)
 
 
+def test_a_fresh_database_says_to_load_the_rates(client, db) -> None:
+    response = client.get(reverse(PAGE), PU_12M)
+    assert response.status_code == 400
+    assert "lindung contributions load-rates" in body(response)
+
+
 def test_english_labels_after_switching_language(client, rates) -> None:
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     text = body(client.get(reverse(PAGE), BPU_MIN))

@@ -367,7 +367,9 @@ def test_reject_reports_escape_formulas(branch, client, folder, tmp_path) -> Non
     upload(client, path)
     job = ImportJob.objects.get()
     expected = ["line,column,value,reason", "3,npp,'=1+1,", "4,village,'@SUM(A1),"]
-    web = client.get(reverse("imports:rejects", args=[job.pk])).content.decode()
+    raw = client.get(reverse("imports:rejects", args=[job.pk])).content
+    assert raw.startswith("\ufeff".encode()), "a byte-order mark, so that Excel reads UTF-8"
+    web = raw.decode("utf-8-sig")
     cli = io.StringIO()
     write_reject_report(job, cli)  # what `lindung import … --reject-report` writes
     for report in (web, cli.getvalue()):

@@ -217,7 +217,7 @@ def test_the_reject_report_is_the_owners_and_audited(portal, firm, active_nik, m
     job, _response = upload(portal, firm, mixed_file(active_nik))
     url = reverse("registrations:employer-file-rejects", args=[job.pk])
     response = portal.get(url)
-    report = list(csv.DictReader(io.StringIO(response.content.decode())))
+    report = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [int(r["line"]) for r in report] == [3, 5, 7, 9]
     assert active_nik not in response.content.decode()
     assert AuditLog.objects.filter(action="import.reject_report").count() == 1

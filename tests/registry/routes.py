@@ -25,6 +25,8 @@ def _export(name: str, kind: str) -> Route:
 
 
 ROUTES = [
+    # /registri/ sends each viewer on to the first list they may see.
+    Route("registry:index", for_roles(EMPLOYER_VIEWERS, ok=302)),
     Route("registry:employer-list", for_roles(EMPLOYER_VIEWERS), scoped=True),
     Route(
         "registry:employer-detail",

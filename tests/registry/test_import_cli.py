@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import os
 import signal
@@ -16,10 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from lindung.core.cli_output import ProgressLines
 from lindung.core.nik import build_nik
 from tests.cli import LINDUNG, cli_env, copy_db, lindung
 from tests.registry.test_import import (
     BAD,
+    BAD_REJECTS,
     COUNTERS,
     EMPLOYERS,
     PARTICIPANTS,
@@ -73,6 +76,47 @@ def test_cli_json_contract_and_reject_report(base_db: Path, tmp_path: Path) -> N
     args = ("import", "participants", str(BAD), "--format", "json", "--reject-report", str(report))
     assert cli(copy_db(base_db, tmp_path / "bad"), *args)["counts"] == (10, 2, 0, 8)
     check_bad_rejections([(int(r["line"]), *list(r.values())[1:]) for r in data_rows(report)])
+
+
+def test_table_output_names_the_first_rejects_and_the_report(base_db: Path, tmp_path: Path) -> None:
+    var = copy_db(base_db, tmp_path / "var")
+    done = lindung(var, "import", "participants", str(BAD))
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "rows_rejected" in out and "ditolak / rejected: 8 baris / rows" in out
+    for line, column, _, reason in BAD_REJECTS[:5]:  # line, column and reason of the first five
+        shown = next(t for t in out.splitlines() if f"baris / line {line}," in t)
+        assert f"kolom / column {column or '-'}:" in shown and reason in shown, shown
+    assert f"baris / line {BAD_REJECTS[5][0]}," not in out  # the rest is in the report …
+    assert "--reject-report FILE.csv" in out  # … which the hint names
+    report = tmp_path / "rejects.csv"
+    args = ("import", "participants", str(BAD), "--format", "json", "--reject-report", str(report))
+    again = lindung(copy_db(base_db, tmp_path / "again"), *args)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["rows_rejected"] == 8  # stdout stays one JSON object
+    assert "must be 16 digits" in again.stderr and f"full report: {report}" in again.stderr
+
+
+def test_progress_lines_come_regularly_without_a_terminal() -> None:
+    stream = io.StringIO()
+
+    def wait_for_lines(n: int) -> None:
+        deadline = time.monotonic() + 30
+        while len(stream.getvalue().splitlines()) < n:
+            assert time.monotonic() < deadline, stream.getvalue()
+            time.sleep(0.01)
+
+    with ProgressLines("impor / import participants", stream, every=0.05) as lines:
+        lines.set_total(12_000)
+        lines.advance(1000)
+        wait_for_lines(2)
+        lines.advance(1000)
+        wait_for_lines(len(stream.getvalue().splitlines()) + 2)  # the 2nd one counts 2,000
+    written = stream.getvalue().splitlines()
+    assert written[0].startswith("impor / import participants: 1,000 / 12,000 baris / rows")
+    assert "2,000 / 12,000" in written[-1]
+    time.sleep(0.2)
+    assert stream.getvalue().splitlines() == written  # nothing after the run ended
 
 
 CHUNK, N_ROWS, BAD_EVERY = 1000, 12_000, 997

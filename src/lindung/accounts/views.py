@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from lindung.accounts import selectors, services
 from lindung.accounts.authentication import token_expired, token_expires_at
+from lindung.accounts.demo_logins import demo_logins as listed_demo_logins
 from lindung.core.i18n import bilingual
 from lindung.core.permissions import user_role
 from lindung.core.roles import Role
@@ -24,6 +25,26 @@ from lindung.core.roles import Role
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.LINDUNG_DEMO:
+            context["demo_accounts"] = demo_logins()
+        return context
+
+
+def demo_logins() -> list[dict[str, Any]]:
+    """Every account the demo creates (``accounts.demo_logins``, filled by the demo app), with
+    its role's label and its region scope, for the demo's log-in page; shown only with
+    ``LINDUNG_DEMO``."""
+    return [
+        {
+            "username": a.username,
+            "role": Role(a.role).label,
+            "scope": " ".join(c for c in a.scope if c),
+        }
+        for a in listed_demo_logins()
+    ]
 
 
 def locked_out(

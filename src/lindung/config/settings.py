@@ -237,7 +237,11 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "lindung.core.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "lindung.core.middleware.RequestIdLogFilter"},
+        # A refusal (403, 404) is one line, without a traceback; a 500 keeps its traceback.
+        "refusal_without_traceback": {"()": "lindung.core.logging.RefusalWithoutTraceback"},
+    },
     "formatters": {
         # No 16-digit run (a NIK) reaches a log line, whoever logged it (docs/privacy.md).
         "plain": {
@@ -259,6 +263,8 @@ LOGGING = {
         # masking formatter too, not through Django's default handlers.
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Its records reach the console through "django" (no handlers of its own).
+        "django.request": {"filters": ["refusal_without_traceback"]},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

@@ -93,3 +93,6 @@ urlpatterns = [
 
 # An unmatched URL under /api/ answers the API's JSON 404, not an HTML page.
 handler404 = "lindung.core.api.not_found"
+# The site's error pages, in the user's language with a way back (core.errors).
+handler403 = "lindung.core.errors.permission_denied"
+handler500 = "lindung.core.errors.server_error"

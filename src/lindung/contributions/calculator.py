@@ -3,7 +3,7 @@
 Every rule is looked up by the contribution month (the first day of the month must fall inside
 ``effective_from``..``effective_to``). Amounts are integer Rupiah.
 
-Rounding rule (docs/domain.md §2.9 "Rounding", open question 7 — **unconfirmed ✖**): each line
+Rounding rule (docs/domain.md §2.9 "Rounding" and §12.7 — **unconfirmed ✖**): each line
 (programme × party; for Jakon, programme summed over the contract-value slices) is computed exactly
 in Decimal, the discount is applied to the exact value, then rounded once half-up to a whole
 Rupiah (``results.round_rupiah``, full note in ``lindung.contributions.results``).
@@ -64,13 +64,22 @@ def in_force(queryset: QuerySet, month: dt.date) -> QuerySet:
     ).order_by("-effective_from", "rule_id")
 
 
+LOAD_RATES_HINT = (
+    bilingual("tabel tarif belum dimuat", "the rate tables are not loaded")
+    + "; jalankan / run: lindung contributions load-rates"
+)
+
+
 def _missing(what: str, month: dt.date) -> CalculationError:
-    return CalculationError(
-        bilingual(
-            f"tidak ada aturan {what} untuk bulan iuran {month:%Y-%m}",
-            f"no {what} rule in force for contribution month {month:%Y-%m}",
-        )
+    """No rule for the month; on a database where no rate table was ever loaded (a fresh
+    install), the message says what to run next."""
+    message = bilingual(
+        f"tidak ada aturan {what} untuk bulan iuran {month:%Y-%m}",
+        f"no {what} rule in force for contribution month {month:%Y-%m}",
     )
+    if not ProgrammeRate.objects.exists():
+        message += f" ({LOAD_RATES_HINT})"
+    return CalculationError(message)
 
 
 def _required(value: Any, name: str, segment: str) -> Any:

@@ -1,7 +1,6 @@
 """Results of the contribution calculator: lines, totals, the rounding rule (docs/domain.md §2.9).
 
-Rounding rule (docs/domain.md §2.9 "Rounding", open question 7 — **unconfirmed ✖**): no official
-rule
+Rounding rule (docs/domain.md §2.9 "Rounding" and §12.7 — **unconfirmed ✖**): no official rule
 was found. We follow what public payroll engines do: each line (one programme × one party, or one
 programme of a Jakon contract summed over its slices) is computed exactly in Decimal, any discount
 is applied to that exact value, and the result is rounded **once, half-up to a whole Rupiah**
@@ -22,7 +21,7 @@ from lindung.regions.models import Confidence
 
 ROUNDING_RULE = (
     "per line (programme × party), exact Decimal, discount applied, then rounded once half-up "
-    "to whole Rupiah; totals are sums of rounded lines — domain.md §2.9, open question 7 (✖)"
+    "to whole Rupiah; totals are sums of rounded lines — docs/domain.md §2.9, §12.7 (✖)"
 )
 _STRENGTH = [Confidence.UNCONFIRMED, Confidence.SINGLE_SOURCE, Confidence.CONFIRMED]
 

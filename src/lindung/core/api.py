@@ -23,7 +23,6 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, JsonResponse
-from django.views.defaults import page_not_found
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -32,6 +31,7 @@ from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 
+from lindung.core import errors
 from lindung.core.i18n import bilingual
 
 # A NIK is 16 digits; any such run in a URL is treated as one.
@@ -205,10 +205,10 @@ class CodeCursorPagination(CursorPagination):
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> Any:
     """``handler404``: an unmatched URL under an API prefix answers JSON like the API's own
-    404s; pages keep Django's page."""
+    404s; pages answer the site's 404 page (core.errors)."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": bilingual("Tidak ditemukan.", "Not found.")}, status=404)
-    return page_not_found(request, exception)
+    return errors.page_not_found(request, exception)
 
 
 class GeoJSONRenderer(BaseRenderer):

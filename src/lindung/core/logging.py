@@ -28,3 +28,16 @@ class PersonalDataFormatter(logging.Formatter):
         if record.stack_info:
             masked.stack_info = mask_digit_runs(record.stack_info)
         return super().format(masked)
+
+
+class RefusalWithoutTraceback(logging.Filter):
+    """On ``django.request``: a 4xx response is logged as its one line ("Forbidden (Permission
+    denied): /path"), without the traceback of the ``PermissionDenied`` that caused it. A refusal
+    is the site working as designed; 5xx records keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500:
+            record.exc_info = None
+            record.exc_text = None
+        return True

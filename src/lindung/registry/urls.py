@@ -8,6 +8,7 @@ register_choice_converter("export_format", "csv", "xlsx")
 app_name = "registry"
 
 urlpatterns = [
+    path("", views.index, name="index"),
     path("pemberi-kerja/", views.employer_list, name="employer-list"),
     path(
         "pemberi-kerja/ekspor.<export_format:fmt>",

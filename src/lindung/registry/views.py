@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -43,6 +43,18 @@ def _with_village_names(user: Any, rows: list[Any]) -> list[Any]:
 
 def _get(row: Any, key: str) -> Any:
     return row[key] if isinstance(row, dict) else getattr(row, key)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """``/registri/`` (the README's link): the first registry list the user may see."""
+    user = request.user
+    if has_capability(user, Capability.VIEW_EMPLOYERS):
+        return redirect("registry:employer-list")
+    if has_capability(user, Capability.VIEW_PERSONS):
+        return redirect("registry:person-list")
+    raise PermissionDenied("registry")
 
 
 @login_required

@@ -7,8 +7,7 @@ in **one aggregate query**, then writes the bills with bulk inserts.
 
 Rates are looked up once in Python with the calculator's own lookups (``calculator._rate_rules``,
 ``find_discount``, ``in_force``), so a bill is what ``calculate_month`` gives for each membership,
-summed. Rounding (docs/domain.md §2.9, open question 7, unconfirmed ✖; ``results.ROUNDING_RULE``):
-each
+summed. Rounding (docs/domain.md §2.9 and §12.7, unconfirmed ✖; ``results.ROUNDING_RULE``): each
 membership's line is rounded **once, half-up to whole Rupiah, before summing**. A rate ``r`` percent
 (discount applied) is the exact fraction ``n / d`` of the base, and the SQL is the integer
 expression ``(2 * base * n + d) / (2 * d)`` — integer division of non-negative integers on both

@@ -18,6 +18,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from lindung.core.imports import kinds, services, uploads
+from lindung.core.imports.reports import reject_report_download
 from lindung.core.imports.selectors import (
     import_job_for,
     import_jobs_filtered,
@@ -144,6 +145,4 @@ def rejects(request: HttpRequest, job_id: int) -> HttpResponse:
     job = import_job_for(request.user, job_id)
     out = io.StringIO()
     services.export_reject_report(actor=request.user, job=job, out=out)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ditolak-{job.pk}.csv"'
-    return response
+    return reject_report_download(out.getvalue(), job)

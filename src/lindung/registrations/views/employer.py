@@ -21,6 +21,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from lindung.core.imports import services as imports
+from lindung.core.imports.reports import reject_report_download
 from lindung.core.imports.views import ENVELOPE_BYTES, UploadSizeLimit, too_large_message
 from lindung.core.loading import LoadError
 from lindung.core.models import ImportState
@@ -237,9 +238,7 @@ def worker_file_rejects(request: HttpRequest, job_id: int) -> HttpResponse:
     job = selectors.worker_file(request.user, job_id)
     out = io.StringIO()
     imports.export_reject_report(actor=request.user, job=job, out=out)
-    response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ditolak-{job.pk}.csv"'
-    return response
+    return reject_report_download(out.getvalue(), job)
 
 
 @login_required
