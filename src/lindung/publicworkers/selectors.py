@@ -60,7 +60,9 @@ def worker_for(user: Any, pk: int) -> PublicWorker:
         raise Http404(pk) from None
 
 
-def narrowed(workers: QuerySet[PublicWorker], *, region: str = "", body: PayingBody | None = None):
+def narrowed(
+    workers: QuerySet[PublicWorker], *, region: str = "", body: PayingBody | None = None
+) -> QuerySet[PublicWorker]:
     if body is not None:
         workers = workers.filter(body=body)
     if region:
