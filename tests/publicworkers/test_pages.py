@@ -351,3 +351,14 @@ def test_a_regency_sets_its_own_rule_and_its_register_is_priced_again(
          "wage_basis": "honorarium", "source": "x", "confidence": "✖"},
     )  # fmt: skip
     assert refused.status_code == 400 and "JKM" in refused.content.decode()
+
+
+def test_category_labels_follow_the_page_language(client, make_user, region_tree):
+    body = village_government(region_tree["18.71.01.1003"])
+    listed(body, 1, "rt_rw_head")
+    client.force_login(make_user("regency_officer"))
+    url = reverse("publicworkers:body", args=[body.pk])
+    assert "Ketua RT/RW" in client.get(url).content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(url).content.decode()
+    assert "Neighbourhood (RT/RW) head" in english and "Ketua RT/RW" not in english

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.scope import RegionCodes, ScopedManager
@@ -38,7 +39,12 @@ class Category(models.Model):
         verbose_name_plural = _("categories")
 
     def __str__(self) -> str:
-        return self.label_id
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The label in the active language (Indonesian unless the page is in English)."""
+        return self.label_en if (get_language() or "").startswith("en") else self.label_id
 
 
 class WageBasis(models.TextChoices):

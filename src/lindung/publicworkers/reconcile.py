@@ -19,6 +19,7 @@ from itertools import islice
 from typing import Any
 
 from django.db.models import Max, Q, QuerySet
+from django.utils.translation import get_language
 
 from lindung.contributions.models import Bill, BillStatus
 from lindung.publicworkers.models import Category, PublicWorker, ReconciliationStatus
@@ -213,7 +214,7 @@ def tally(
         rows.append(
             CategoryCoverage(
                 category=category.code,
-                label=category.label_id,
+                label=category.label,
                 total=sum(by_status.values()),
                 covered=by_status[Status.ACTIVE],
                 statuses=by_status,
@@ -223,7 +224,7 @@ def tally(
     total_status = {s: sum(r.statuses[s] for r in rows) for s in Status.values}
     total = CategoryCoverage(
         category=TOTAL,
-        label="Jumlah",
+        label="Total" if (get_language() or "").startswith("en") else "Jumlah",
         total=sum(r.total for r in rows),
         covered=sum(r.covered for r in rows),
         statuses=total_status,

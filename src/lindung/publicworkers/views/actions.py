@@ -216,6 +216,6 @@ def budget(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request,
             _("Budget line for %(category)s %(year)s saved.")
-            % {"category": c["category"].label_id, "year": c["fiscal_year"]},
+            % {"category": c["category"].label, "year": c["fiscal_year"]},
         )
     return back_to_body(request, body)

@@ -89,7 +89,7 @@ def present_worker(w: PublicWorker, today: dt.date) -> dict[str, Any]:
         "pk": w.pk,
         "nik": mask_nik(w.nik),
         "name": mask_name(w.name),
-        "category": w.category.label_id,
+        "category": w.category.label,
         "category_code": w.category_id,
         "status": w.status,
         "status_label": w.get_status_display(),
