@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import call_command
+from django.urls import reverse
 
 from lindung.core.imports.pipeline import run_import
 from lindung.core.models import ImportRejection
@@ -155,3 +156,15 @@ def test_the_cli_prints_coverage_per_category(region_tree):
     assert set(rt) >= {"category", "label", "total", "covered", "coverage_pct"}
     assert (data["total"]["total"], data["total"]["covered"]) == (4, 1)
     assert PublicWorker.objects.filter(status=ReconciliationStatus.ACTIVE).count() == 0  # live
+
+
+def test_the_import_page_lists_the_rejected_rows(region_tree, make_user, tmp_path, client):
+    operator = make_user("village_operator")
+    job = run_import(
+        PublicWorkerImporter(), register_file(tmp_path / "a.csv", officials(OWN_VILLAGE)),
+        actor=operator,
+    )  # fmt: skip
+    client.force_login(operator)
+    page = client.get(reverse("imports:detail", args=[job.pk])).content.decode()
+    assert [f'data-line="{n}"' in page for n in (5, 6, 7)] == [True, True, True]
+    assert 'style="width: 100%"' in page  # a done job's bar is full from the first paint

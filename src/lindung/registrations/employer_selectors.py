@@ -16,7 +16,7 @@ from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from lindung.core.models import ImportJob, ImportRejection
+from lindung.core.models import ImportJob
 from lindung.core.permissions import require_capability, user_role
 from lindung.core.roles import Capability, Role
 from lindung.registrations.models import OPEN_CHANGE_STATUSES, Registration, WorkerChange
@@ -121,8 +121,3 @@ def worker_file(user: Any, job_id: int) -> ImportJob:
         return worker_files(user).get(pk=job_id)
     except ImportJob.DoesNotExist:
         raise Http404(job_id) from None
-
-
-def rejected_rows(job: ImportJob) -> QuerySet[ImportRejection]:
-    """The rejected rows of a file the caller got from ``worker_file`` (values masked)."""
-    return ImportRejection.objects.filter(job=job).order_by("line", "pk")

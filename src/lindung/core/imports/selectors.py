@@ -9,7 +9,7 @@ from django.http import Http404
 
 from lindung.core.imports import kinds
 from lindung.core.imports.filters import ImportJobFilter
-from lindung.core.models import ImportJob
+from lindung.core.models import ImportJob, ImportRejection
 
 
 def may_import(user: Any) -> bool:
@@ -34,3 +34,9 @@ def import_job_for(user: Any, job_id: int) -> ImportJob:
         return import_jobs_for(user).get(pk=job_id)
     except ImportJob.DoesNotExist:
         raise Http404(job_id) from None
+
+
+def rejected_rows(job: ImportJob) -> QuerySet[ImportRejection]:
+    """The rejected rows of a job the caller was given by a scoped read (values stored masked),
+    in file order."""
+    return ImportRejection.objects.filter(job=job).order_by("line", "pk")

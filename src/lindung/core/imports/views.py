@@ -22,6 +22,7 @@ from lindung.core.imports.reports import reject_report_download
 from lindung.core.imports.selectors import (
     import_job_for,
     import_jobs_filtered,
+    rejected_rows,
 )
 from lindung.core.loading import LoadError
 from lindung.core.paging import filtered_page, paginate
@@ -128,7 +129,8 @@ def detail(request: HttpRequest, job_id: int) -> HttpResponse:
     job = import_job_for(request.user, job_id)
     if uploads.fail_interrupted_jobs(job_id=job.pk):
         job.refresh_from_db()
-    return render(request, "imports/detail.html", {"job": job})
+    rejected = paginate(rejected_rows(job), request.GET)
+    return render(request, "imports/detail.html", {"job": job, "rejected": rejected})
 
 
 @login_required

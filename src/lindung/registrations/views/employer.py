@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from lindung.core.imports import services as imports
 from lindung.core.imports.reports import reject_report_download
+from lindung.core.imports.selectors import rejected_rows
 from lindung.core.imports.views import ENVELOPE_BYTES, UploadSizeLimit, too_large_message
 from lindung.core.loading import LoadError
 from lindung.core.models import ImportState
@@ -221,7 +222,7 @@ def _upload(request: HttpRequest, firm: Any) -> HttpResponse:
 def worker_file(request: HttpRequest, job_id: int) -> HttpResponse:
     """A file's result: its counters and every rejected row with its line and reason."""
     job = selectors.worker_file(request.user, job_id)
-    rejected = paginate(selectors.rejected_rows(job), request.GET)
+    rejected = paginate(rejected_rows(job), request.GET)
     context = {
         "job": job,
         "rejected": rejected,

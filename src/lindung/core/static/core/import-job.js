@@ -15,6 +15,8 @@
     if (s.state !== "running") {
       set("job-state", s.state === "done" ? box.dataset.labelDone : box.dataset.labelFailed);
       if (s.state === "done") { document.getElementById("reject-report").classList.remove("d-none"); }
+      // Watched while running: reload once so the page lists the rejected rows.
+      if (s.state === "done" && box.dataset.renderedState === "running") { window.location.reload(); }
     } else {
       set("job-state", labels.running);
     }
