@@ -44,7 +44,7 @@ class RuleBase(models.Model):
         null=True, blank=True, help_text=_("Last day of the last contribution month; empty = open")
     )
     legal_basis = models.CharField(max_length=200)
-    source = models.TextField(help_text=_("domain.md section and source keys"))
+    source = models.TextField(help_text=_("docs/domain.md section and source keys"))
     confidence = models.CharField(
         max_length=15, choices=Confidence.choices, default=Confidence.UNCONFIRMED
     )

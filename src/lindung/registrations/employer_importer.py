@@ -25,19 +25,17 @@ from lindung.compliance.checks import JP_SIZES
 from lindung.core.i18n import bilingual
 from lindung.core.imports import cells, uploads
 from lindung.core.imports.cells import CellError
+from lindung.core.imports.jobs import run_importer
 from lindung.core.imports.pipeline import (
     Column,
-    ImportBusy,
     Importer,
     Progress,
     Rejected,
-    run_import,
     run_rows,
     start_job,
 )
 from lindung.core.imports.reader import Table
 from lindung.core.jobs import services as jobs
-from lindung.core.jobs.runtime import JobFailed, job_actor
 from lindung.core.loading import LoadError
 from lindung.core.models import ImportJob, Job
 from lindung.core.months import add_months
@@ -407,30 +405,7 @@ def run_upload(
     employer: int | None = None,
     **_: Any,
 ) -> dict[str, Any]:
-    """The worker's side of ``submit_file`` (as ``core.imports.jobs.run_upload``, with the firm
+    """The worker's side of ``submit_file`` (``core.imports.jobs.run_importer`` with the firm
     chosen on the portal); a second run resumes from the last committed chunk."""
-    record = ImportJob.objects.get(pk=import_job)
-    total: list[int | None] = [None]
-
-    def on_total(rows: int | None) -> None:
-        total[0] = rows
-
-    def on_lines(lines: int) -> None:
-        share = lines * 100 // total[0] if total[0] else 0
-        progress(share, f"{lines:,}".replace(",", ".") + " baris / rows")
-
-    try:
-        run_import(
-            EmployerRegistrationImporter(employer),
-            Path(path),
-            actor=job_actor(job),
-            job=record,
-            progress=on_lines,
-            on_total=on_total,
-        )
-    except ImportBusy as exc:
-        raise JobFailed(str(exc)) from None
-    except LoadError as exc:  # the pipeline stored the reason on the import too
-        raise JobFailed(str(exc)) from None
-    record.refresh_from_db()
-    return record.counts()
+    return run_importer(EmployerRegistrationImporter(employer), job=job, progress=progress,
+                        import_job=import_job, path=path)  # fmt: skip

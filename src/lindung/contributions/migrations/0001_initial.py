@@ -4,185 +4,539 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='BpuIncomeBracket',
+            name="BpuIncomeBracket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=40, unique=True)),
-                ('effective_from', models.DateField(help_text='First contribution month (first day)')),
-                ('effective_to', models.DateField(blank=True, help_text='Last day of the last contribution month; empty = open', null=True)),
-                ('legal_basis', models.CharField(max_length=200)),
-                ('source', models.TextField(help_text='domain.md section and source keys')),
-                ('confidence', models.CharField(choices=[('confirmed', 'Confirmed'), ('single_source', 'Single source'), ('unconfirmed', 'Unconfirmed')], default='unconfirmed', max_length=15)),
-                ('note', models.TextField(blank=True)),
-                ('income_from', models.BigIntegerField()),
-                ('income_to', models.BigIntegerField(blank=True, null=True)),
-                ('nominal_income', models.BigIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_id", models.CharField(max_length=40, unique=True)),
+                (
+                    "effective_from",
+                    models.DateField(help_text="First contribution month (first day)"),
+                ),
+                (
+                    "effective_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day of the last contribution month; empty = open",
+                        null=True,
+                    ),
+                ),
+                ("legal_basis", models.CharField(max_length=200)),
+                ("source", models.TextField(help_text="domain.md section and source keys")),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("single_source", "Single source"),
+                            ("unconfirmed", "Unconfirmed"),
+                        ],
+                        default="unconfirmed",
+                        max_length=15,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("income_from", models.BigIntegerField()),
+                ("income_to", models.BigIntegerField(blank=True, null=True)),
+                ("nominal_income", models.BigIntegerField()),
             ],
             options={
-                'verbose_name': 'BPU income bracket',
-                'verbose_name_plural': 'BPU income brackets',
-                'ordering': ['income_from'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='bpuincomebracket_interval')],
+                "verbose_name": "BPU income bracket",
+                "verbose_name_plural": "BPU income brackets",
+                "ordering": ["income_from"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("effective_to__isnull", True),
+                            ("effective_to__gte", models.F("effective_from")),
+                            _connector="OR",
+                        ),
+                        name="bpuincomebracket_interval",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Discount',
+            name="Discount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=40, unique=True)),
-                ('effective_from', models.DateField(help_text='First contribution month (first day)')),
-                ('effective_to', models.DateField(blank=True, help_text='Last day of the last contribution month; empty = open', null=True)),
-                ('legal_basis', models.CharField(max_length=200)),
-                ('source', models.TextField(help_text='domain.md section and source keys')),
-                ('confidence', models.CharField(choices=[('confirmed', 'Confirmed'), ('single_source', 'Single source'), ('unconfirmed', 'Unconfirmed')], default='unconfirmed', max_length=15)),
-                ('note', models.TextField(blank=True)),
-                ('regulation', models.CharField(max_length=60)),
-                ('kind', models.CharField(choices=[('discount', 'Discount (not owed)'), ('deferral', 'Deferral (owed later)')], max_length=8)),
-                ('segments', models.CharField(max_length=40)),
-                ('programmes', models.CharField(max_length=40)),
-                ('percent_off', models.DecimalField(decimal_places=5, max_digits=9)),
-                ('industries', models.CharField(blank=True, max_length=200)),
-                ('occupations', models.CharField(blank=True, max_length=200)),
-                ('min_workers', models.PositiveIntegerField(blank=True, null=True)),
-                ('excluded_funders', models.CharField(blank=True, max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_id", models.CharField(max_length=40, unique=True)),
+                (
+                    "effective_from",
+                    models.DateField(help_text="First contribution month (first day)"),
+                ),
+                (
+                    "effective_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day of the last contribution month; empty = open",
+                        null=True,
+                    ),
+                ),
+                ("legal_basis", models.CharField(max_length=200)),
+                ("source", models.TextField(help_text="domain.md section and source keys")),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("single_source", "Single source"),
+                            ("unconfirmed", "Unconfirmed"),
+                        ],
+                        default="unconfirmed",
+                        max_length=15,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("regulation", models.CharField(max_length=60)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("discount", "Discount (not owed)"),
+                            ("deferral", "Deferral (owed later)"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("segments", models.CharField(max_length=40)),
+                ("programmes", models.CharField(max_length=40)),
+                ("percent_off", models.DecimalField(decimal_places=5, max_digits=9)),
+                ("industries", models.CharField(blank=True, max_length=200)),
+                ("occupations", models.CharField(blank=True, max_length=200)),
+                ("min_workers", models.PositiveIntegerField(blank=True, null=True)),
+                ("excluded_funders", models.CharField(blank=True, max_length=100)),
             ],
             options={
-                'verbose_name': 'discount',
-                'verbose_name_plural': 'discounts',
-                'ordering': ['rule_id'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='discount_interval')],
+                "verbose_name": "discount",
+                "verbose_name_plural": "discounts",
+                "ordering": ["rule_id"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("effective_to__isnull", True),
+                            ("effective_to__gte", models.F("effective_from")),
+                            _connector="OR",
+                        ),
+                        name="discount_interval",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FlatAmount',
+            name="FlatAmount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=40, unique=True)),
-                ('effective_from', models.DateField(help_text='First contribution month (first day)')),
-                ('effective_to', models.DateField(blank=True, help_text='Last day of the last contribution month; empty = open', null=True)),
-                ('legal_basis', models.CharField(max_length=200)),
-                ('source', models.TextField(help_text='domain.md section and source keys')),
-                ('confidence', models.CharField(choices=[('confirmed', 'Confirmed'), ('single_source', 'Single source'), ('unconfirmed', 'Unconfirmed')], default='unconfirmed', max_length=15)),
-                ('note', models.TextField(blank=True)),
-                ('segment', models.CharField(choices=[('PU', 'Wage earner (PU)'), ('BPU', 'Non-wage earner (BPU)'), ('JAKON', 'Construction (Jakon)'), ('PMI', 'Migrant worker (PMI)')], max_length=5)),
-                ('programmes', models.CharField(help_text='e.g. JKM or JKK+JKM', max_length=40)),
-                ('kind', models.CharField(choices=[('monthly', 'Per month'), ('minimum_package', 'Minimum monthly package (reference)'), ('pre_placement', 'Before placement (one-off)'), ('placement', 'During and after placement, per contract length'), ('extra_month', 'Each month beyond the contract package'), ('jht_option', 'Chosen monthly JHT amount')], max_length=15)),
-                ('contract_months', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('amount', models.BigIntegerField(help_text='Rupiah')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_id", models.CharField(max_length=40, unique=True)),
+                (
+                    "effective_from",
+                    models.DateField(help_text="First contribution month (first day)"),
+                ),
+                (
+                    "effective_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day of the last contribution month; empty = open",
+                        null=True,
+                    ),
+                ),
+                ("legal_basis", models.CharField(max_length=200)),
+                ("source", models.TextField(help_text="domain.md section and source keys")),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("single_source", "Single source"),
+                            ("unconfirmed", "Unconfirmed"),
+                        ],
+                        default="unconfirmed",
+                        max_length=15,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "segment",
+                    models.CharField(
+                        choices=[
+                            ("PU", "Wage earner (PU)"),
+                            ("BPU", "Non-wage earner (BPU)"),
+                            ("JAKON", "Construction (Jakon)"),
+                            ("PMI", "Migrant worker (PMI)"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("programmes", models.CharField(help_text="e.g. JKM or JKK+JKM", max_length=40)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("monthly", "Per month"),
+                            ("minimum_package", "Minimum monthly package (reference)"),
+                            ("pre_placement", "Before placement (one-off)"),
+                            ("placement", "During and after placement, per contract length"),
+                            ("extra_month", "Each month beyond the contract package"),
+                            ("jht_option", "Chosen monthly JHT amount"),
+                        ],
+                        max_length=15,
+                    ),
+                ),
+                ("contract_months", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("amount", models.BigIntegerField(help_text="Rupiah")),
             ],
             options={
-                'verbose_name': 'flat contribution amount',
-                'verbose_name_plural': 'flat contribution amounts',
-                'ordering': ['rule_id'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='flatamount_interval'), models.CheckConstraint(condition=models.Q(('amount__gte', 0)), name='flatamount_nonneg')],
+                "verbose_name": "flat contribution amount",
+                "verbose_name_plural": "flat contribution amounts",
+                "ordering": ["rule_id"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("effective_to__isnull", True),
+                            ("effective_to__gte", models.F("effective_from")),
+                            _connector="OR",
+                        ),
+                        name="flatamount_interval",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gte", 0)), name="flatamount_nonneg"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='JakonBracket',
+            name="JakonBracket",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=40, unique=True)),
-                ('effective_from', models.DateField(help_text='First contribution month (first day)')),
-                ('effective_to', models.DateField(blank=True, help_text='Last day of the last contribution month; empty = open', null=True)),
-                ('legal_basis', models.CharField(max_length=200)),
-                ('source', models.TextField(help_text='domain.md section and source keys')),
-                ('confidence', models.CharField(choices=[('confirmed', 'Confirmed'), ('single_source', 'Single source'), ('unconfirmed', 'Unconfirmed')], default='unconfirmed', max_length=15)),
-                ('note', models.TextField(blank=True)),
-                ('programme', models.CharField(choices=[('JKK', 'Work accident (JKK)'), ('JKM', 'Death (JKM)'), ('JHT', 'Old-age savings (JHT)'), ('JP', 'Pension (JP)'), ('JKP', 'Job loss (JKP)')], max_length=3)),
-                ('value_from', models.BigIntegerField()),
-                ('value_to', models.BigIntegerField(blank=True, null=True)),
-                ('rate_percent', models.DecimalField(decimal_places=5, max_digits=9)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_id", models.CharField(max_length=40, unique=True)),
+                (
+                    "effective_from",
+                    models.DateField(help_text="First contribution month (first day)"),
+                ),
+                (
+                    "effective_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day of the last contribution month; empty = open",
+                        null=True,
+                    ),
+                ),
+                ("legal_basis", models.CharField(max_length=200)),
+                ("source", models.TextField(help_text="domain.md section and source keys")),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("single_source", "Single source"),
+                            ("unconfirmed", "Unconfirmed"),
+                        ],
+                        default="unconfirmed",
+                        max_length=15,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "programme",
+                    models.CharField(
+                        choices=[
+                            ("JKK", "Work accident (JKK)"),
+                            ("JKM", "Death (JKM)"),
+                            ("JHT", "Old-age savings (JHT)"),
+                            ("JP", "Pension (JP)"),
+                            ("JKP", "Job loss (JKP)"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                ("value_from", models.BigIntegerField()),
+                ("value_to", models.BigIntegerField(blank=True, null=True)),
+                ("rate_percent", models.DecimalField(decimal_places=5, max_digits=9)),
             ],
             options={
-                'verbose_name': 'Jakon bracket',
-                'verbose_name_plural': 'Jakon brackets',
-                'ordering': ['programme', 'value_from'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='jakonbracket_interval')],
+                "verbose_name": "Jakon bracket",
+                "verbose_name_plural": "Jakon brackets",
+                "ordering": ["programme", "value_from"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("effective_to__isnull", True),
+                            ("effective_to__gte", models.F("effective_from")),
+                            _connector="OR",
+                        ),
+                        name="jakonbracket_interval",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='JpWageCap',
+            name="JpWageCap",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=40, unique=True)),
-                ('effective_from', models.DateField(help_text='First contribution month (first day)')),
-                ('effective_to', models.DateField(blank=True, help_text='Last day of the last contribution month; empty = open', null=True)),
-                ('legal_basis', models.CharField(max_length=200)),
-                ('source', models.TextField(help_text='domain.md section and source keys')),
-                ('confidence', models.CharField(choices=[('confirmed', 'Confirmed'), ('single_source', 'Single source'), ('unconfirmed', 'Unconfirmed')], default='unconfirmed', max_length=15)),
-                ('note', models.TextField(blank=True)),
-                ('cap', models.BigIntegerField(help_text='Rupiah per month')),
-                ('letter_refs', models.CharField(blank=True, max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_id", models.CharField(max_length=40, unique=True)),
+                (
+                    "effective_from",
+                    models.DateField(help_text="First contribution month (first day)"),
+                ),
+                (
+                    "effective_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day of the last contribution month; empty = open",
+                        null=True,
+                    ),
+                ),
+                ("legal_basis", models.CharField(max_length=200)),
+                ("source", models.TextField(help_text="domain.md section and source keys")),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("single_source", "Single source"),
+                            ("unconfirmed", "Unconfirmed"),
+                        ],
+                        default="unconfirmed",
+                        max_length=15,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("cap", models.BigIntegerField(help_text="Rupiah per month")),
+                ("letter_refs", models.CharField(blank=True, max_length=200)),
             ],
             options={
-                'verbose_name': 'JP wage cap',
-                'verbose_name_plural': 'JP wage caps',
-                'ordering': ['effective_from'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='jpwagecap_interval'), models.CheckConstraint(condition=models.Q(('cap__gt', 0)), name='jpwagecap_positive')],
+                "verbose_name": "JP wage cap",
+                "verbose_name_plural": "JP wage caps",
+                "ordering": ["effective_from"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("effective_to__isnull", True),
+                            ("effective_to__gte", models.F("effective_from")),
+                            _connector="OR",
+                        ),
+                        name="jpwagecap_interval",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("cap__gt", 0)), name="jpwagecap_positive"
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PaymentRule',
+            name="PaymentRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=40, unique=True)),
-                ('effective_from', models.DateField(help_text='First contribution month (first day)')),
-                ('effective_to', models.DateField(blank=True, help_text='Last day of the last contribution month; empty = open', null=True)),
-                ('legal_basis', models.CharField(max_length=200)),
-                ('source', models.TextField(help_text='domain.md section and source keys')),
-                ('confidence', models.CharField(choices=[('confirmed', 'Confirmed'), ('single_source', 'Single source'), ('unconfirmed', 'Unconfirmed')], default='unconfirmed', max_length=15)),
-                ('note', models.TextField(blank=True)),
-                ('segment', models.CharField(choices=[('PU', 'Wage earner (PU)'), ('BPU', 'Non-wage earner (BPU)'), ('JAKON', 'Construction (Jakon)'), ('PMI', 'Migrant worker (PMI)')], max_length=5)),
-                ('kind', models.CharField(choices=[('due_date', 'Due date'), ('late_fine', 'Late fine')], max_length=9)),
-                ('programmes', models.CharField(max_length=40)),
-                ('due_day', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('due_month_offset', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('fine_percent_per_month', models.DecimalField(blank=True, decimal_places=5, max_digits=9, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_id", models.CharField(max_length=40, unique=True)),
+                (
+                    "effective_from",
+                    models.DateField(help_text="First contribution month (first day)"),
+                ),
+                (
+                    "effective_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day of the last contribution month; empty = open",
+                        null=True,
+                    ),
+                ),
+                ("legal_basis", models.CharField(max_length=200)),
+                ("source", models.TextField(help_text="domain.md section and source keys")),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("single_source", "Single source"),
+                            ("unconfirmed", "Unconfirmed"),
+                        ],
+                        default="unconfirmed",
+                        max_length=15,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "segment",
+                    models.CharField(
+                        choices=[
+                            ("PU", "Wage earner (PU)"),
+                            ("BPU", "Non-wage earner (BPU)"),
+                            ("JAKON", "Construction (Jakon)"),
+                            ("PMI", "Migrant worker (PMI)"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("due_date", "Due date"), ("late_fine", "Late fine")], max_length=9
+                    ),
+                ),
+                ("programmes", models.CharField(max_length=40)),
+                ("due_day", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("due_month_offset", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "fine_percent_per_month",
+                    models.DecimalField(blank=True, decimal_places=5, max_digits=9, null=True),
+                ),
             ],
             options={
-                'verbose_name': 'payment rule',
-                'verbose_name_plural': 'payment rules',
-                'ordering': ['rule_id'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='paymentrule_interval')],
+                "verbose_name": "payment rule",
+                "verbose_name_plural": "payment rules",
+                "ordering": ["rule_id"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("effective_to__isnull", True),
+                            ("effective_to__gte", models.F("effective_from")),
+                            _connector="OR",
+                        ),
+                        name="paymentrule_interval",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='ProgrammeRate',
+            name="ProgrammeRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=40, unique=True)),
-                ('effective_from', models.DateField(help_text='First contribution month (first day)')),
-                ('effective_to', models.DateField(blank=True, help_text='Last day of the last contribution month; empty = open', null=True)),
-                ('legal_basis', models.CharField(max_length=200)),
-                ('source', models.TextField(help_text='domain.md section and source keys')),
-                ('confidence', models.CharField(choices=[('confirmed', 'Confirmed'), ('single_source', 'Single source'), ('unconfirmed', 'Unconfirmed')], default='unconfirmed', max_length=15)),
-                ('note', models.TextField(blank=True)),
-                ('segment', models.CharField(choices=[('PU', 'Wage earner (PU)'), ('BPU', 'Non-wage earner (BPU)'), ('JAKON', 'Construction (Jakon)'), ('PMI', 'Migrant worker (PMI)')], max_length=5)),
-                ('programme', models.CharField(choices=[('JKK', 'Work accident (JKK)'), ('JKM', 'Death (JKM)'), ('JHT', 'Old-age savings (JHT)'), ('JP', 'Pension (JP)'), ('JKP', 'Job loss (JKP)')], max_length=3)),
-                ('party', models.CharField(choices=[('employer', 'Employer (pemberi kerja)'), ('worker', 'Worker (pekerja / peserta)'), ('funder', 'Funder (penyandang dana)')], max_length=8)),
-                ('risk_class', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('rate_percent', models.DecimalField(decimal_places=5, max_digits=9)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_id", models.CharField(max_length=40, unique=True)),
+                (
+                    "effective_from",
+                    models.DateField(help_text="First contribution month (first day)"),
+                ),
+                (
+                    "effective_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day of the last contribution month; empty = open",
+                        null=True,
+                    ),
+                ),
+                ("legal_basis", models.CharField(max_length=200)),
+                ("source", models.TextField(help_text="domain.md section and source keys")),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("single_source", "Single source"),
+                            ("unconfirmed", "Unconfirmed"),
+                        ],
+                        default="unconfirmed",
+                        max_length=15,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "segment",
+                    models.CharField(
+                        choices=[
+                            ("PU", "Wage earner (PU)"),
+                            ("BPU", "Non-wage earner (BPU)"),
+                            ("JAKON", "Construction (Jakon)"),
+                            ("PMI", "Migrant worker (PMI)"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.CharField(
+                        choices=[
+                            ("JKK", "Work accident (JKK)"),
+                            ("JKM", "Death (JKM)"),
+                            ("JHT", "Old-age savings (JHT)"),
+                            ("JP", "Pension (JP)"),
+                            ("JKP", "Job loss (JKP)"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "party",
+                    models.CharField(
+                        choices=[
+                            ("employer", "Employer (pemberi kerja)"),
+                            ("worker", "Worker (pekerja / peserta)"),
+                            ("funder", "Funder (penyandang dana)"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("risk_class", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("rate_percent", models.DecimalField(decimal_places=5, max_digits=9)),
             ],
             options={
-                'verbose_name': 'programme rate',
-                'verbose_name_plural': 'programme rates',
-                'ordering': ['rule_id'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='programmerate_interval'), models.CheckConstraint(condition=models.Q(('risk_class__isnull', True), models.Q(('risk_class__gte', 1), ('risk_class__lte', 5)), _connector='OR'), name='programmerate_risk_class_1_5')],
+                "verbose_name": "programme rate",
+                "verbose_name_plural": "programme rates",
+                "ordering": ["rule_id"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("effective_to__isnull", True),
+                            ("effective_to__gte", models.F("effective_from")),
+                            _connector="OR",
+                        ),
+                        name="programmerate_interval",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("risk_class__isnull", True),
+                            models.Q(("risk_class__gte", 1), ("risk_class__lte", 5)),
+                            _connector="OR",
+                        ),
+                        name="programmerate_risk_class_1_5",
+                    ),
+                ],
             },
         ),
     ]

@@ -5,94 +5,175 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contributions', '0001_initial'),
-        ('registry', '0002_composite_region_index'),
+        ("contributions", "0001_initial"),
+        ("registry", "0002_composite_region_index"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Bill',
+            name="Bill",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('province_code', models.CharField(blank=True, max_length=2)),
-                ('regency_code', models.CharField(blank=True, max_length=5)),
-                ('district_code', models.CharField(blank=True, max_length=8)),
-                ('village_code', models.CharField(blank=True, max_length=13)),
-                ('month', models.DateField(help_text='Contribution month (first day)')),
-                ('due_date', models.DateField(blank=True, null=True)),
-                ('total', models.BigIntegerField(help_text='Rupiah, sum of the lines')),
-                ('members', models.PositiveIntegerField(default=0, help_text='Active PU memberships')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('paid', 'Paid'), ('overdue', 'Overdue')], default='open', max_length=7)),
-                ('generated_at', models.DateTimeField()),
-                ('employer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bills', to='registry.employer')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("province_code", models.CharField(blank=True, max_length=2)),
+                ("regency_code", models.CharField(blank=True, max_length=5)),
+                ("district_code", models.CharField(blank=True, max_length=8)),
+                ("village_code", models.CharField(blank=True, max_length=13)),
+                ("month", models.DateField(help_text="Contribution month (first day)")),
+                ("due_date", models.DateField(blank=True, null=True)),
+                ("total", models.BigIntegerField(help_text="Rupiah, sum of the lines")),
+                (
+                    "members",
+                    models.PositiveIntegerField(default=0, help_text="Active PU memberships"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Open"), ("paid", "Paid"), ("overdue", "Overdue")],
+                        default="open",
+                        max_length=7,
+                    ),
+                ),
+                ("generated_at", models.DateTimeField()),
+                (
+                    "employer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bills",
+                        to="registry.employer",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bill',
-                'verbose_name_plural': 'bills',
-                'ordering': ['-month', 'employer_id'],
-                'abstract': False,
+                "verbose_name": "bill",
+                "verbose_name_plural": "bills",
+                "ordering": ["-month", "employer_id"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='BillLine',
+            name="BillLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('programme', models.CharField(choices=[('JKK', 'Work accident (JKK)'), ('JKM', 'Death (JKM)'), ('JHT', 'Old-age savings (JHT)'), ('JP', 'Pension (JP)'), ('JKP', 'Job loss (JKP)')], max_length=3)),
-                ('party', models.CharField(choices=[('employer', 'Employer (pemberi kerja)'), ('worker', 'Worker (pekerja / peserta)'), ('funder', 'Funder (penyandang dana)')], max_length=8)),
-                ('amount', models.BigIntegerField(help_text='Rupiah')),
-                ('members', models.PositiveIntegerField(default=0)),
-                ('rule_ids', models.TextField(blank=True, help_text='Comma-separated rule ids used')),
-                ('bill', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='contributions.bill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "programme",
+                    models.CharField(
+                        choices=[
+                            ("JKK", "Work accident (JKK)"),
+                            ("JKM", "Death (JKM)"),
+                            ("JHT", "Old-age savings (JHT)"),
+                            ("JP", "Pension (JP)"),
+                            ("JKP", "Job loss (JKP)"),
+                        ],
+                        max_length=3,
+                    ),
+                ),
+                (
+                    "party",
+                    models.CharField(
+                        choices=[
+                            ("employer", "Employer (pemberi kerja)"),
+                            ("worker", "Worker (pekerja / peserta)"),
+                            ("funder", "Funder (penyandang dana)"),
+                        ],
+                        max_length=8,
+                    ),
+                ),
+                ("amount", models.BigIntegerField(help_text="Rupiah")),
+                ("members", models.PositiveIntegerField(default=0)),
+                (
+                    "rule_ids",
+                    models.TextField(blank=True, help_text="Comma-separated rule ids used"),
+                ),
+                (
+                    "bill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="contributions.bill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bill line',
-                'verbose_name_plural': 'bill lines',
-                'ordering': ['bill_id', 'programme', 'party'],
+                "verbose_name": "bill line",
+                "verbose_name_plural": "bill lines",
+                "ordering": ["bill_id", "programme", "party"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('paid_on', models.DateField()),
-                ('amount', models.BigIntegerField(help_text='Rupiah')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('bill', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='contributions.bill')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("paid_on", models.DateField()),
+                ("amount", models.BigIntegerField(help_text="Rupiah")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "bill",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="contributions.bill",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment',
-                'verbose_name_plural': 'payments',
-                'ordering': ['bill_id', 'paid_on', 'id'],
+                "verbose_name": "payment",
+                "verbose_name_plural": "payments",
+                "ordering": ["bill_id", "paid_on", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='bill',
-            index=models.Index(fields=['province_code', 'regency_code', 'district_code', 'village_code'], name='contributions_bill_rg'),
+            model_name="bill",
+            index=models.Index(
+                fields=["province_code", "regency_code", "district_code", "village_code"],
+                name="contributions_bill_rg",
+            ),
         ),
         migrations.AddIndex(
-            model_name='bill',
-            index=models.Index(fields=['month', 'status'], name='bill_month_status'),
+            model_name="bill",
+            index=models.Index(fields=["month", "status"], name="bill_month_status"),
         ),
         migrations.AddIndex(
-            model_name='bill',
-            index=models.Index(fields=['status', 'due_date'], name='bill_status_due'),
+            model_name="bill",
+            index=models.Index(fields=["status", "due_date"], name="bill_status_due"),
         ),
         migrations.AddConstraint(
-            model_name='bill',
-            constraint=models.UniqueConstraint(fields=('employer', 'month'), name='uniq_bill_employer_month'),
+            model_name="bill",
+            constraint=models.UniqueConstraint(
+                fields=("employer", "month"), name="uniq_bill_employer_month"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bill',
-            constraint=models.CheckConstraint(condition=models.Q(('total__gte', 0)), name='bill_total_nonneg'),
+            model_name="bill",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total__gte", 0)), name="bill_total_nonneg"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='billline',
-            constraint=models.UniqueConstraint(fields=('bill', 'programme', 'party'), name='uniq_billline_programme_party'),
+            model_name="billline",
+            constraint=models.UniqueConstraint(
+                fields=("bill", "programme", "party"), name="uniq_billline_programme_party"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_positive'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)), name="payment_positive"
+            ),
         ),
     ]

@@ -4,36 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contributions', '0002_bills'),
+        ("contributions", "0002_bills"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='paymentrule',
-            name='next_working_day',
-            field=models.BooleanField(default=False, help_text='A due date on a weekend or holiday moves to the next working day'),
+            model_name="paymentrule",
+            name="next_working_day",
+            field=models.BooleanField(
+                default=False,
+                help_text="A due date on a weekend or holiday moves to the next working day",
+            ),
         ),
         migrations.CreateModel(
-            name='Holiday',
+            name="Holiday",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('rule_id', models.CharField(max_length=40, unique=True)),
-                ('effective_from', models.DateField(help_text='First contribution month (first day)')),
-                ('effective_to', models.DateField(blank=True, help_text='Last day of the last contribution month; empty = open', null=True)),
-                ('legal_basis', models.CharField(max_length=200)),
-                ('source', models.TextField(help_text='domain.md section and source keys')),
-                ('confidence', models.CharField(choices=[('confirmed', 'Confirmed'), ('single_source', 'Single source'), ('unconfirmed', 'Unconfirmed')], default='unconfirmed', max_length=15)),
-                ('note', models.TextField(blank=True)),
-                ('name', models.CharField(max_length=120)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("rule_id", models.CharField(max_length=40, unique=True)),
+                (
+                    "effective_from",
+                    models.DateField(help_text="First contribution month (first day)"),
+                ),
+                (
+                    "effective_to",
+                    models.DateField(
+                        blank=True,
+                        help_text="Last day of the last contribution month; empty = open",
+                        null=True,
+                    ),
+                ),
+                ("legal_basis", models.CharField(max_length=200)),
+                ("source", models.TextField(help_text="domain.md section and source keys")),
+                (
+                    "confidence",
+                    models.CharField(
+                        choices=[
+                            ("confirmed", "Confirmed"),
+                            ("single_source", "Single source"),
+                            ("unconfirmed", "Unconfirmed"),
+                        ],
+                        default="unconfirmed",
+                        max_length=15,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("name", models.CharField(max_length=120)),
             ],
             options={
-                'verbose_name': 'holiday',
-                'verbose_name_plural': 'holidays',
-                'ordering': ['effective_from'],
-                'abstract': False,
-                'constraints': [models.CheckConstraint(condition=models.Q(('effective_to__isnull', True), ('effective_to__gte', models.F('effective_from')), _connector='OR'), name='holiday_interval')],
+                "verbose_name": "holiday",
+                "verbose_name_plural": "holidays",
+                "ordering": ["effective_from"],
+                "abstract": False,
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("effective_to__isnull", True),
+                            ("effective_to__gte", models.F("effective_from")),
+                            _connector="OR",
+                        ),
+                        name="holiday_interval",
+                    )
+                ],
             },
         ),
     ]

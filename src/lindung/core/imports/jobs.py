@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from lindung.core.imports import kinds
-from lindung.core.imports.pipeline import ImportBusy, run_import
+from lindung.core.imports.pipeline import ImportBusy, Importer, run_import
 from lindung.core.imports.uploads import purge_expired_uploads
 from lindung.core.jobs.runtime import JobFailed, job_actor
 from lindung.core.loading import LoadError
@@ -19,6 +19,17 @@ def run_upload(
 ) -> dict[str, Any]:
     """Import an uploaded file; a second run (a retry, or after the worker was killed) resumes
     from the last committed chunk."""
+    return run_importer(kinds.importer_for(kind), job=job, progress=progress,
+                        import_job=import_job, path=path)  # fmt: skip
+
+
+def run_importer(
+    importer: Importer, *, job: Any, progress: Any, import_job: int, path: str
+) -> dict[str, Any]:
+    """A job's import of ``path`` with ``importer`` into the ``ImportJob`` ``import_job``,
+    reporting rows read as the job's progress; a file that cannot be imported fails the job with
+    the pipeline's reason. Apps whose importer needs arguments (a portal's chosen firm) call it
+    from their own job function."""
     record = ImportJob.objects.get(pk=import_job)
     total: list[int | None] = [None]
 
@@ -31,7 +42,7 @@ def run_upload(
 
     try:
         run_import(
-            kinds.importer_for(kind),
+            importer,
             Path(path),
             actor=job_actor(job),
             job=record,
