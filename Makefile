@@ -14,7 +14,12 @@ $(BIN)/lindung: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	@touch $@
 
-install: $(BIN)/lindung
+# axe-core (npm) for the accessibility sweep of the browser tests (tests/browser/test_page_sweep.py).
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+install: $(BIN)/lindung node_modules/axe-core/axe.min.js
 
 demo: install
 	$(BIN)/lindung migrate --no-input

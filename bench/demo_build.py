@@ -2,6 +2,7 @@
 
     python bench/demo_build.py --scale small   # 1 %: 7,320 active persons, as CI runs it
     python bench/demo_build.py --scale full    # 731,991 active persons (target < 5 min, SQLite)
+    python bench/demo_build.py --steps         # then the rest of `lindung demo`, step by step
 
 Set DATABASE_URL to measure on PostgreSQL; by default a scratch SQLite file is used.
 References, computed in the same run: the same generator with the writes skipped (the Python
@@ -35,6 +36,9 @@ def main() -> None:
     parser.add_argument("--scale", choices=["small", "full"], default="small")
     parser.add_argument("--seed", type=int, default=20231231)
     parser.add_argument("--naive-sample", type=int, default=1000, help="persons created one by one")
+    parser.add_argument(
+        "--steps", action="store_true", help="then the whole demo on it, wall and CPU per step"
+    )
     args = parser.parse_args()
     vendor = django_on_scratch_database()
 
@@ -114,6 +118,27 @@ def main() -> None:
                 + (f": {'met' if t['build'] < 300 else 'MISSED'}" if args.scale == "full" else ""),
             ),
         ],
+    )
+    if args.steps:
+        whole_demo(data, args.scale, args.seed)
+
+
+def whole_demo(data: Path, scale: str, seed: int) -> None:
+    """``build_demo`` over the registry just built (reused): every step's wall and CPU time
+    (user + system of this process; other programs on the machine stretch the wall time)."""
+    from lindung.demo.progress import Reporter, seconds_text
+    from lindung.demo.services import build_demo
+
+    with Reporter() as reporter:
+        build_demo(data, scale=scale, seed=seed, reporter=reporter)
+        wall, cpu = reporter.total()
+    report(
+        f"lindung demo, scale {scale}, step by step (registry reused)",
+        [
+            (s.name, f"{seconds_text(s.wall)} (CPU {seconds_text(s.cpu)})  {s.made}")
+            for s in reporter.steps
+        ]
+        + [("all steps", f"{seconds_text(wall)} (CPU {seconds_text(cpu)})")],
     )
 
 

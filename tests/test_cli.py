@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,22 @@ def test_load_prints_one_json_object_with_per_step_counts(first_load: dict) -> N
         wages = first_load["minimum_wages"]
         assert (wages["rows_read"], wages["rejected"]) == (len(data_rows(WAGES)), 0)
         assert wages["created"] == wages["rows_read"]
+
+
+def test_table_output_writes_numbers_the_indonesian_way(first_load: dict, var_dir: Path) -> None:
+    """Without --format json the counts are a table in Indonesian style (1.234, not 1,234),
+    through the one formatter; the run's seconds have a decimal comma."""
+    done = lindung(
+        var_dir, "regions", "load", "--regions-file", str(DATA / "regions_lampung.csv"),
+        "--no-villages",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    n_regions = len(data_rows(DATA / "regions_lampung.csv"))
+    assert n_regions >= 1000  # a grouped number
+    grouped = f"{n_regions:,}"
+    assert grouped.replace(",", ".") in done.stdout
+    assert grouped not in done.stdout
+    assert re.search(r"done in \d+,\d s", done.stderr), done.stderr
 
 
 def test_reload_with_bad_rows_writes_a_reject_report(

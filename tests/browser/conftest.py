@@ -39,6 +39,21 @@ def login(page: Page, username: str) -> None:
     expect(page.locator("#nav-user")).to_have_text(username)
 
 
+def nav_click(page: Page, selector: str) -> None:
+    """Clicks an entry of the main menu (``#nav-imports``), as a person would: opens the
+    collapsed menu (narrow screens) and the entry's dropdown group first when it is in one."""
+    item = page.locator(f"#mainnav {selector}")
+    if not item.is_visible():
+        toggler = page.locator(".navbar-toggler")
+        if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+            toggler.click()
+            expect(page.locator("#mainnav")).to_be_visible()
+        group = page.locator("#mainnav .dropdown", has=page.locator(selector))
+        if group.count():
+            group.locator(".dropdown-toggle").click()
+    item.click()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():

@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from lindung.core.roles import Role
 from lindung.registry.models import Employer, Membership, Person
-from tests.browser.conftest import PASSWORD, MakeOfficer
+from tests.browser.conftest import PASSWORD, MakeOfficer, nav_click
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 pytestmark = pytest.mark.browser
@@ -37,7 +37,7 @@ def test_branch_imports_extracts_and_reads_the_reject_report(
     page.fill("#id_username", "cabang")
     page.fill("#id_password", PASSWORD)
     page.click("#login-form button[type=submit]")
-    page.click("#nav-imports")
+    nav_click(page, "#nav-imports")
     expect(page).to_have_url(re.compile(r"/impor/$"))
 
     upload(page, "employers", SAMPLES / "employers.csv")
@@ -76,7 +76,7 @@ def test_regency_officer_may_upload_candidate_lists_and_registers_only(
     page.fill("#id_username", regency_officer.username)
     page.fill("#id_password", PASSWORD)
     page.click("#login-form button[type=submit]")
-    page.click("#nav-imports")
+    nav_click(page, "#nav-imports")
     # BPJS extracts are the branch's; a regency imports social-registry lists and the register
     # of the people its bodies pay.
     options = page.locator("#id_kind option").evaluate_all("els => els.map(e => e.value)")

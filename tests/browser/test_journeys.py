@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from lindung.accounts.models import User
 from lindung.regions.models import Region, RegionBoundary
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import PASSWORD, nav_click
 
 pytestmark = pytest.mark.browser
 
@@ -122,12 +122,12 @@ def test_province_officer_drills_down_from_province_to_village(
     screenshot: Screenshot,
 ) -> None:
     log_in(page, live_server, province_officer.username)
-    regions_link = page.locator('#mainnav a.nav-link[href="/wilayah/"]')
-    assert regions_link.inner_text().strip() == "Wilayah", NEEDS_ID_CATALOGUE
+    regions_link = page.locator("#nav-regions")
+    assert (regions_link.text_content() or "").strip() == "Wilayah", NEEDS_ID_CATALOGUE
     assert page.locator("#logout-button").inner_text().strip() == "Keluar", NEEDS_ID_CATALOGUE
 
     # One region in scope: the index goes straight to the province.
-    regions_link.click()
+    nav_click(page, "#nav-regions")
     expect(page).to_have_url(url_of(live_server, "/wilayah/18/"))
     expect(page.locator("#region-name")).to_have_text("Lampung")
     expect(page.locator("#children tbody tr")).to_have_count(15)

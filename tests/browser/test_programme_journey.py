@@ -20,7 +20,7 @@ from lindung.core.roles import Role
 from lindung.programmes.models import Enrolment, Funder, FunderKind
 from lindung.regions.models import Region
 from lindung.registry.models import Membership
-from tests.browser.conftest import MakeOfficer, login
+from tests.browser.conftest import MakeOfficer, login, nav_click
 from tests.browser.test_import_journey import upload
 from tests.registry.factories import nik_for
 
@@ -67,7 +67,7 @@ def test_programme_from_plan_to_outcome(
 
     # 1. The province plans a programme for three workers of Bandar Lampung and approves it.
     login(page, "provinsi")
-    page.click("#nav-programmes")
+    nav_click(page, "#nav-programmes")
     page.click("#new-programme")
     page.select_option("#id_funder", label="Pemprov Lampung")
     page.fill("#id_name", "Perlindungan nelayan dan petani")

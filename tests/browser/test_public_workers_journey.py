@@ -24,7 +24,7 @@ from lindung.publicworkers.models import BodyKind, PayingBody, PublicWorker
 from lindung.regions.models import Region
 from lindung.registrations.models import Registration, Status
 from lindung.registry.models import Employer
-from tests.browser.conftest import MakeOfficer, login
+from tests.browser.conftest import MakeOfficer, login, nav_click
 from tests.registry.factories import nik_for
 
 pytestmark = pytest.mark.browser
@@ -109,7 +109,7 @@ def test_a_village_registers_its_uncovered_officials_and_sees_them_covered(
     assert PublicWorker.objects.filter(body=body).count() == 6
 
     # 2. The register's page is the operator's own body page: nobody is covered yet.
-    page.click("#nav-public-workers")
+    nav_click(page, "#nav-public-workers")
     expect(page).to_have_url(re.compile(rf"/pekerja-publik/badan/{body.pk}/$"))
     expect(coverage_row(page, "village_official")).to_have_attribute("data-total", "3")
     expect(coverage_row(page, "village_official")).to_have_attribute("data-covered", "0")

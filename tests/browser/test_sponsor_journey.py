@@ -18,7 +18,7 @@ from lindung.core.roles import Role
 from lindung.regions.models import Region
 from lindung.sponsorship.models import Pledge
 from lindung.sponsorship.services import add_site, create_sponsor
-from tests.browser.conftest import PASSWORD, MakeOfficer, login
+from tests.browser.conftest import PASSWORD, MakeOfficer, login, nav_click
 from tests.programmes.factories import CandidateFactory
 from tests.registry.factories import nik_for
 from tests.sponsorship.factories import sponsor_org
@@ -46,7 +46,7 @@ def test_pledge_to_matching_to_impact(
 
     # 1. The sponsor pledges two workers for six months within 10 km of its warehouse.
     login(page, "kopi")
-    page.click("#nav-sponsorship")
+    nav_click(page, "#nav-sponsorship")
     page.click("#new-pledge")
     page.select_option("#id_site", label="Gudang Kopi")
     page.fill("#id_title", "Pekerja sekitar gudang")
@@ -61,7 +61,7 @@ def test_pledge_to_matching_to_impact(
 
     # 2. The province matches the open pledges of Bandar Lampung and accepts the result.
     login(page, "provinsi")
-    page.click("#nav-sponsorship")
+    nav_click(page, "#nav-sponsorship")
     page.click("#matches-link")
     page.fill("#match-form input[name=region]", "18.71")
     page.click("#run-matching")

@@ -81,7 +81,7 @@ def test_pmi_flags(rates) -> None:
 
 def test_table_output(rates) -> None:
     out = run("calc", "--segment", "BPU", "--month", "2024-03", "--income", "1000000")
-    assert "16,800" in out and "total" in out and "rounding" in out
+    assert "16.800" in out and "total" in out and "rounding" in out
 
 
 @pytest.mark.parametrize(

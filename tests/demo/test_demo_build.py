@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from lindung.accounts.models import User
@@ -25,7 +26,7 @@ from lindung.demo.audit import DemoAudit
 from lindung.demo.plan import largest_remainder, make_plan, scaled
 from lindung.demo.services import DEMO_EMPLOYER, demo_accounts
 from lindung.demo.synthetic import DemoError, build_registry
-from lindung.regions.models import Region, WorkerPopulation
+from lindung.regions.models import Level, Region, WorkerPopulation
 from lindung.registry.exports import PERSON_COLUMNS
 from lindung.registry.models import Employer, Membership, Person
 from lindung.registry.selectors import active_on
@@ -42,13 +43,16 @@ EMPLOYED = 4_697_660  # BPS Aug 2023, published: not scaled
 pytestmark = [pytest.mark.django_db, pytest.mark.engine]
 
 
-def demo_command(data_dir: Path, *args: str) -> dict:
+BUILD_LOG: dict[str, str] = {}  # what the module's build wrote on stderr
+
+
+def demo_command(data_dir: Path, *args: str, err: StringIO | None = None) -> dict:
     out = StringIO()
     call_command(
         "demo", "build", "--scale", "small", "--data-dir", str(data_dir), "--format", "json",
-        *args, stdout=out, stderr=StringIO(),
+        *args, stdout=out, stderr=err or StringIO(),
     )  # fmt: skip
-    return json.loads(out.getvalue())
+    return json.loads(out.getvalue())  # exactly one JSON object, nothing else
 
 
 @pytest.fixture(scope="module")
@@ -69,7 +73,10 @@ def built(module_db, data_dir: Path):
     It takes 15 s on SQLite and 30–50 s on PostgreSQL here (the whole small demo: regions,
     boundaries, 27,323 persons with their memberships, programmes, compliance, award), reported
     as the setup of the module's first test; the module's 18 tests share it."""
-    return demo_command(data_dir, "--seed", str(SEED))
+    err = StringIO()
+    result = demo_command(data_dir, "--seed", str(SEED), err=err)
+    BUILD_LOG["stderr"] = err.getvalue()
+    return result
 
 
 def registry_own_members():
@@ -316,11 +323,14 @@ def test_employers_have_sizes_risk_classes_and_one_belongs_to_the_demo_account(
 
 
 def test_demo_population_rows_sum_exactly(built: dict) -> None:
+    # The province and its regencies; districts and villages are the denominators step's.
     potential = WorkerPopulation.objects.filter(
-        kind_id="bpjs_potential_workers", reference_date=DAY
+        kind_id="bpjs_potential_workers",
+        reference_date=DAY,
+        region__level__in=[Level.PROVINCE, Level.REGENCY],
     )
     province = potential.get(region_id="18")
-    regencies = potential.exclude(region_id="18")
+    regencies = potential.filter(region__level=Level.REGENCY)
     assert province.value == sum(regencies.values_list("value", flat=True)) == POTENTIAL_SMALL
     assert regencies.count() == 15
     assert all(
@@ -330,7 +340,7 @@ def test_demo_population_rows_sum_exactly(built: dict) -> None:
         kind_id="bps_employed_persons", reference_date=dt.date(2023, 8, 31)
     )
     assert employed.get(region_id="18").value == EMPLOYED
-    regency_rows = employed.exclude(region_id="18")
+    regency_rows = employed.filter(region__level=Level.REGENCY)
     assert regency_rows.count() == 15
     assert sum(regency_rows.values_list("value", flat=True)) == EMPLOYED
     assert regency_rows.get(region_id="18.71").source.startswith("https://")  # the file's row
@@ -382,6 +392,35 @@ def test_demo_registrations_feed_a_real_funnel_without_moving_coverage(built: di
     assert all(r.first_month == r.membership.start_date.replace(day=1) for r in confirmed)
     assert CoverageFact.objects.get(region_id="18", month=DAY).covered == ACTIVE_SMALL
     assert Registration.objects.filter(status__in=("submitted", "checked", "sent")).exists()
+
+
+def test_the_build_says_each_step_with_what_it_made_and_its_time(built: dict) -> None:
+    from lindung.demo.services import STEPS
+
+    lines = BUILD_LOG["stderr"].splitlines()
+    for index, step in enumerate(STEPS, start=1):
+        [line] = [x for x in lines if x.startswith(f"[{index:>2}/{len(STEPS)}] {step.name} ")]
+        assert " s (CPU " in line, line
+    registry = next(x for x in lines if "] registry " in x)
+    assert "persons, " in registry and "memberships, " in registry and "employers" in registry
+    assert lines[-1].startswith("Demo: ")
+
+
+def test_demo_bills_are_what_generate_bills_makes(built: dict) -> None:
+    """The demo writes its six months of bills set-based (``write_bills``); the engine's own
+    writer, run over a month the demo wrote, finds every bill as it would have made it."""
+    from lindung.contributions.bills.generate import generate_bills
+    from lindung.contributions.models import Bill
+    from lindung.demo.compliance import write_bills
+
+    month = dt.date(2024, 1, 1)  # after the demo's months: no bills, no payments yet
+    [run] = write_bills([month])
+    assert run.created == Bill.objects.filter(month=month).count() > 100
+    again = generate_bills(month=month)
+    assert (again.created, again.updated, again.deleted) == (0, 0, 0)
+    assert (again.unchanged, again.total, again.lines) == (run.created, run.total, run.lines)
+    with pytest.raises(ValueError):
+        write_bills([month])
 
 
 def test_second_build_with_the_same_seed_reuses_everything(built: dict, data_dir: Path) -> None:
@@ -515,3 +554,18 @@ def test_a_masked_person_row_fits_millions_of_niks(built: dict) -> None:
         for p in Person.objects.all()[:5000]
     )
     assert fewest >= 1_000_000
+
+
+def test_the_regency_dashboard_has_a_percentage_and_gap_for_every_district(
+    built: dict, client
+) -> None:
+    """Issue 22: on the demo, Kota Bandar Lampung's officer sees where the gap is."""
+    client.force_login(User.objects.get(username="bandarlampung"))
+    response = client.get(reverse("coverage:internal", kwargs={"code": "18.71"}))
+    assert response.status_code == 200
+    rows = response.context["gaps"]
+    districts = set(Region.objects.filter(parent_id="18.71").values_list("code", flat=True))
+    assert {r["figure"].region.code for r in rows} == districts and len(districts) >= 10
+    assert all(r["figure"].coverage_pct is not None for r in rows)
+    assert response.context["without_denominator"] == []
+    assert response.context["map_measure"] == "pct"

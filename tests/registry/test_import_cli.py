@@ -111,10 +111,10 @@ def test_progress_lines_come_regularly_without_a_terminal() -> None:
         lines.advance(1000)
         wait_for_lines(2)
         lines.advance(1000)
-        wait_for_lines(len(stream.getvalue().splitlines()) + 2)  # the 2nd one counts 2,000
+        wait_for_lines(len(stream.getvalue().splitlines()) + 2)  # the 2nd one counts 2.000
     written = stream.getvalue().splitlines()
-    assert written[0].startswith("impor / import participants: 1,000 / 12,000 baris / rows")
-    assert "2,000 / 12,000" in written[-1]
+    assert written[0].startswith("impor / import participants: 1.000 / 12.000 baris / rows")
+    assert "2.000 / 12.000" in written[-1]
     time.sleep(0.2)
     assert stream.getvalue().splitlines() == written  # nothing after the run ended
 

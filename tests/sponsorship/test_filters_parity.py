@@ -41,7 +41,14 @@ def api_ids(client, params: dict) -> set[int]:
 
 @pytest.mark.parametrize(
     "params",
-    [{}, {"status": "open"}, {"status": "matched"}, {"region": "18.72"}, {"sponsor": "own"}],
+    [
+        {},
+        {"status": "open"},
+        {"status": "matched"},
+        {"region": "18.72"},
+        {"sponsor": "own"},
+        {"q": "janji 18.72 1"},
+    ],
 )
 def test_page_and_api_return_the_same_pledges(client, pledges, make_user, params):
     if params.get("sponsor") == "own":

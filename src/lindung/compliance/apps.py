@@ -8,7 +8,9 @@ class ComplianceConfig(AppConfig):
     verbose_name = _("Employer compliance")
 
     def ready(self) -> None:
+        from lindung.compliance.home import items as home_items
         from lindung.compliance.importers import BusinessRegistryImporter
+        from lindung.core import home
         from lindung.core.imports.kinds import register
         from lindung.core.roles import Capability
 
@@ -17,3 +19,4 @@ class ComplianceConfig(AppConfig):
             _("Business registry (OSS/NIB, WLKP headcounts)"),
             Capability.MANAGE_COMPLIANCE,
         )
+        home.register("compliance", home_items)  # its cards on the home page (core.home)

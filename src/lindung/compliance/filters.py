@@ -9,6 +9,7 @@ from typing import Any
 import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lindung.compliance.models import (
     OPEN_STEPS,
@@ -21,15 +22,15 @@ from lindung.compliance.models import (
 )
 from lindung.core.filters import RegionCodeFilter, filter_within
 
-YES_NO = [("1", "yes"), ("0", "no")]
+YES_NO = [("1", _("yes")), ("0", _("no"))]
 
 
 class RiskScoreFilter(django_filters.FilterSet):
     """The worklist."""
 
-    region = RegionCodeFilter(method=filter_within, label="Region code (subtree)")
+    region = RegionCodeFilter(method=filter_within, label=_("Region code (subtree)"))
     check = django_filters.ChoiceFilter(
-        choices=Check.choices, method="filter_check", label="A check that fired"
+        choices=Check.choices, method="filter_check", label=_("A check that fired")
     )
 
     class Meta:
@@ -41,7 +42,9 @@ class RiskScoreFilter(django_filters.FilterSet):
 
 
 class FindingFilter(django_filters.FilterSet):
-    check = django_filters.ChoiceFilter(choices=Check.choices, field_name="kind")
+    check = django_filters.ChoiceFilter(
+        choices=Check.choices, field_name="kind", label=_("Kind of finding")
+    )
 
     class Meta:
         model = Finding
@@ -50,13 +53,15 @@ class FindingFilter(django_filters.FilterSet):
 
 class CaseFilter(django_filters.FilterSet):
     step = django_filters.ChoiceFilter(
-        choices=[("open", "open (any open step)"), *Step.choices], method="filter_step"
+        choices=[("open", _("open (any open step)")), *Step.choices],
+        method="filter_step",
+        label=_("Step"),
     )
     mine = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_mine", label="1: assigned to me"
+        choices=YES_NO, method="filter_mine", label=_("Assigned to me")
     )
     overdue = django_filters.ChoiceFilter(
-        choices=YES_NO, method="filter_overdue", label="1: open and past the due date"
+        choices=YES_NO, method="filter_overdue", label=_("Open and past the due date")
     )
 
     class Meta:
@@ -83,7 +88,7 @@ class CaseFilter(django_filters.FilterSet):
 
 
 class BusinessFilter(django_filters.FilterSet):
-    region = RegionCodeFilter(method=filter_within, label="Region code (subtree)")
+    region = RegionCodeFilter(method=filter_within, label=_("Region code (subtree)"))
 
     class Meta:
         model = BusinessEntry

@@ -34,11 +34,10 @@ from django.utils.safestring import mark_safe
 from lindung.compliance import conf
 from lindung.compliance.models import Case, Check, Letter, LetterTemplate
 from lindung.core.i18n import bilingual
+from lindung.core.numbers import date_text, rupiah_text
 from lindung.core.pdf import render_pdf
 from lindung.regions.models import Region
 
-MONTHS_ID = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
-             "September", "Oktober", "November", "Desember")  # fmt: skip
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 CODES = {"reminder": "IMB", "warning_1": "TEG-I", "warning_2": "TEG-II", "attorney": "SKK",
          "tmp2t": "TMP2T"}  # fmt: skip
@@ -48,11 +47,11 @@ _ENGINE = Engine(autoescape=True, debug=False, loaders=[], libraries={})
 
 def date_id(day: dt.date | None) -> str:
     """``25 November 2026``: formal letters write the month in Indonesian."""
-    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}" if day else "-"
+    return date_text(day, english=False) if day else "-"
 
 
 def rupiah(value: int | None) -> str:
-    return "Rp " + f"{value or 0:,}".replace(",", ".")
+    return rupiah_text(value or 0, english=False)
 
 
 def letter_number(pk: int, kind: str, on: dt.date) -> str:

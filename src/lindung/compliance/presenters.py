@@ -7,14 +7,15 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from lindung.compliance.models import Check
+from lindung.core.numbers import number_text, rupiah_text
 
 
 def _rp(value: Any) -> str:
-    return "–" if value is None else "Rp " + f"{int(value):,}".replace(",", ".")
+    return rupiah_text(value)
 
 
 def _n(value: Any) -> str:
-    return "–" if value is None else f"{int(value):,}".replace(",", ".")
+    return number_text(value)
 
 
 def evidence_lines(kind: str, e: dict[str, Any]) -> list[tuple[str, str]]:

@@ -68,7 +68,7 @@ class SimulatorForm(forms.Form):
     month = forms.CharField(
         label=_("Contribution month"),
         required=False,
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": _("YYYY-MM")}),
     )
     wage = _number(_("Monthly wage (Rp)"), _("Basic wage plus fixed allowances"))
     risk_class = forms.CharField(

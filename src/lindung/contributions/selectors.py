@@ -4,10 +4,13 @@ employer's region, an employer by ownership)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
 
+from lindung.contributions.arrears import with_unpaid
 from lindung.contributions.filters import BillFilter
 from lindung.contributions.models import Bill
 from lindung.core.permissions import require_capability
@@ -32,3 +35,26 @@ def bill_for(actor: Any, pk: int) -> Bill:
 
 def bill_months(bills: QuerySet[Bill]) -> list[dt.date]:
     return list(bills.order_by("-month").values_list("month", flat=True).distinct()[:36])
+
+
+@dataclass(frozen=True)
+class BillTotals:
+    """Totals of a (filtered) list of bills, integer Rupiah as of a day."""
+
+    count: int
+    due: int  # sum of the bills' totals
+    paid: int  # payments made up to the day
+    outstanding: int  # sum of what is still unpaid on each bill (an overpayment counts 0)
+
+
+def bill_totals(actor: Any, bills: QuerySet[Bill], as_of: dt.date) -> BillTotals:
+    """Count, amount due, paid and outstanding over ``bills`` (all pages): one query."""
+    bills = with_unpaid(bills.for_actor(actor), as_of).order_by()
+    zero = Value(0)
+    row = bills.aggregate(
+        count=Count("pk"),
+        due=Coalesce(Sum("total"), zero),
+        paid=Coalesce(Sum(F("total") - F("unpaid")), zero),
+        outstanding=Coalesce(Sum(Greatest(F("unpaid"), zero)), zero),
+    )
+    return BillTotals(**row)

@@ -8,7 +8,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        from lindung.core import home
         from lindung.core.text import install_field_validators
 
         # Every form and serializer CharField refuses control characters (core/text.py).
         install_field_validators()
+        home.register("core", home.core_items)  # the audit log, jobs and imports (core.home)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import threading
 import time
 from collections.abc import Iterable
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,25 @@ from rich.console import Console
 from rich.table import Table
 
 from lindung.core.loading import LoadResult
+from lindung.core.numbers import date_text, datetime_text, decimal_text, number_text
+
+
+def table_cell(value: Any, places: int | None = 2) -> str:
+    """A value as a CLI table shows it, through the one formatter: ``1.234.567``, ``87,22``,
+    ``7 Desember 2026``; ``None`` is an empty cell, text stays as it is."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return number_text(value)
+    if isinstance(value, (float, Decimal)):
+        return decimal_text(value, places)
+    if isinstance(value, dt.datetime):
+        return datetime_text(value)
+    if isinstance(value, dt.date):
+        return date_text(value)
+    return str(value)
 
 
 def print_results(results: dict[str, LoadResult], *, fmt: str, stdout) -> None:
@@ -27,11 +48,11 @@ def print_results(results: dict[str, LoadResult], *, fmt: str, stdout) -> None:
         table.add_row(
             step,
             r.source,
-            f"{r.rows_read:,}",
-            f"{r.created:,}",
-            f"{r.updated:,}",
-            f"{r.unchanged:,}",
-            f"{len(r.rejected):,}",
+            number_text(r.rows_read),
+            number_text(r.created),
+            number_text(r.updated),
+            number_text(r.unchanged),
+            number_text(len(r.rejected)),
         )
     Console(file=stdout, width=120).print(table)
 
@@ -70,9 +91,9 @@ class ProgressLines:
         self.total = total
 
     def line(self) -> str:
-        of = f" / {self.total:,}" if self.total else ""
-        seconds = time.monotonic() - self._started
-        return f"{self.label}: {self.done:,}{of} baris / rows, {seconds:.0f} s"
+        of = f" / {number_text(self.total)}" if self.total else ""
+        seconds = number_text(time.monotonic() - self._started)
+        return f"{self.label}: {number_text(self.done)}{of} baris / rows, {seconds} s"
 
     def _loop(self) -> None:
         while not self._stop.wait(self.every):

@@ -10,6 +10,7 @@ import django_filters
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from lindung.core import regioncodes
 from lindung.core.i18n import bilingual
@@ -119,11 +120,14 @@ class AuditLogFilter(django_filters.FilterSet):
     (``registry.`` is every registry action)."""
 
     action = django_filters.CharFilter(
-        lookup_expr="startswith", validators=[validate_action_prefix], max_length=100
+        lookup_expr="startswith",
+        validators=[validate_action_prefix],
+        max_length=100,
+        label=_("Action (or its start)"),
     )
-    object_type = django_filters.CharFilter(max_length=100)
-    object_id = django_filters.CharFilter(max_length=64)
-    request_id = django_filters.CharFilter(max_length=64)
+    object_type = django_filters.CharFilter(max_length=100, label=_("Object type"))
+    object_id = django_filters.CharFilter(max_length=64, label=_("Object ID"))
+    request_id = django_filters.CharFilter(max_length=64, label=_("Request ID"))
 
     class Meta:
         model = AuditLog

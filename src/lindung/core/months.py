@@ -1,5 +1,8 @@
 """Months as the platform counts them: a month is named by its last day (coverage facts) or its
-first day (contribution months), and indexed as ``year * 12 + month - 1``."""
+first day (contribution months), and indexed as ``year * 12 + month - 1``.
+
+Arithmetic only: a month is shown to people by :func:`lindung.core.numbers.month_text`
+(``Oktober 2025``; ``{{ day|month_id }}`` in templates), never as ``2025-10``."""
 
 from __future__ import annotations
 

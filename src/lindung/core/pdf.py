@@ -36,6 +36,8 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import translation
 
 ORIGIN_HOST = "lindung.invalid"  # RFC 2606: ".invalid" never resolves
 BASE_URL = f"https://{ORIGIN_HOST}/"
@@ -150,3 +152,15 @@ def render_pdf(html: str) -> bytes:
     from weasyprint import HTML  # imported late: it loads Pango
 
     return HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher()).write_pdf()
+
+
+def render_pdf_template(
+    template_name: str, context: dict[str, Any], *, language: str = "id"
+) -> bytes:
+    """The PDF of a template rendered in ``language`` (Indonesian unless a document says
+    otherwise): its ``{% translate %}`` strings and the number and date filters
+    (``lindung.core.templatetags.number_format``: ``1.234.567``, ``7 Desember 2026``) follow
+    that language, whatever the language of the request that asked for the PDF."""
+    with translation.override(language):
+        html = render_to_string(template_name, context)
+    return render_pdf(html)

@@ -12,13 +12,23 @@ from django.views.decorators.cache import never_cache
 
 from lindung import __version__
 from lindung.core.audit import action_label
+from lindung.core.home import items_for as home_items
 from lindung.core.jobs.selectors import state_counts, worker_is_alive, worker_last_seen
 from lindung.core.paging import filtered_page
 from lindung.core.selectors import audit_log_filtered
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    """Beranda: what needs the user now and the figures of their area, each card linking to
+    the page that acts on it (the apps provide the cards: ``core.home``)."""
+    items = home_items(request.user)
+    sections = [
+        ("now", [item for item in items if item.attention]),
+        ("figures", [item for item in items if not item.attention]),
+    ]
+    if not request.user.is_authenticated:
+        sections = sections[1:]  # nothing waits for a visitor
+    return render(request, "core/home.html", {"sections": sections})
 
 
 @never_cache

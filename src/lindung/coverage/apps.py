@@ -8,4 +8,8 @@ class CoverageConfig(AppConfig):
     verbose_name = _("Coverage")
 
     def ready(self) -> None:
+        from lindung.core import home
         from lindung.coverage import signals  # noqa: F401 - connects the import hook
+        from lindung.coverage.home import items as home_items
+
+        home.register("coverage", home_items)  # its cards on the home page (core.home)

@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from lindung.core.numbers import decimal_text, month_text, number_text
 from lindung.regions.models import RegionBoundary
 
 MAP_WIDTH, MAP_HEIGHT = 640, 460
@@ -89,7 +90,9 @@ def class_breaks(values: list[float], classes: int = len(PALETTE)) -> list[float
     if not values:
         return []
     low, high = min(values), max(values)
-    step = (high - low) / classes or 1
+    if low == high:
+        return [high]  # one value (a village's own boundary): one class
+    step = (high - low) / classes
     return [low + step * (i + 1) for i in range(classes)]
 
 
@@ -102,7 +105,17 @@ def _colour(value: float | None, breaks: list[float]) -> str:
     return PALETTE[-1]
 
 
-def choropleth(areas: list[MapArea], *, unit: str, title: str) -> SafeString:
+def choropleth(
+    areas: list[MapArea],
+    *,
+    unit: str,
+    title: str,
+    legend_title: str = "",
+    no_data: str = "",
+) -> SafeString:
+    """Areas coloured in equal-interval classes of their values; ``legend_title`` says what
+    the colours measure, and ``no_data`` labels the grey of areas without a value (shown only
+    when some area has none)."""
     paths = _projected_paths(tuple(a.code for a in areas))
     values = [a.value for a in areas if a.value is not None]
     breaks = class_breaks(values)
@@ -120,27 +133,54 @@ def choropleth(areas: list[MapArea], *, unit: str, title: str) -> SafeString:
             shape = f'<a href="{escape(area.href)}" aria-label="{escape(area.name)}">{shape}</a>'
         shapes.append(shape)
     legend = []
+    y = MAP_HEIGHT + 8
+    if legend_title:
+        legend.append(
+            f'<text x="8" y="{y + 10}" font-size="11" font-weight="bold" class="legend-title">'
+            f"{escape(legend_title)}</text>"
+        )
+        y += 16
     low = min(values) if values else 0
+    whole = unit != "%"
     for i, (colour, bound) in enumerate(zip(PALETTE, breaks, strict=False)):
         start = low if i == 0 else breaks[i - 1]
-        y = MAP_HEIGHT + 8 + i * 16
         legend.append(
             f'<rect x="8" y="{y}" width="14" height="12" fill="{colour}" stroke="#495057" '
             'stroke-width="0.4"/>'
             f'<text x="28" y="{y + 10}" font-size="11">'
-            f"{_number(start)}–{_number(bound)} {escape(unit)}</text>"
+            f"{_range(start, bound, whole)} {escape(unit)}</text>"
         )
-    height = MAP_HEIGHT + 16 + 16 * len(breaks)
+        y += 16
+    if no_data and any(a.value is None for a in areas):
+        legend.append(
+            f'<rect x="8" y="{y}" width="14" height="12" fill="{NO_DATA}" stroke="#495057" '
+            'stroke-width="0.4"/>'
+            f'<text x="28" y="{y + 10}" font-size="11" class="legend-no-data">'
+            f"{escape(no_data)}</text>"
+        )
+        y += 16
+    height = y + 8
+    # A map whose regions are links is a group of links, not an image (WCAG 4.1.2: an img
+    # role must not hold focusable content); each link carries its region's name.
+    role = "group" if any(area.href for area in areas) else "img"
     return mark_safe(  # noqa: S308 - every text inside is escaped above
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {MAP_WIDTH} {height}" '
-        f'role="img" aria-label="{escape(title)}" class="coverage-map" width="100%">'
+        f'role="{role}" aria-label="{escape(title)}" class="coverage-map" width="100%">'
         f"<title>{escape(title)}</title>{''.join(shapes)}{''.join(legend)}</svg>"
     )
 
 
-def _number(value: float) -> str:
-    text = f"{value:,.1f}" if value < 100 else f"{value:,.0f}"
-    return text.replace(",", "\u202f")
+def _range(start: float, end: float, whole: bool) -> str:
+    first, last = _number(start, whole), _number(end, whole)
+    return first if first == last else f"{first}–{last}"
+
+
+def _number(value: float, whole: bool = False) -> str:
+    """A legend or axis number in the page's language (``1,8`` in Indonesian, ``1.8`` in
+    English): one decimal under 100 unless the measure counts persons."""
+    if whole or value >= 100:
+        return number_text(value)
+    return decimal_text(value, 1)
 
 
 TREND_WIDTH, TREND_HEIGHT, PAD = 640, 260, 40
@@ -178,7 +218,7 @@ def trend_chart(series: list[Series], *, title: str, unit: str = "%") -> SafeStr
         value = top / 4 * i
         parts.append(
             f'<text x="{PAD - 4}" y="{y(value) + 4}" font-size="10" text-anchor="end">'
-            f"{_number(value)}</text>"
+            f"{_number(value, unit != '%')}</text>"
             f'<line x1="{PAD}" y1="{y(value)}" x2="{TREND_WIDTH - PAD}" y2="{y(value)}" '
             'stroke="#dee2e6" stroke-width="0.5"/>'
         )
@@ -203,7 +243,8 @@ def trend_chart(series: list[Series], *, title: str, unit: str = "%") -> SafeStr
             ):
                 parts.append(
                     f'<circle cx="{px}" cy="{py}" r="4" fill="{s.colour}">'
-                    f"<title>{escape(s.label)} {d.isoformat()}: {v} {escape(unit)}</title></circle>"
+                    f"<title>{escape(s.label)} {escape(month_text(d))}: "
+                    f"{escape(_number(float(v), unit != '%'))} {escape(unit)}</title></circle>"
                 )
         parts.append(
             f'<rect x="{PAD + n * 200}" y="6" width="12" height="4" fill="{s.colour}"/>'

@@ -38,6 +38,8 @@ def denominator_dict(d: Denominator | None) -> dict[str, Any] | None:
         "value": d.value,
         "reference_date": d.reference_date.isoformat(),
         "source": d.source,
+        "source_kind": d.source_kind,
+        "url": d.url,
     }
 
 

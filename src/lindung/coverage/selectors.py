@@ -41,6 +41,12 @@ class Denominator:
     value: int
     reference_date: dt.date
     source: str
+    source_kind: str = "published"  # regions.models.SourceKind
+    url: str = ""
+
+    @property
+    def synthetic(self) -> bool:
+        return self.source_kind == "synthetic"
 
 
 @dataclass
@@ -139,7 +145,13 @@ def denominators_for(
         best = current_on(points, day)
         result[code].append(
             Denominator(
-                kind_id, names.get(kind_id, kind_id), best.value, best.reference_date, best.source
+                kind_id,
+                names.get(kind_id, kind_id),
+                best.value,
+                best.reference_date,
+                best.source,
+                best.source_kind,
+                best.url,
             )
         )
     return result
@@ -387,30 +399,83 @@ def informal_gap(figure: Figure) -> InformalGap | None:
     return InformalGap(bpu, found[0], percent(bpu, found[0].value), uncovered)
 
 
-def gap_ranking(figures: list[Figure], year: int | None = None) -> list[dict[str, Any]]:
-    """Child regions ranked by uncovered workers, with the distance to each region's target of
-    ``year`` where one exists (regions without a denominator come last)."""
-    targets: dict[str, Decimal] = {}
+GAP_ORDERS = ("gap", "pct", "target", "name")
+
+
+def _pick_target(targets: list[CoverageTarget], year: int) -> CoverageTarget | None:
+    """Of one region's targets (ordered by year, then label): the year's, else the latest
+    earlier one, else the first later one."""
+    same = [t for t in targets if t.year == year]
+    earlier = [t for t in targets if t.year < year]
+    return same[0] if same else (earlier[-1] if earlier else (targets[0] if targets else None))
+
+
+def gap_ranking(
+    figures: list[Figure],
+    year: int | None = None,
+    *,
+    parent: str | None = None,
+    order: str = "gap",
+) -> list[dict[str, Any]]:
+    """Child regions with their gap: uncovered workers, coverage %, and the distance to a
+    target of ``year`` in points and in workers still to cover.
+
+    Without ``parent`` only a region's own target of ``year`` counts. With ``parent`` (the
+    dashboard) a region without targets takes those of its nearest ancestor (a district has none
+    of its own), and of a region's targets the year's is used, else the latest earlier one,
+    else the first later one (``target_year`` says which). ``order``: ``gap`` (most uncovered
+    first), ``pct`` (lowest coverage first), ``target`` (most workers to the target first) or
+    ``name``; regions without a denominator come last in every order but ``name``."""
+    by_region: dict[str, list[CoverageTarget]] = {}
     if year:
-        for target in CoverageTarget.objects.filter(
-            region_id__in=[f.region.code for f in figures], year=year
-        ).order_by("label"):
-            targets.setdefault(target.region_id, target.target_pct)
+        codes = [f.region.code for f in figures]
+        if parent:
+            codes += regioncodes.ancestors_of(parent)
+        found = CoverageTarget.objects.filter(region_id__in=codes)
+        if not parent:
+            found = found.filter(year=year)
+        for target in found.order_by("year", "label"):
+            by_region.setdefault(target.region_id, []).append(target)
+    inherited: CoverageTarget | None = None
+    if year and parent:
+        for code in reversed(regioncodes.ancestors_of(parent)):
+            if by_region.get(code):
+                inherited = _pick_target(by_region[code], year)
+                break
     rows = []
     for f in figures:
-        target = targets.get(f.region.code)
+        own = _pick_target(by_region.get(f.region.code, []), year) if year else None
+        chosen = own or inherited
+        target = chosen.target_pct if chosen else None
         pct = f.coverage_pct
+        to_target = None
+        if target is not None and f.population is not None and f.covered is not None:
+            needed = (target * f.population / HUNDRED).to_integral_value(ROUND_HALF_UP)
+            to_target = max(int(needed) - f.covered, 0)
         rows.append(
             {
                 "figure": f,
                 "uncovered": f.uncovered,
                 "target_pct": target,
+                "target_year": chosen.year if chosen else None,
+                "target_region": chosen.region_id if chosen else None,
+                "target_inherited": own is None and chosen is not None,
                 "distance_pp": None if target is None or pct is None else target - pct,
+                "to_target": to_target,
             }
         )
-    rows.sort(
-        key=lambda r: (r["uncovered"] is None, -(r["uncovered"] or 0), r["figure"].region.code)
-    )
+
+    def key(row: dict[str, Any]) -> tuple:
+        code = row["figure"].region.code
+        if order == "name":
+            return (row["figure"].region.name, code)
+        if order == "pct":
+            pct = row["figure"].coverage_pct
+            return (pct is None, pct or 0, code)
+        value = row["to_target"] if order == "target" else row["uncovered"]
+        return (value is None, -(value or 0), code)
+
+    rows.sort(key=key)
     return rows
 
 

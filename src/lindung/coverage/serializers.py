@@ -60,6 +60,11 @@ class DenominatorSerializer(serializers.Serializer):
     value = serializers.IntegerField()
     reference_date = serializers.DateField()
     source = serializers.CharField()
+    source_kind = serializers.ChoiceField(
+        choices=["published", "estimate", "synthetic"],
+        help_text="published figure, estimate, or synthetic demo data",
+    )
+    url = serializers.CharField(allow_blank=True)
 
 
 class BreakdownRowSerializer(serializers.Serializer):

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import random
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,13 +72,22 @@ JKM_BENEFIT = 42_000_000  # docs/domain.md §3.1
 JKK_BENEFITS = (2_500_000, 7_500_000, 15_000_000)  # medical care, illustrative amounts
 
 
-def ensure_demo_programmes(*, scale: str = "full", seed: int = 2024, actor: Any = SYSTEM) -> int:
-    """Create the demo programmes that do not exist yet; returns how many were created."""
+def ensure_demo_programmes(
+    *,
+    scale: str = "full",
+    seed: int = 2024,
+    actor: Any = SYSTEM,
+    phase: Callable[[str], None] | None = None,
+) -> int:
+    """Create the demo programmes that do not exist yet; returns how many were created.
+    ``phase`` hears each programme's title as it starts (the demo's progress)."""
     rng = random.Random(seed)
     created = 0
     for plan in (*DEMO_PROGRAMMES, _village_programme()):
         if plan is None:
             continue
+        if phase:
+            phase(plan.title)
         region = Region.objects.get(code=plan.region)
         funder = Funder.objects.filter(name=plan.funder, kind=plan.kind).first() or create_funder(
             actor=actor, name=plan.funder, kind=plan.kind, region=region

@@ -118,9 +118,11 @@ def ensure_demo_registrations(*, scale: str = "full", seed: int = 20231231) -> i
             decided_at=_moment(month, rng) if rejected else None,
         )  # fmt: skip
         rows.append((row, submitted))
-    prices: dict[tuple[str, int, str, dt.date], int] = {}
+    prices: dict[tuple[str, int, str, dt.date, int | None], int] = {}
     for row, _ in rows:
-        key = (row.segment, row.wage, row.programmes, row.first_month)
+        # The JKK rate follows the employer's risk class: part of what fixes the price.
+        risk = getattr(row.employer, "risk_class", None)
+        key = (row.segment, row.wage, row.programmes, row.first_month, risk)
         if key not in prices:
             prices[key] = _price(row)
         row.monthly_contribution = prices[key]

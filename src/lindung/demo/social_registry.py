@@ -13,12 +13,12 @@ import random
 from typing import Any
 
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from lindung.core import regioncodes
 from lindung.demo import wordlists as words
-from lindung.demo.bulk import insert_rows
+from lindung.demo.bulk import insert_rows, sqlite_indexes_deferred
 from lindung.programmes.models import Candidate
 from lindung.programmes.services.links import link_candidates
 from lindung.regions.models import Region, WorkerPopulation
@@ -69,7 +69,13 @@ def build_social_registry(count: int, *, seed: int = 2025, registry_share: float
     known = int(count * registry_share)
     rows: list[tuple[Any, ...]] = []
     next_id = 1
-    with connection.cursor() as cursor:
+    # One transaction with the indexes built once at the end: row by row in autocommit, SQLite
+    # committed (and wrote the pages of every index) once per candidate.
+    with (
+        transaction.atomic(),
+        connection.cursor() as cursor,
+        sqlite_indexes_deferred(cursor, (Candidate,)),
+    ):
         # People the registry knows: every k-th person, so the sample spans regencies and years.
         step = max(1, _person_count() // max(known, 1))
         cursor.execute(

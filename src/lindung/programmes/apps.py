@@ -8,8 +8,10 @@ class ProgrammesConfig(AppConfig):
     verbose_name = _("Subsidy programmes")
 
     def ready(self) -> None:
+        from lindung.core import home
         from lindung.core.imports.kinds import register
         from lindung.core.roles import Capability
+        from lindung.programmes.home import items as home_items
         from lindung.programmes.importers.candidates import CandidateImporter
         from lindung.programmes.importers.claims import ClaimImporter
         from lindung.programmes.importers.confirmations import ConfirmationImporter
@@ -29,3 +31,4 @@ class ProgrammesConfig(AppConfig):
             _("Benefit claims paid (JKK, JKM, JHT) from the BPJS branch"),
             Capability.ENROL_BENEFICIARIES,
         )
+        home.register("programmes", home_items)  # its cards on the home page (core.home)

@@ -45,6 +45,26 @@ class ProgrammeForm(forms.ModelForm):
             "exclude_other_programmes", "village_quota",
         ]  # fmt: skip
         widgets = {"start_month": forms.DateInput(attrs={"type": "date"})}
+        labels = {
+            "name": _("Programme name"),
+            "fiscal_year": _("Fiscal year"),
+            "budget": _("Budget (Rp)"),
+            "start_month": _("First funded month"),
+            "funded_months": _("Funded months"),
+            "target_count": _("Target number of workers"),
+            "declared_income": _("Declared income (Rp a month)"),
+            "jkk": _("JKK"),
+            "jkm": _("JKM"),
+            "jht": _("JHT"),
+            "min_age": _("Minimum age"),
+            "max_age": _("Maximum age"),
+            "occupations": _("Occupations"),
+            "max_welfare_decile": _("Highest welfare decile"),
+            "domicile_in_area": _("Domiciled in the target area"),
+            "exclude_active_participants": _("Leave out active participants"),
+            "exclude_other_programmes": _("Leave out workers funded by another programme"),
+            "village_quota": _("Village quota"),
+        }
 
     def __init__(self, *args: Any, user: Any, funders: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -70,6 +90,13 @@ class CandidateForm(forms.ModelForm):
         widgets = {
             "birth_date": forms.DateInput(attrs={"type": "date"}),
             "sex": forms.Select(choices=[("M", _("Male")), ("F", _("Female"))]),
+        }
+        labels = {
+            "name": _("Full name"),
+            "sex": _("Sex"),
+            "birth_date": _("Birth date"),
+            "occupation": _("Occupation"),
+            "welfare_decile": _("Welfare decile"),
         }
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

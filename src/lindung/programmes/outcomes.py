@@ -147,6 +147,11 @@ class Outcome:
     benefit_premium_ratio: Decimal | None  # claims / premium, 2 decimals; None if nothing spent
     continuation: Continuation
 
+    @property
+    def claims_by_label(self) -> list[tuple[str, ClaimTotal]]:
+        """The claims by type, each under its label, in the order of ``ClaimType``."""
+        return [(str(label), self.claims[value]) for value, label in ClaimType.choices]
+
 
 def persons_protected(programmes: QuerySet[Programme], on: dt.date, region: str = "") -> int:
     """Distinct beneficiaries of ``programmes`` whose funded period has started by ``on``; with

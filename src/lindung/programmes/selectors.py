@@ -90,7 +90,7 @@ def decisions_for(user: Any, run: SelectionRun, reason: str = "") -> QuerySet[De
     rows = Decision.objects.filter(run=run, candidate__in=candidates)
     if reason in Reason.values:
         rows = rows.filter(reason=reason)
-    return rows.select_related("candidate").order_by(
+    return rows.select_related("candidate__village").order_by(
         F("rank").asc(nulls_last=True), "reason", "candidate_id"
     )
 
@@ -122,7 +122,9 @@ def compare_runs(first: SelectionRun, second: SelectionRun) -> Comparison:
 def candidates_for(user: Any) -> QuerySet[Candidate]:
     """Candidates in the user's region (village operators: their village)."""
     require_capability(user, Capability.REGISTER_CANDIDATES)
-    return Candidate.objects.for_actor(user).order_by("-updated_at", "nik")
+    return (
+        Candidate.objects.for_actor(user).select_related("village").order_by("-updated_at", "nik")
+    )
 
 
 def candidates_filtered(user: Any, params: Any) -> CandidateFilter:

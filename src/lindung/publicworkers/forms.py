@@ -182,8 +182,11 @@ class SendForm(forms.Form):
     """``which``: the rows ticked on the page, or every uncovered worker the filter shows."""
 
     CHECKED, FILTERED = "checked", "filtered"
-    which = forms.ChoiceField(choices=[(CHECKED, CHECKED), (FILTERED, FILTERED)])
-    worker = IdsField(required=False)
+    which = forms.ChoiceField(
+        label=_("Whom to send"),
+        choices=[(CHECKED, _("The ticked persons")), (FILTERED, _("Everyone not covered"))],
+    )
+    worker = IdsField(label=_("Ticked persons"), required=False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

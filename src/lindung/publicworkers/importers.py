@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from lindung.core.i18n import bilingual
 from lindung.core.imports import cells
@@ -231,6 +232,6 @@ class PublicWorkerImporter(Importer):
 def register_kinds() -> None:
     register(
         PublicWorkerImporter,
-        "Daftar pekerja sektor publik dan desa / public-sector and village workers",
+        _("Public-sector and village workers"),
         Capability.MANAGE_PUBLIC_WORKERS,
     )

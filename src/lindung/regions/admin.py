@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from lindung.core.admin import ReadOnlyAdmin
-from lindung.regions.models import BpsCode, MinimumWage, PopulationKind, Region, WorkerPopulation
+from lindung.regions.models import (
+    BpsCode,
+    MinimumWage,
+    PopulationBand,
+    PopulationKind,
+    Region,
+    WorkerPopulation,
+)
 
 
 @admin.register(Region)
@@ -26,8 +33,8 @@ class PopulationKindAdmin(admin.ModelAdmin):
 
 @admin.register(WorkerPopulation)
 class WorkerPopulationAdmin(admin.ModelAdmin):
-    list_display = ["region", "kind", "reference_date", "value"]
-    list_filter = ["kind"]
+    list_display = ["region", "kind", "reference_date", "value", "source_kind"]
+    list_filter = ["kind", "source_kind"]
     search_fields = ["region__code", "region__name"]
     raw_id_fields = ["region"]
     exclude = ["province_code", "regency_code", "district_code", "village_code"]
@@ -41,3 +48,9 @@ class WorkerPopulationAdmin(admin.ModelAdmin):
 class MinimumWageAdmin(WorkerPopulationAdmin):
     list_display = ["region", "kind", "year", "amount", "confidence"]
     list_filter = ["kind", "year", "confidence"]
+
+
+@admin.register(PopulationBand)
+class PopulationBandAdmin(WorkerPopulationAdmin):
+    list_display = ["region", "kind", "reference_date", "age_band", "sex", "value", "source_kind"]
+    list_filter = ["kind", "source_kind", "sex"]

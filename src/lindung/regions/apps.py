@@ -6,3 +6,9 @@ class RegionsConfig(AppConfig):
     name = "lindung.regions"
     label = "regions"
     verbose_name = _("Regions")
+
+    def ready(self) -> None:
+        # The import kind of district and village population figures (docs/data-formats.md).
+        from lindung.regions.importers import register_kinds
+
+        register_kinds()

@@ -6,16 +6,16 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from lindung.core.filters import RegionCodeFilter, YearFilter, filter_within
-from lindung.regions.models import Kind, Level, MinimumWage, Region, WorkerPopulation
+from lindung.regions.models import Kind, Level, MinimumWage, Region, WageKind, WorkerPopulation
 
 
 class RegionFilter(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(choices=Level.choices)
-    kind = django_filters.ChoiceFilter(choices=Kind.choices)
-    parent = RegionCodeFilter(field_name="parent_id")
+    level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Level"))
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Kind"))
+    parent = RegionCodeFilter(field_name="parent_id", label=_("Parent region code"))
     within = RegionCodeFilter(method=filter_within, label=_("Within region code"))
     q = django_filters.CharFilter(field_name="name", lookup_expr="icontains", label=_("Name"))
-    is_active = django_filters.BooleanFilter()
+    is_active = django_filters.BooleanFilter(label=_("Active"))
 
     class Meta:
         model = Region
@@ -23,10 +23,10 @@ class RegionFilter(django_filters.FilterSet):
 
 
 class WorkerPopulationFilter(django_filters.FilterSet):
-    region = RegionCodeFilter(field_name="region_id")
+    region = RegionCodeFilter(field_name="region_id", label=_("Region code"))
     within = RegionCodeFilter(method=filter_within, label=_("Within region code"))
-    kind = django_filters.CharFilter(field_name="kind_id")
-    year = YearFilter(field_name="reference_date", lookup_expr="year")
+    kind = django_filters.CharFilter(field_name="kind_id", label=_("Kind"))
+    year = YearFilter(field_name="reference_date", lookup_expr="year", label=_("Year"))
 
     class Meta:
         model = WorkerPopulation
@@ -34,9 +34,10 @@ class WorkerPopulationFilter(django_filters.FilterSet):
 
 
 class MinimumWageFilter(django_filters.FilterSet):
-    region = RegionCodeFilter(field_name="region_id")
+    region = RegionCodeFilter(field_name="region_id", label=_("Region code"))
     within = RegionCodeFilter(method=filter_within, label=_("Within region code"))
-    year = YearFilter(field_name="year")
+    kind = django_filters.ChoiceFilter(choices=WageKind.choices, label=_("Kind"))
+    year = YearFilter(field_name="year", label=_("Year"))
 
     class Meta:
         model = MinimumWage

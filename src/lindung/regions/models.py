@@ -120,8 +120,19 @@ class PopulationKind(models.Model):
         return self.code
 
 
+class SourceKind(models.TextChoices):
+    """What a population figure is: a figure an office published, an estimate (e.g. a
+    projection or a split made by an office), or synthetic demo data that must say so."""
+
+    PUBLISHED = "published", _("Published figure")
+    ESTIMATE = "estimate", _("Estimate")
+    SYNTHETIC = "synthetic", _("Synthetic (demo data)")
+
+
 class WorkerPopulation(RegionCodes):
-    """One published figure: region × kind × reference date, with the source it came from."""
+    """One figure: region × kind × reference date, with the source it came from and what kind of
+    source that is. Below the regency the figures come from imported files (import kind
+    ``region_populations``, docs/data-formats.md), e.g. Dukcapil's population by village."""
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="populations")
     kind = models.ForeignKey(PopulationKind, on_delete=models.PROTECT, related_name="figures")
@@ -131,6 +142,10 @@ class WorkerPopulation(RegionCodes):
     indicator = models.CharField(
         max_length=80, blank=True, help_text=_("Indicator name in the source file")
     )
+    source_kind = models.CharField(
+        max_length=10, choices=SourceKind.choices, default=SourceKind.PUBLISHED
+    )
+    url = models.URLField(max_length=500, blank=True, help_text=_("Where the source can be read"))
 
     objects = ScopedManager()
 
@@ -147,6 +162,40 @@ class WorkerPopulation(RegionCodes):
 
     def __str__(self) -> str:
         return f"{self.region_id} {self.kind_id} {self.reference_date}: {self.value}"
+
+
+class PopulationBand(RegionCodes):
+    """The detail of an imported figure by age band and/or sex (``age_band`` "15-19", "65+";
+    ``sex`` M or F; blank = every age / both sexes). The total itself is a
+    :class:`WorkerPopulation` row, given by the file or summed from these rows."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="population_bands")
+    kind = models.ForeignKey(PopulationKind, on_delete=models.PROTECT, related_name="bands")
+    reference_date = models.DateField()
+    age_band = models.CharField(max_length=7, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    value = models.BigIntegerField()
+    source = models.TextField()
+    source_kind = models.CharField(
+        max_length=10, choices=SourceKind.choices, default=SourceKind.PUBLISHED
+    )
+
+    objects = ScopedManager()
+
+    class Meta(RegionCodes.Meta):
+        ordering = ["region_id", "kind_id", "reference_date", "age_band", "sex"]
+        verbose_name = _("population by age band and sex")
+        verbose_name_plural = _("populations by age band and sex")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kind", "reference_date", "age_band", "sex"],
+                name="uniq_population_band",
+            ),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="population_band_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.kind_id} {self.reference_date} {self.age_band}{self.sex}"
 
 
 class WageKind(models.TextChoices):

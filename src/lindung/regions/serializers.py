@@ -30,7 +30,17 @@ class WorkerPopulationSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkerPopulation
-        fields = ["id", "region_code", "kind", "reference_date", "value", "source", "indicator"]
+        fields = [
+            "id",
+            "region_code",
+            "kind",
+            "reference_date",
+            "value",
+            "source",
+            "source_kind",
+            "url",
+            "indicator",
+        ]
 
 
 class MinimumWageSerializer(serializers.ModelSerializer):

@@ -29,6 +29,7 @@ from lindung.regions.models import (
     PopulationKind,
     Region,
     RegionBoundary,
+    SourceKind,
     WageKind,
     WorkerPopulation,
 )
@@ -321,9 +322,12 @@ INDICATOR_PATTERN = re.compile(r"^(?P<stem>[a-z_]+?)_(?P<month>" + "|".join(MONT
 def save_worker_populations(rows: dict[tuple, dict[str, Any]], stems: set[str]) -> SyncCounts:
     """Upsert figures keyed by (region, kind, reference date), creating their kinds first.
 
-    ``rows`` values hold value, source, indicator and the level columns; call inside a
-    transaction that also writes the caller's audit row.
+    ``rows`` values hold value, source, indicator and the level columns, and optionally
+    ``source_kind`` (a published figure when absent: the demo passes ``synthetic``); call inside
+    a transaction that also writes the caller's audit row.
     """
+    for values in rows.values():
+        values.setdefault("source_kind", SourceKind.PUBLISHED)
     for stem in sorted(stems):
         code, label_id, label_en = POPULATION_KINDS[stem]
         PopulationKind.objects.get_or_create(
@@ -333,7 +337,13 @@ def save_worker_populations(rows: dict[tuple, dict[str, Any]], stems: set[str]) 
         WorkerPopulation,
         rows,
         key_fields=("region_id", "kind_id", "reference_date"),
-        value_fields=("value", "source", "indicator", *regioncodes.LEVEL_COLUMNS.values()),
+        value_fields=(
+            "value",
+            "source",
+            "indicator",
+            "source_kind",
+            *regioncodes.LEVEL_COLUMNS.values(),
+        ),
     )
 
 

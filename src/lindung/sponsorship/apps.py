@@ -7,3 +7,9 @@ class SponsorshipConfig(AppConfig):
     label = "sponsorship"
     verbose_name = _("CSR sponsorship")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from lindung.core import home
+        from lindung.sponsorship.home import items as home_items
+
+        home.register("sponsorship", home_items)  # its cards on the home page (core.home)

@@ -11,67 +11,126 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
+from lindung.core.numbers import number_text
 from lindung.coverage.charts import _rings
 from lindung.regions.models import RegionBoundary
 from lindung.registry.models import Employer
 from lindung.sponsorship import selectors
 from lindung.sponsorship.matching import centroids
 from lindung.sponsorship.models import Assignment, MatchStatus, Sponsor
-from lindung.sponsorship.services import site_point
-from lindung.sponsorship.solver import haversine_km
+from lindung.sponsorship.solver import EARTH_KM
 
 NEAR_KM = 10.0
 MAP_W, MAP_H = 640, 460
 
 
-def _village_counts(user: Any, on: dt.date) -> dict[str, int]:
-    rows = (
-        selectors.unsponsored_candidates(user, on)
-        .values("village_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {r["village_id"]: r["n"] for r in rows}
+def village_counts(user: Any, on: dt.date) -> dict[str, int]:
+    """Unprotected, unsponsored candidates per village of the user's region (set-based, see
+    ``selectors.unsponsored_by_village``); the page reads it once for sites and employers."""
+    return selectors.unsponsored_by_village(user, on)
 
 
 @dataclass(frozen=True)
 class Nearby:
     label: str
     owner: str
-    village: str
+    village: str  # the village's name
     unprotected: int
 
 
-def _near(points: list[tuple[float, float]], counts: dict[str, int], root: str) -> list[int]:
-    cents = centroids(root)
+CHUNK = 512  # points per distance matrix: CHUNK × villages floats at a time
+
+
+Centroids = dict[str, tuple[float, float]]
+
+
+def village_points(codes: Any, root: str = "") -> Centroids:
+    """Village code → (lat, lng) of its centroid for ``codes``. The centroids of the villages
+    under ``root`` are read once an hour (a boundary row carries its whole geometry, so reading
+    thousands of them costs more than the rest of the page); codes outside it in one query."""
+    codes = {c for c in codes if c}
+    known: Centroids = {}
+    if root:
+        key = f"sponsor-centroids:{root}"
+        known = cache.get(key)
+        if known is None:
+            known = centroids(root)
+            cache.set(key, known, 3600)
+    out = {c: known[c] for c in codes if c in known}
+    missing = codes - set(out)
+    if missing:
+        rows = RegionBoundary.objects.filter(region_id__in=missing).values_list(
+            "region_id", "centroid_lat", "centroid_lng"
+        )
+        out.update((code, (lat, lng)) for code, lat, lng in rows)
+    return {c: p for c, p in out.items() if p[0] is not None and p[1] is not None}
+
+
+def site_points(sites: list[Any], root: str) -> list[tuple[Any, tuple[float, float] | None]]:
+    """Each site with its coordinates, or its village's centroid (``services.site_point``
+    for many sites: the centroids in one read, not one query per site)."""
+    cents = village_points((s.village_id for s in sites if s.lat is None or s.lng is None), root)
+    return [
+        (s, (s.lat, s.lng) if s.lat is not None and s.lng is not None else cents.get(s.village_id))
+        for s in sites
+    ]
+
+
+def _near(points: list[tuple[float, float]], counts: dict[str, int], cents: Centroids) -> list[int]:
+    """For each point, the candidates of ``counts`` whose village centroid lies within
+    ``NEAR_KM``: one distance matrix per chunk of points (no Python loop per point)."""
     codes = [c for c in counts if c in cents]
     if not codes or not points:
         return [0] * len(points)
-    lat = np.array([cents[c][0] for c in codes])
-    lng = np.array([cents[c][1] for c in codes])
+    lat = np.radians(np.array([cents[c][0] for c in codes]))[None, :]
+    lng = np.radians(np.array([cents[c][1] for c in codes]))[None, :]
     n = np.array([counts[c] for c in codes])
-    return [int(n[haversine_km(lat, lng, p[0], p[1]) <= NEAR_KM].sum()) for p in points]
+    out: list[int] = []
+    for start in range(0, len(points), CHUNK):
+        chunk = np.radians(np.array(points[start : start + CHUNK], dtype=float))
+        plat, plng = chunk[:, :1], chunk[:, 1:2]
+        a = (
+            np.sin((lat - plat) / 2) ** 2
+            + np.cos(plat) * np.cos(lat) * np.sin((lng - plng) / 2) ** 2
+        )
+        km = 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+        out.extend(int(v) for v in (km <= NEAR_KM) @ n)
+    return out
 
 
-def sites_reach(user: Any, on: dt.date) -> list[Nearby]:
+def sites_reach(
+    user: Any,
+    on: dt.date,
+    counts: dict[str, int] | None = None,
+    cents: Centroids | None = None,
+) -> list[Nearby]:
     """Unprotected, unsponsored candidates within ``NEAR_KM`` of each visible sponsor site."""
     sites = list(selectors.sites_for(user))
-    located = [(s, site_point(s)) for s in sites]
-    located = [(s, p) for s, p in located if p is not None]
-    counts = _village_counts(user, on)
-    near = _near([p for _, p in located], counts, selectors.scope_root(user))
+    counts = village_counts(user, on) if counts is None else counts
+    cents = village_points(counts, selectors.scope_root(user)) if cents is None else cents
+    located = [(s, p) for s, p in site_points(sites, selectors.scope_root(user)) if p]
+    near = _near([p for _, p in located], counts, cents)
+    names = selectors.region_names(s.village_id for s, _ in located)
     rows = [
-        Nearby(s.name, s.sponsor.name, s.village_id, n)
+        Nearby(s.name, s.sponsor.name, names.get(s.village_id, s.village_id), n)
         for (s, _), n in zip(located, near, strict=True)
     ]
     return sorted(rows, key=lambda r: -r.unprotected)
 
 
-def employers_to_approach(user: Any, on: dt.date, limit: int = 20) -> list[Nearby]:
+def employers_to_approach(
+    user: Any,
+    on: dt.date,
+    limit: int = 20,
+    counts: dict[str, int] | None = None,
+    cents: Centroids | None = None,
+) -> list[Nearby]:
     """Registry employers with coordinates that sponsor nothing yet, ranked by unprotected
     candidates within ``NEAR_KM``."""
     sponsoring = Sponsor.objects.exclude(employer=None).values_list("employer_id", flat=True)
@@ -82,69 +141,112 @@ def employers_to_approach(user: Any, on: dt.date, limit: int = 20) -> list[Nearb
         .exclude(pk__in=sponsoring)
         .values_list("name", "npp", "village_id", "latitude", "longitude")[:5_000]
     )
-    counts = _village_counts(user, on)
-    near = _near([(e[3], e[4]) for e in employers], counts, selectors.scope_root(user))
+    counts = village_counts(user, on) if counts is None else counts
+    cents = village_points(counts, selectors.scope_root(user)) if cents is None else cents
+    near = _near([(e[3], e[4]) for e in employers], counts, cents)
     rows = [Nearby(e[0], e[1], e[2], n) for e, n in zip(employers, near, strict=True) if n]
-    return sorted(rows, key=lambda r: (-r.unprotected, r.label))[:limit]
+    rows = sorted(rows, key=lambda r: (-r.unprotected, r.label))[:limit]
+    names = selectors.region_names(r.village for r in rows)
+    return [Nearby(r.label, r.owner, names.get(r.village, r.village), r.unprotected) for r in rows]
+
+
+def funded_title(n: int) -> str:
+    return gettext("Funded workers: %(n)s") % {"n": number_text(n)}
+
+
+def _frame(root: str) -> dict[str, Any] | None:
+    """The map's frame for ``root``: the bounding box of the boundaries of the regions under
+    it and their SVG paths, computed once an hour (boundaries change with a reference load,
+    not with pledges); None when no boundary is loaded."""
+    key = f"sponsor-map:{root}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached or None
+    shapes = [
+        json.loads(b.geometry)
+        for b in RegionBoundary.objects.filter(region__parent_id=root).only("region_id", "geometry")
+    ]
+    rings = [np.asarray(ring, dtype=float)[:, :2] for g in shapes for ring in _rings(g) if ring]
+    if not rings:
+        cache.set(key, {}, 3600)
+        return None
+    every = np.concatenate(rings)
+    west, south = every.min(axis=0)
+    east, north = every.max(axis=0)
+    squeeze = math.cos(math.radians((north + south) / 2))
+    scale = min(
+        (MAP_W - 16) / max((east - west) * squeeze, 1e-9), (MAP_H - 16) / max(north - south, 1e-9)
+    )
+    frame = {"west": west, "north": north, "squeeze": squeeze, "scale": scale}
+
+    def ring_path(lnglat: np.ndarray) -> str:
+        # Projected and snapped to half a pixel in one array operation; a point that lands
+        # on the previous one is dropped.
+        x = np.round((8 + (lnglat[:, 0] - west) * squeeze * scale) * 2) / 2
+        y = np.round((8 + (north - lnglat[:, 1]) * scale) * 2) / 2
+        keep = np.ones(len(x), dtype=bool)
+        keep[1:] = (np.diff(x) != 0) | (np.diff(y) != 0)
+        if keep.sum() < 3:
+            return ""
+        return "M" + " L".join(f"{a:g} {b:g}" for a, b in zip(x[keep], y[keep], strict=True)) + "Z"
+
+    paths = []
+    for geometry in shapes:
+        d = "".join(ring_path(np.asarray(r, dtype=float)[:, :2]) for r in _rings(geometry) if r)
+        paths.append(f'<path d="{d}" fill="#f8f9fa" stroke="#adb5bd" stroke-width="0.6"/>')
+    frame = {**{k: float(v) for k, v in frame.items()}, "paths": "".join(paths)}
+    cache.set(key, frame, 3600)
+    return frame
+
+
+def _points_frame(points: list[tuple[float, float]]) -> dict[str, Any] | None:
+    """A frame around (lat, lng) points, for a region whose boundaries are not loaded."""
+    if not points:
+        return None
+    lats, lngs = [p[0] for p in points], [p[1] for p in points]
+    west, east, south, north = min(lngs), max(lngs), min(lats), max(lats)
+    squeeze = math.cos(math.radians((north + south) / 2))
+    scale = min(
+        (MAP_W - 16) / max((east - west) * squeeze, 1e-9), (MAP_H - 16) / max(north - south, 1e-9)
+    )
+    return {"west": west, "north": north, "squeeze": squeeze, "scale": scale, "paths": ""}
 
 
 def sites_map(user: Any, title: str) -> SafeString:
     """Boundaries of the regions under the user's scope root, sponsor sites (red squares) and
-    funded workers per village (green circles, area ∝ workers)."""
-    root = selectors.scope_root(user)
-    shapes = {
-        b.region_id: json.loads(b.geometry)
-        for b in RegionBoundary.objects.filter(region__parent_id=root).only("region_id", "geometry")
-    }
-    points = [p for g in shapes.values() for ring in _rings(g) for p in ring]
-    sites = [(s, site_point(s)) for s in selectors.sites_for(user)]
-    funded = (
+    funded workers per village (green circles, area ∝ workers). The boundaries are drawn once
+    an hour per root (``_frame``); sites and dots are placed on that frame each time."""
+    sites = site_points(list(selectors.sites_for(user)), selectors.scope_root(user))
+    funded = list(
         Assignment.objects.for_actor(user)
         .filter(run__status=MatchStatus.ACCEPTED)
         .values("candidate__village_id")
         .annotate(n=Count("pk"))
         .order_by()
     )
-    cents = centroids(root)
+    cents = village_points((r["candidate__village_id"] for r in funded), selectors.scope_root(user))
     dots = [
         (cents[r["candidate__village_id"]], r["n"])
         for r in funded
         if r["candidate__village_id"] in cents
     ]
-    extra = [(p[1], p[0]) for _, p in sites if p] + [(c[1], c[0]) for c, _ in dots]
-    allpts = points + extra
-    if not allpts:
-        return mark_safe("")
-    west, east = min(p[0] for p in allpts), max(p[0] for p in allpts)
-    south, north = min(p[1] for p in allpts), max(p[1] for p in allpts)
-    squeeze = math.cos(math.radians((north + south) / 2))
-    scale = min(
-        (MAP_W - 16) / max((east - west) * squeeze, 1e-9), (MAP_H - 16) / max(north - south, 1e-9)
+    frame = _frame(selectors.scope_root(user)) or _points_frame(
+        [p for _, p in sites if p] + [c for c, _ in dots]
     )
+    if frame is None:
+        return mark_safe("")
+    west, north = frame["west"], frame["north"]
+    squeeze, scale = frame["squeeze"], frame["scale"]
 
     def xy(lng: float, lat: float) -> tuple[float, float]:
         return round(8 + (lng - west) * squeeze * scale, 1), round(8 + (north - lat) * scale, 1)
 
-    parts = []
-    for geometry in shapes.values():
-        rings = []
-        for ring in _rings(geometry):
-            coords, last = [], None
-            for lon, lat in ring:
-                x, y = xy(lon, lat)
-                if last is None or abs(x - last[0]) + abs(y - last[1]) >= 0.5:
-                    coords.append(f"{x} {y}")
-                    last = (x, y)
-            if len(coords) >= 3:
-                rings.append("M" + " L".join(coords) + "Z")
-        parts.append(
-            f'<path d="{"".join(rings)}" fill="#f8f9fa" stroke="#adb5bd" stroke-width="0.6"/>'
-        )
+    parts = [frame["paths"]]
     for (lat, lng), n in dots:
         x, y = xy(lng, lat)
         parts.append(
             f'<circle cx="{x}" cy="{y}" r="{2 + 1.5 * math.sqrt(n):.1f}" fill="#198754" '
-            f'fill-opacity="0.6" class="funded"><title>{n}</title></circle>'
+            f'fill-opacity="0.6" class="funded"><title>{escape(funded_title(n))}</title></circle>'
         )
     for site, p in sites:
         if p:

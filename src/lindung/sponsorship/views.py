@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from lindung.core.paging import filtered_page
+from lindung.core.paging import filtered_page, paginate
 from lindung.core.permissions import has_capability
 from lindung.core.roles import Capability
 from lindung.programmes.services.plans import ProgrammeError
@@ -28,10 +28,15 @@ from lindung.sponsorship.services import SponsorshipError, create_pledge
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The user's pledges, ``?status=&sponsor=&region=`` (``PledgeFilter``, as the API); the
-    impact summary counts all of them. An invalid filter shows its messages over an empty list."""
+    """The user's pledges, ``?q=&status=&sponsor=&region=`` (``PledgeFilter``, as the API);
+    the summary counts the filtered pledges (all pages). An invalid filter shows its messages
+    over an empty list and no summary."""
     user = request.user
-    listing, status = filtered_page(selectors.pledges_filtered(user, request.GET), request.GET)
+    filterset = selectors.pledges_filtered(user, request.GET)
+    listing, status = filtered_page(filterset, request.GET)
+    summary = None
+    if status == 200:
+        summary = selectors.pledge_summary(user, filterset.qs, timezone.localdate())
     return render(
         request,
         "sponsorship/home.html",
@@ -39,7 +44,8 @@ def home(request: HttpRequest) -> HttpResponse:
             **listing,
             "sponsors": selectors.sponsors_for(user),
             "statuses": PledgeStatus.choices,
-            "impact": selectors.impact_for(user, selectors.pledges_for(user), timezone.localdate()),
+            "summary": summary,
+            "show_places": selectors.shows_places(user),
             "can_pledge": has_capability(user, Capability.MANAGE_PLEDGES),
             "can_match": has_capability(user, Capability.MATCH_PLEDGES),
             "can_overview": selectors.can_see_region_overview(user),
@@ -72,6 +78,8 @@ def pledge_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "sponsorship/pledge.html",
         {
             "pledge": pledge,
+            "area_names": selectors.area_names(pledge),
+            "show_places": selectors.shows_places(request.user),
             "workers": selectors.workers_for(request.user, pledge),
             "invoices": selectors.invoices_for(request.user, pledge),
         },
@@ -87,6 +95,7 @@ def _impact_context(request: HttpRequest, pk: int) -> dict:
         "on": on,
         "impact": selectors.impact_for(request.user, one, on),
         "workers": selectors.workers_for(request.user, pledge),
+        "show_places": selectors.shows_places(request.user),
     }
 
 
@@ -116,13 +125,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     if not selectors.can_see_region_overview(user):
         raise PermissionDenied("sponsorship overview")
     on = timezone.localdate()
+    counts = ov.village_counts(user, on)
+    cents = ov.village_points(counts, selectors.scope_root(user))
     return render(
         request,
         "sponsorship/overview.html",
         {
             "by_region": selectors.pledges_by_regency(user),
-            "sites": ov.sites_reach(user, on),
-            "employers": ov.employers_to_approach(user, on),
+            "sites": ov.sites_reach(user, on, counts, cents),
+            "employers": ov.employers_to_approach(user, on, counts=counts, cents=cents),
             "map": ov.sites_map(user, _("Sponsor sites and funded workers")),
             "near_km": ov.NEAR_KM,
         },
@@ -147,7 +158,10 @@ def match_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "sponsorship/matches.html",
-        {"runs": selectors.runs_for(user), "root": selectors.scope_root(user)},
+        {
+            "page": paginate(selectors.runs_for(user).select_related("region"), request.GET),
+            "root": selectors.scope_root(user),
+        },
     )
 
 
@@ -156,11 +170,12 @@ def match_list(request: HttpRequest) -> HttpResponse:
 def match_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
     run = selectors.run_for(user, pk)
-    rows = run.assignments.for_actor(user).select_related("pledge")
+    page = paginate(selectors.assignments_for(user, run), request.GET)
+    page.rows = selectors.present_assignments(page.rows)
     return render(
         request,
         "sponsorship/match.html",
-        {"run": run, "rows": selectors.present_assignments(rows[:500])},
+        {"run": run, "page": page, "show_places": selectors.shows_places(user)},
     )
 
 

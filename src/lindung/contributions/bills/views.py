@@ -13,6 +13,7 @@ from lindung.contributions import selectors
 from lindung.contributions.arrears import with_unpaid
 from lindung.contributions.fines import late_fine
 from lindung.contributions.models import Bill, BillStatus
+from lindung.contributions.rulebook import describe_rules
 from lindung.core.paging import filtered_page
 
 
@@ -26,11 +27,13 @@ def bill_list(request: HttpRequest) -> HttpResponse:
     if not params.get("month") and months:
         params["month"] = f"{months[0]:%Y-%m}"
     today = timezone.localdate()
+    filterset = selectors.bills_filtered(request.user, params)
     listing, status = filtered_page(
-        selectors.bills_filtered(request.user, params),
+        filterset,
         params,
         prepare=lambda bills: with_unpaid(bills, today).order_by("employer__npp"),
     )
+    totals = selectors.bill_totals(request.user, filterset.qs, today) if status == 200 else None
     return render(
         request,
         "contributions/bills/list.html",
@@ -43,6 +46,7 @@ def bill_list(request: HttpRequest) -> HttpResponse:
             "region": params.get("region", ""),
             "statuses": BillStatus.choices,
             "today": today,
+            "totals": totals,
         },
         status=status,
     )
@@ -56,8 +60,26 @@ def bill_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except Bill.DoesNotExist:
         raise Http404(pk) from None
     today = timezone.localdate()
+    fine = late_fine(bill, today)
+    lines = list(bill.lines.all())
+    rules = {
+        r.rule_id: r
+        for r in describe_rules(
+            [i for line in lines for i in line.rule_ids.split(",")]
+            + [f.rule_id for f in fine.lines]
+        )
+    }
     return render(
         request,
         "contributions/bills/detail.html",
-        {"bill": bill, "fine": late_fine(bill, today), "today": today},
+        {
+            "bill": bill,
+            "lines": [
+                (line, [rules[i.strip()] for i in line.rule_ids.split(",") if i.strip()])
+                for line in lines
+            ],
+            "fine": fine,
+            "fine_lines": [(f, rules.get(f.rule_id)) for f in fine.lines],
+            "today": today,
+        },
     )

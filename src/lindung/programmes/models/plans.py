@@ -67,6 +67,15 @@ class Funder(RegionCodes):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def kind_note(self) -> str:
+        """The kind's label for a page beside the name, or "" when the name already says it
+        ("Pemprov Lampung (DBH sawit)" is not followed by "(DBH sawit)" again)."""
+        label = str(self.get_kind_display())
+        short = label[label.rfind("(") + 1 : -1] if label.endswith(")") else label
+        name = self.name.casefold()
+        return "" if label.casefold() in name or short.casefold() in name else label
+
 
 class FundingSourceYear(models.Model):
     """Legal reviewers enable a contested funding source for one fiscal year (docs/domain.md §5.1:
@@ -167,6 +176,17 @@ class Programme(RegionCodes):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.fiscal_year})"
+
+    @property
+    def priority_rule_labels(self) -> list[str]:
+        """The priority rules by their labels, in order of precedence."""
+        labels = dict(PriorityRule.choices)
+        codes = [c.strip() for c in self.priority_rules.split(",") if c.strip()]
+        return [str(labels.get(c, c)) for c in codes]
+
+    @property
+    def occupation_list(self) -> list[str]:
+        return [o.strip() for o in self.occupations.split(",") if o.strip()]
 
     @property
     def planned_cost(self) -> int:

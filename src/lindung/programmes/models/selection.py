@@ -118,6 +118,12 @@ class Decision(models.Model):
     def __str__(self) -> str:
         return f"{self.run_id}/{self.candidate_id}: {self.reason}"
 
+    @property
+    def reason_labels(self) -> list[str]:
+        """Every failing check by its label (``reasons`` holds their codes)."""
+        labels = dict(Reason.choices)
+        return [str(labels.get(r, r)) for r in self.reasons.split(",") if r.strip()]
+
 
 class FundedMonth(models.Model):
     """One person funded by one programme for one month (first day of the month)."""

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from lindung.contributions.rulebook import describe_rules
 from lindung.core.paging import filtered_page, paginate
 from lindung.core.permissions import has_capability, require_capability
 from lindung.core.roles import Capability
@@ -85,6 +86,7 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "programmes/detail.html",
         {
             "programme": programme,
+            "premium_rules": describe_rules(programme.premium_rules),
             **_runs(request, programme),
             "next_steps": [
                 (s, ProgrammeStatus(s).label)

@@ -88,7 +88,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "file_filters": sorted(handoff.file_filters(request.GET).items()),
         "file_form": RegistrationFileForm(),
         "columns": handoff.headers(),
-        "unconfirmed": handoff.UNCONFIRMED,
+        "unconfirmed": _(
+            "The column layout is unconfirmed until checked against the branch's "
+            "collective-registration template."
+        ),
         "inline_rows": handoff.inline_rows(),
     }
     return render(request, "registrations/branch/worklist.html", context, status=status)

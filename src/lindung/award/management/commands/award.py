@@ -21,9 +21,11 @@ from lindung.award import runs, services
 from lindung.award.models import Category, Edition, Result, ScoringRun
 from lindung.core.i18n import bilingual
 from lindung.core.middleware import request_id_bound
+from lindung.core.numbers import date_text, number_text, score_text
 from lindung.core.scope import SYSTEM
 
 ACTIONS = ("freeze", "compute", "verify", "results")
+SCORES = ("total", "indicator", "questionnaire", "jury")
 
 
 class Command(BaseCommand):
@@ -93,8 +95,10 @@ class Command(BaseCommand):
         values = self._write(runs.freeze_indicators, edition=edition)
         data = {"edition": edition.pk, "values": values, "as_of": edition.cutoff_date.isoformat()}
         self._emit(options, data, [
-            bilingual(f"{values:,} nilai indikator dibekukan per {data['as_of']}",
-                      f"{values:,} indicator values frozen as of {data['as_of']}"),
+            bilingual(f"{number_text(values, english=False)} nilai indikator dibekukan per "
+                      f"{date_text(edition.cutoff_date, english=False)}",
+                      f"{number_text(values, english=True)} indicator values frozen as of "
+                      f"{date_text(edition.cutoff_date, english=True)}"),
         ])  # fmt: skip
 
     def _compute(self, options: dict[str, Any]) -> None:
@@ -193,6 +197,5 @@ class Command(BaseCommand):
                            "kuesioner / questionnaire", "juri / jury"):  # fmt: skip
                 table.add_column(column, justify="left" if "entry" in column else "right")
             for r in category["results"]:
-                table.add_row(str(r["rank"]), r["name"], r["total"], r["indicator"],
-                              r["questionnaire"], r["jury"])  # fmt: skip
+                table.add_row(str(r["rank"]), r["name"], *(score_text(r[k]) for k in SCORES))
             console.print(table)

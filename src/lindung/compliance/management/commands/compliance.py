@@ -17,6 +17,7 @@ from rich.table import Table
 from lindung.compliance import selectors, services
 from lindung.compliance.models import Check
 from lindung.core.middleware import request_id_bound
+from lindung.core.numbers import date_text, decimal_text, number_text
 from lindung.core.scope import SYSTEM
 from lindung.regions.models import Region
 
@@ -57,14 +58,14 @@ class Command(BaseCommand):
             return
         console = Console(file=self.stdout, width=100)
         table = Table(title=f"Pemeriksaan kepatuhan / compliance checks {region or '*'} "
-                      f"{data['as_of']}")  # fmt: skip
+                      f"{date_text(run.as_of)}")  # fmt: skip
         table.add_column("cek / check")
         table.add_column("temuan / findings", justify="right")
         for kind, label in Check.choices:
-            table.add_row(f"{kind} ({label})", f"{data['counts'][kind]:,}")
-        table.add_row("subjek berisiko / subjects scored", f"{data['subjects']:,}")
+            table.add_row(f"{kind} ({label})", number_text(data["counts"][kind]))
+        table.add_row("subjek berisiko / subjects scored", number_text(data["subjects"]))
         console.print(table)
-        console.print(f"{run.seconds:.2f} s")
+        console.print(f"{decimal_text(run.seconds)} s")
 
     def _sla(self, options: dict[str, Any]) -> None:
         rows = selectors.sla(SYSTEM)
@@ -79,5 +80,5 @@ class Command(BaseCommand):
         for column in ("langkah / step", "terbuka / open", "terlambat / overdue"):
             table.add_column(column)
         for r in rows:
-            table.add_row(r.step, str(r.open), str(r.overdue))
+            table.add_row(r.step, number_text(r.open), number_text(r.overdue))
         console.print(table)

@@ -13,11 +13,11 @@ from rich.table import Table
 from lindung.contributions.calculator import CalculationError, calculate_month
 from lindung.contributions.inputs import parse_month, parse_programmes
 from lindung.contributions.models import RateSegment
-from lindung.contributions.results import percent_text
 from lindung.contributions.services import DEFAULT_DATA_DIR, load_rate_tables
 from lindung.core.cli_output import print_results, write_reject_report
 from lindung.core.loading import LoadError
 from lindung.core.middleware import request_id_bound
+from lindung.core.numbers import date_text, month_text, number_text, percent_text
 
 
 class Command(BaseCommand):
@@ -85,7 +85,7 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(calc.as_dict(), ensure_ascii=False) + "\n")
             return
-        table = Table(title=f"Iuran / contributions {calc.segment} {calc.month:%Y-%m}")
+        table = Table(title=f"Iuran / contributions {calc.segment} {month_text(calc.month)}")
         for column in ("programme", "party", "base", "rate %", "amount (Rp)", "rule", "conf."):
             table.add_column(
                 column, justify="right" if column in {"base", "amount (Rp)"} else "left"
@@ -94,17 +94,17 @@ class Command(BaseCommand):
             table.add_row(
                 line.programme,
                 line.party,
-                "" if line.base is None else f"{line.base:,}",
-                "" if line.rate_percent is None else percent_text(line.rate_percent),
-                f"{line.amount:,}",
+                "" if line.base is None else number_text(line.base),
+                "" if line.rate_percent is None else percent_text(line.rate_percent, places=None),
+                number_text(line.amount),
                 ", ".join(line.rule_ids),
                 ("✖ " if line.unconfirmed else "") + line.confidence,
             )
-        table.add_row("total", "", "", "", f"{calc.total:,}", "", "")
+        table.add_row("total", "", "", "", number_text(calc.total), "", "")
         console = Console(file=self.stdout, width=140)
         console.print(table)
         if calc.due_date:
-            console.print(f"jatuh tempo / due: {calc.due_date.isoformat()}")
+            console.print(f"jatuh tempo / due: {date_text(calc.due_date)}")
         for warning in calc.warnings:
             console.print(f"[yellow]{warning}[/yellow]")
         console.print(f"pembulatan / rounding: {calc.rounding_rule}")

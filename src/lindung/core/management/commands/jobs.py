@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -13,6 +14,7 @@ from rich.table import Table
 from lindung.core.i18n import bilingual
 from lindung.core.jobs import schedules, services
 from lindung.core.models import Job, JobState, ScheduleRun
+from lindung.core.numbers import datetime_text
 from lindung.core.scope import SYSTEM
 
 FIELDS = ("id", "kind", "label", "state", "percent", "step", "error", "attempts")
@@ -24,6 +26,19 @@ def _row(job: Job) -> dict[str, Any]:
     data["finished_at"] = job.finished_at.isoformat() if job.finished_at else None
     data["result"] = job.result
     return data
+
+
+def _shown(value: Any) -> str:
+    """A table cell: moments (ISO text in the data) as ``7 Desember 2026 14.05``, nothing as
+    –; ids and small counts as they are (an id is never grouped)."""
+    if value is None:
+        return "–"
+    if isinstance(value, str) and len(value) > 18 and value[4:5] == "-" and value[10:11] == "T":
+        try:
+            return datetime_text(dt.datetime.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
 
 
 class Command(BaseCommand):
@@ -100,5 +115,5 @@ class Command(BaseCommand):
         for column in columns:
             table.add_column(column)
         for row in rows:
-            table.add_row(*(str(row[c]) if row[c] is not None else "–" for c in columns))
+            table.add_row(*(_shown(row[c]) for c in columns))
         Console(file=self.stdout, width=160).print(table)

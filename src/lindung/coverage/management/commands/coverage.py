@@ -23,7 +23,7 @@ from rich.table import Table
 from lindung.core.cli_output import print_results, write_reject_report
 from lindung.core.middleware import request_id_bound
 from lindung.core.months import month_end, month_ends
-from lindung.core.numbers import percent_text
+from lindung.core.numbers import date_text, decimal_text, number_text, percent_text
 from lindung.core.scope import SYSTEM
 from lindung.coverage.check import check_month
 from lindung.coverage.dimensions import dimensions
@@ -105,13 +105,15 @@ class Command(BaseCommand):
         console = Console(file=self.stdout, width=120)
         text_id, text_en = headline(figure)
         console.print(
-            f"[bold]{figure.region.name} ({figure.region.code}) · {day.isoformat()}[/bold]"
+            f"[bold]{figure.region.name} ({figure.region.code}) · {date_text(day)}[/bold]"
         )
         console.print(text_id)
         console.print(text_en)
         if figure.denominator:
             d = figure.denominator
-            console.print(f"penyebut / denominator: {d.name}, {d.reference_date} — {d.source}")
+            console.print(
+                f"penyebut / denominator: {d.name}, {date_text(d.reference_date)} — {d.source}"
+            )
         if by == "region":
             table = Table()
             for column in ("kode", "wilayah", "terlindungi", "pekerja", "%"):
@@ -122,8 +124,8 @@ class Command(BaseCommand):
                 table.add_row(
                     c.region.code,
                     c.region.name,
-                    f"{c.covered:,}",
-                    "" if c.population is None else f"{c.population:,}",
+                    number_text(c.covered),
+                    "" if c.population is None else number_text(c.population),
                     percent_text(c.coverage_pct),
                 )
             console.print(table)
@@ -132,7 +134,7 @@ class Command(BaseCommand):
             for column in (by, "terlindungi", "%"):
                 table.add_column(column, justify="left" if column == by else "right")
             for row in breakdown(figure, by):
-                table.add_row(row.label, f"{row.covered:,}", percent_text(row.share_pct))
+                table.add_row(row.label, number_text(row.covered), percent_text(row.share_pct))
             console.print(table)
 
     def _refresh(self, options: dict[str, Any]) -> None:
@@ -150,8 +152,9 @@ class Command(BaseCommand):
         else:
             fresh = CoverageMonth.objects.filter(stale=False).count()
             self.stdout.write(
-                f"{len(done)} bulan dihitung ulang / months refreshed, {rows:,} fact rows, "
-                f"{seconds:.1f} s; {fresh} months fresh\n"
+                f"{len(done)} bulan dihitung ulang / months refreshed, "
+                f"{number_text(rows)} fact rows, "
+                f"{decimal_text(seconds, 1)} s; {fresh} months fresh\n"
             )
 
     def _check(self, options: dict[str, Any]) -> None:

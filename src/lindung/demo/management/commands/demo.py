@@ -12,6 +12,7 @@ from lindung.core.middleware import request_id_bound
 from lindung.core.scope import SYSTEM
 from lindung.demo.award import demo_edition, ensure_demo_award, summary
 from lindung.demo.plan import SCALES
+from lindung.demo.progress import ConsoleReporter
 from lindung.demo.services import DEMO_PASSWORD, build_demo, demo_accounts
 from lindung.demo.synthetic import DEFAULT_SEED, DemoError
 
@@ -49,23 +50,17 @@ class Command(BaseCommand):
         if options["action"] == "award":
             self._award(options)
             return
-        step = max(1, 100_000 if options["scale"] == "full" else 5_000)
-        shown = [0]
-
-        def progress(done: int, total: int) -> None:
-            # Progress goes to stderr: stdout stays one JSON object with --format json.
-            if done - shown[0] >= step or done == total:
-                shown[0] = done
-                self.stderr.write(f"  registry: {done:,} / {total:,} persons")
-
+        # Steps, bars and timings go to stderr: stdout stays one JSON object with --format json.
+        # The wrapper's own stream: rich writes partial lines, which OutputWrapper would end.
         try:
-            results = build_demo(
-                options["data_dir"],
-                scale=options["scale"],
-                seed=options["seed"],
-                rebuild=options["rebuild"],
-                progress=progress,
-            )
+            with ConsoleReporter(self.stderr._out) as reporter:
+                results = build_demo(
+                    options["data_dir"],
+                    scale=options["scale"],
+                    seed=options["seed"],
+                    rebuild=options["rebuild"],
+                    reporter=reporter,
+                )
         except DemoError as exc:
             raise CommandError(str(exc)) from exc
         print_results(results, fmt=options["format"], stdout=self.stdout)

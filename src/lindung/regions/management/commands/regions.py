@@ -10,6 +10,7 @@ from rich.console import Console
 from lindung.core.cli_output import print_results, write_reject_report
 from lindung.core.loading import LoadError
 from lindung.core.middleware import request_id_bound
+from lindung.core.numbers import decimal_text
 from lindung.regions import services
 
 
@@ -49,7 +50,7 @@ class Command(BaseCommand):
         if options["reject_report"]:
             n = write_reject_report(options["reject_report"], results.values())
             console.print(f"{n} rejected rows → {options['reject_report']}")
-        console.print(f"[green]done in {time.perf_counter() - started:.1f} s[/green]")
+        console.print(f"[green]done in {decimal_text(time.perf_counter() - started, 1)} s[/green]")
 
     def _load(self, options, console: Console):
         if options["deactivate_missing"] and options["regions_file"]:

@@ -16,6 +16,7 @@ from lindung.core.imports.reports import write_reject_report
 from lindung.core.loading import LoadError
 from lindung.core.middleware import request_id_bound
 from lindung.core.models import ImportJob
+from lindung.core.numbers import number_text
 
 FIRST_REJECTS = 5  # reasons printed after a run; the full list is the reject report
 
@@ -61,7 +62,7 @@ class Command(BaseCommand):
             self._rejects(job, options["reject_report"], self.stderr)  # stdout: one JSON object
         else:
             for key in ("rows_read", "rows_imported", "rows_unchanged", "rows_rejected"):
-                self.stdout.write(f"{key:16} {result[key]:>12,}")
+                self.stdout.write(f"{key:16} {number_text(result[key]):>12}")
             self._rejects(job, options["reject_report"], self.stdout)
 
     @contextmanager
@@ -83,7 +84,7 @@ class Command(BaseCommand):
             return
         first = list(job.rejections.order_by("line", "id")[:FIRST_REJECTS])
         out.write(
-            f"ditolak / rejected: {job.rows_rejected:,} baris / rows"
+            f"ditolak / rejected: {number_text(job.rows_rejected)} baris / rows"
             + (f"; {len(first)} pertama / first {len(first)}:" if first else "")
         )
         for r in first:
