@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -86,15 +87,25 @@ def page(browser: Browser, live_server: Any, seen_requests: list[str]) -> Iterat
     context.close()
 
 
+def restore_migration_rows() -> None:
+    """Rows that data migrations load (public-worker categories, default letter templates):
+    a live-server test flushes every table after it, so a later one must load them again."""
+    from django.apps import apps
+
+    from lindung.publicworkers.rules import load_categories
+
+    load_categories()
+    importlib.import_module("lindung.compliance.migrations.0002_letter_templates").seed(apps, None)
+
+
 @pytest.fixture
 def lampung(transactional_db: None, settings: Any) -> None:
     """The real Lampung subset: 15 regencies/cities, their districts and villages, with
     boundaries and the labour figures; and the public-worker categories, which a migration
     loads but a live-server test's flush removes."""
-    from lindung.publicworkers.rules import load_categories
     from lindung.regions.services import load_boundaries, load_regions, load_worker_populations
 
-    load_categories()
+    restore_migration_rows()
 
     data = Path(settings.LINDUNG_REFERENCE_DATA)
     load_regions(data / "regions_lampung.csv")

@@ -149,7 +149,7 @@ def test_the_regency_dashboard_shows_every_district_with_its_percentage_and_gap(
     # The regency's own figure is not synthetic; every district's is, and says so.
     assert 'id="synthetic-badge"' not in body
     table = re.search(r'<table[^>]*id="children".*?</table>', body, re.S).group(0)
-    assert table.count('text-bg-warning">synthetic') == 2
+    assert table.count('synthetic-mark">') == 2
     assert 'id="headline-other"' not in body  # no English subtitle
 
 
