@@ -30,12 +30,12 @@ TIMEOUT_MS = 15_000
 MakeOfficer = Callable[[str, str, list[str]], User]
 
 
-def login(page: Page, username: str) -> None:
+def login(page: Page, username: str, password: str = PASSWORD) -> None:
     """Log in through the login form as ``username`` (a test user with ``PASSWORD``)."""
     page.context.clear_cookies()
     page.goto("/masuk/")
     page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
+    page.fill("#id_password", password)
     page.click("#login-form button[type=submit]")
     expect(page.locator("#nav-user")).to_have_text(username)
 

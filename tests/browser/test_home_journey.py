@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from lindung.accounts.models import User
 from lindung.demo.accounts import DEMO_PASSWORD, demo_accounts, ensure_demo_accounts
+from tests.browser.conftest import login
 from tests.conftest import build_region_tree
 from tests.core.test_home import build_home_world
 
@@ -70,15 +71,6 @@ def world(transactional_db: None) -> dict[str, Any]:
     return build_home_world(regions, users)
 
 
-def log_in(page: Page, username: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/masuk/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", DEMO_PASSWORD)
-    page.click("#login-form button[type=submit]")
-    expect(page.locator("#nav-user")).to_have_text(username)
-
-
 def check_cards(page: Page, who: str, opened: set[Any], minimum: int = 3) -> int:
     """On the home: at least ``minimum`` cards with a figure; each card's link, clicked, opens its
     page (status 2xx, the right heading). A link this role (``who``) already opened from another
@@ -123,7 +115,7 @@ def test_every_demo_account_lands_on_its_home(page: Page, world: dict[str, Any])
     assert check_cards(page, "visitor", opened, minimum=2) == 2
     seen_roles: set[str] = set()
     for account in demo_accounts():
-        log_in(page, account.username)
+        login(page, account.username, DEMO_PASSWORD)
         if account.role in seen_roles:  # a second account of a role: its home, not each card
             page.goto("/")
             figures = page.locator(".home-item .home-figure").all_inner_texts()

@@ -55,6 +55,18 @@ def _coverage_detail(figure: Figure) -> str:
     }
 
 
+def _coverage_item(key: str, figure: Figure, url: str) -> HomeItem:
+    return HomeItem(
+        key=key,
+        title=_("Coverage of %(region)s") % {"region": figure.region.name},
+        figure=figure.coverage_pct,
+        unit=PERCENT,
+        detail=_coverage_detail(figure),
+        url=url,
+        priority=1,
+    )
+
+
 def _internal(user: Any) -> list[HomeItem]:
     code = selectors.home_region(user)
     if code is None or not selectors.internal_region_allowed(user, code):
@@ -64,17 +76,7 @@ def _internal(user: Any) -> list[HomeItem]:
     if day is None:
         return [_not_computed(url)]
     figure = selectors.figure_on(user, code, day)
-    items = [
-        HomeItem(
-            key="coverage",
-            title=_("Coverage of %(region)s") % {"region": figure.region.name},
-            figure=figure.coverage_pct,
-            unit=PERCENT,
-            detail=_coverage_detail(figure),
-            url=url,
-            priority=1,
-        )
-    ]
+    items = [_coverage_item("coverage", figure, url)]
     target = _target(figure)
     if target is not None and target.distance_pp is not None:
         behind = target.distance_pp > 0
@@ -152,17 +154,7 @@ def _public() -> list[HomeItem]:
         figure = selectors.figure_on(None, code, day, public=True)
     except selectors.CoverageNotVisible:
         return []
-    return [
-        HomeItem(
-            key="coverage-public",
-            title=_("Coverage of %(region)s") % {"region": figure.region.name},
-            figure=figure.coverage_pct,
-            unit=PERCENT,
-            detail=_coverage_detail(figure),
-            url=url,
-            priority=1,
-        )
-    ]
+    return [_coverage_item("coverage-public", figure, url)]
 
 
 def items(user: Any) -> list[HomeItem]:

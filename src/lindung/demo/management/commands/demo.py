@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from lindung.core.cli_output import print_results
 from lindung.core.i18n import bilingual
 from lindung.core.middleware import request_id_bound
+from lindung.core.numbers import number_text
 from lindung.core.scope import SYSTEM
 from lindung.demo.award import demo_edition, ensure_demo_award, summary
 from lindung.demo.plan import SCALES
@@ -69,9 +70,9 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"\nRegistri / registry ({options['scale']}, seed {options['seed']}"
                 f"{', dipakai ulang / reused' if registry.get('reused') else ''}): "
-                f"{registry.get('persons', 0):,} persons, "
-                f"{registry.get('memberships', 0):,} memberships, "
-                f"{registry.get('employers', 0):,} employers.\n"
+                f"{number_text(registry.get('persons', 0))} orang / persons, "
+                f"{number_text(registry.get('memberships', 0))} kepesertaan / memberships, "
+                f"{number_text(registry.get('employers', 0))} pemberi kerja / employers.\n"
                 f"Demo siap / demo ready. Akun demo / demo accounts: "
                 f"{', '.join(a.username for a in demo_accounts())} — "
                 f"password {DEMO_PASSWORD}\n"
