@@ -134,3 +134,32 @@ def test_unsponsored_by_village_equals_the_per_candidate_definition(csr, make_us
             expected[c.village_id] = expected.get(c.village_id, 0) + 1
         assert selectors.unsponsored_by_village(user, on) == expected
     assert expected[SURABAYA] == 3 and METRO not in expected  # the active member is left out
+
+
+def test_near_counts_equal_a_brute_force_haversine() -> None:
+    """The latitude-band pruning of ``overview._near`` changes nothing: every point's count
+    equals the plain sum over every village within ``NEAR_KM``."""
+    import math
+    import random
+
+    from lindung.sponsorship import overview
+
+    rng = random.Random(7)
+    cents = {f"v{i}": (-6 + 2 * rng.random(), 104 + 2 * rng.random()) for i in range(400)}
+    counts = {code: rng.randint(0, 9) for code in cents}
+    points = [(-6 + 2 * rng.random(), 104 + 2 * rng.random()) for _ in range(300)]
+
+    def km(a: tuple[float, float], b: tuple[float, float]) -> float:
+        la1, lo1, la2, lo2 = map(math.radians, (*a, *b))
+        h = (
+            math.sin((la2 - la1) / 2) ** 2
+            + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+        )
+        return 2 * overview.EARTH_KM * math.asin(math.sqrt(min(h, 1.0)))
+
+    expected = [
+        sum(n for code, n in counts.items() if km(p, cents[code]) <= overview.NEAR_KM)
+        for p in points
+    ]
+    assert overview._near(points, counts, cents) == expected
+    assert sum(expected) > 0

@@ -44,7 +44,7 @@ class Nearby:
     unprotected: int
 
 
-CHUNK = 512  # points per distance matrix: CHUNK × villages floats at a time
+CHUNK = 128  # points per distance matrix: CHUNK × the villages of their latitude band
 
 
 Centroids = dict[str, tuple[float, float]]
@@ -84,24 +84,38 @@ def site_points(sites: list[Any], root: str) -> list[tuple[Any, tuple[float, flo
 
 def _near(points: list[tuple[float, float]], counts: dict[str, int], cents: Centroids) -> list[int]:
     """For each point, the candidates of ``counts`` whose village centroid lies within
-    ``NEAR_KM``: one distance matrix per chunk of points (no Python loop per point)."""
+    ``NEAR_KM``: one distance matrix per chunk of points (no Python loop per point).
+
+    Points and villages are sorted by latitude, and each chunk of points is compared only with
+    the villages whose latitude is within ``NEAR_KM`` of the chunk's band (a latitude
+    difference never exceeds the great-circle distance), so the work grows with the points
+    times the villages near them, not times every village of the province."""
     codes = [c for c in counts if c in cents]
     if not codes or not points:
         return [0] * len(points)
-    lat = np.radians(np.array([cents[c][0] for c in codes]))[None, :]
-    lng = np.radians(np.array([cents[c][1] for c in codes]))[None, :]
+    lat = np.radians(np.array([cents[c][0] for c in codes]))
+    lng = np.radians(np.array([cents[c][1] for c in codes]))
     n = np.array([counts[c] for c in codes])
-    out: list[int] = []
+    by_lat = np.argsort(lat)
+    lat, lng, n = lat[by_lat], lng[by_lat], n[by_lat]
+    reach = NEAR_KM / EARTH_KM  # radians
+    where = np.radians(np.asarray(points, dtype=float))
+    order = np.argsort(where[:, 0], kind="stable")
+    out = np.zeros(len(points), dtype=np.int64)
     for start in range(0, len(points), CHUNK):
-        chunk = np.radians(np.array(points[start : start + CHUNK], dtype=float))
-        plat, plng = chunk[:, :1], chunk[:, 1:2]
+        rows = order[start : start + CHUNK]
+        plat, plng = where[rows, :1], where[rows, 1:2]
+        low, high = np.searchsorted(lat, [plat.min() - reach, plat.max() + reach])
+        if low == high:
+            continue
+        vlat, vlng = lat[None, low:high], lng[None, low:high]
         a = (
-            np.sin((lat - plat) / 2) ** 2
-            + np.cos(plat) * np.cos(lat) * np.sin((lng - plng) / 2) ** 2
+            np.sin((vlat - plat) / 2) ** 2
+            + np.cos(plat) * np.cos(vlat) * np.sin((vlng - plng) / 2) ** 2
         )
         km = 2 * EARTH_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-        out.extend(int(v) for v in (km <= NEAR_KM) @ n)
-    return out
+        out[rows] = (km <= NEAR_KM) @ n[low:high]
+    return [int(v) for v in out]
 
 
 def sites_reach(
