@@ -37,6 +37,12 @@ def _first_village(district_prefix: str) -> str:
     )
 
 
+def _name(code: str | None) -> str:
+    """The region's name for an organisation's name (its code when the name is unknown)."""
+    name = Region.objects.filter(code=code).values_list("name", flat=True).first()
+    return name or str(code)
+
+
 def demo_accounts() -> list[DemoAccount]:
     village = _first_village("18.71.01")
     return [
@@ -63,7 +69,7 @@ def demo_accounts() -> list[DemoAccount]:
             "desa",
             Role.VILLAGE_OPERATOR,
             (village,),
-            (f"Pemerintah Kelurahan {village}", OrganisationKind.VILLAGE, village),
+            (f"Pemerintah Kelurahan {_name(village)}", OrganisationKind.VILLAGE, village),
         ),
         DemoAccount(
             "bpjs",
