@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("legal_basis", models.CharField(max_length=200)),
-                ("source", models.TextField(help_text="domain.md section and source keys")),
+                ("source", models.TextField(help_text="docs/domain.md section and source keys")),
                 (
                     "confidence",
                     models.CharField(
@@ -90,7 +90,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("legal_basis", models.CharField(max_length=200)),
-                ("source", models.TextField(help_text="domain.md section and source keys")),
+                ("source", models.TextField(help_text="docs/domain.md section and source keys")),
                 (
                     "confidence",
                     models.CharField(
@@ -163,7 +163,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("legal_basis", models.CharField(max_length=200)),
-                ("source", models.TextField(help_text="domain.md section and source keys")),
+                ("source", models.TextField(help_text="docs/domain.md section and source keys")),
                 (
                     "confidence",
                     models.CharField(
@@ -250,7 +250,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("legal_basis", models.CharField(max_length=200)),
-                ("source", models.TextField(help_text="domain.md section and source keys")),
+                ("source", models.TextField(help_text="docs/domain.md section and source keys")),
                 (
                     "confidence",
                     models.CharField(
@@ -321,7 +321,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("legal_basis", models.CharField(max_length=200)),
-                ("source", models.TextField(help_text="domain.md section and source keys")),
+                ("source", models.TextField(help_text="docs/domain.md section and source keys")),
                 (
                     "confidence",
                     models.CharField(
@@ -381,7 +381,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("legal_basis", models.CharField(max_length=200)),
-                ("source", models.TextField(help_text="domain.md section and source keys")),
+                ("source", models.TextField(help_text="docs/domain.md section and source keys")),
                 (
                     "confidence",
                     models.CharField(
@@ -461,7 +461,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("legal_basis", models.CharField(max_length=200)),
-                ("source", models.TextField(help_text="domain.md section and source keys")),
+                ("source", models.TextField(help_text="docs/domain.md section and source keys")),
                 (
                     "confidence",
                     models.CharField(

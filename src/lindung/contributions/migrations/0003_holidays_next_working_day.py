@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("legal_basis", models.CharField(max_length=200)),
-                ("source", models.TextField(help_text="domain.md section and source keys")),
+                ("source", models.TextField(help_text="docs/domain.md section and source keys")),
                 (
                     "confidence",
                     models.CharField(
