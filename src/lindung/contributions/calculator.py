@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import datetime as dt
 from calendar import monthrange
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -104,6 +104,14 @@ class Context:
     workers: int | None
     funder: str | None
     occupation: str | None
+    # Rate-table look-ups by key, shared by the calls that pass the same dict (``cache``).
+    lookups: dict[tuple, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def once(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()``, or what it gave for ``key`` earlier in this context's cache."""
+        if key not in self.lookups:
+            self.lookups[key] = compute()
+        return self.lookups[key]
 
     @property
     def funded(self) -> bool:
@@ -116,7 +124,10 @@ class Context:
 
 def find_discount(ctx: Context, programme: str) -> Discount | None:
     """The largest discount whose eligibility (stored as data) matches; None when none does."""
-    candidates = in_force(Discount.objects.filter(kind=DiscountKind.DISCOUNT), ctx.month)
+    candidates = ctx.once(
+        ("discounts", ctx.month),
+        lambda: list(in_force(Discount.objects.filter(kind=DiscountKind.DISCOUNT), ctx.month)),
+    )
     best = None
     for d in candidates:
         if ctx.segment not in _split(d.segments) or programme not in _split(d.programmes):
@@ -165,6 +176,12 @@ def _line(
 
 
 def _rate_rules(ctx: Context, programme: str, risk_class: int | None) -> list[ProgrammeRate]:
+    jkk_class = risk_class if programme == Programme.JKK else None
+    key = ("rates", ctx.segment, programme, jkk_class, ctx.month)
+    return ctx.once(key, lambda: _read_rate_rules(ctx, programme, risk_class))
+
+
+def _read_rate_rules(ctx: Context, programme: str, risk_class: int | None) -> list[ProgrammeRate]:
     rows = []
     for party in Party.values:
         rc = risk_class if (programme == Programme.JKK and party == Party.EMPLOYER) else None
@@ -192,7 +209,9 @@ def _percent_lines(
         raise _missing(programme, ctx.month)
     base, extra, note = wage, [], ""
     if programme == Programme.JP:
-        cap = in_force(JpWageCap.objects.all(), ctx.month).first()
+        cap = ctx.once(
+            ("jp_cap", ctx.month), lambda: in_force(JpWageCap.objects.all(), ctx.month).first()
+        )
         if cap is None:
             raise _missing("batas upah JP / JP wage cap", ctx.month)
         base, extra = min(wage, cap.cap), [cap]
@@ -246,12 +265,15 @@ def _calc_bpu(ctx: Context, programmes: list[str], income: int) -> list[Line]:
     nominal, bracket_rules, note = _bpu_nominal(ctx, income)
     for programme in programmes:
         if programme == Programme.JKM:
-            flat = in_force(
-                FlatAmount.objects.filter(
-                    segment=RateSegment.BPU, programmes="JKM", kind=FlatAmountKind.MONTHLY
-                ),
-                ctx.month,
-            ).first()
+            flat = ctx.once(
+                ("bpu_jkm", ctx.month),
+                lambda: in_force(
+                    FlatAmount.objects.filter(
+                        segment=RateSegment.BPU, programmes="JKM", kind=FlatAmountKind.MONTHLY
+                    ),
+                    ctx.month,
+                ).first(),
+            )
             if flat is None:
                 raise _missing("JKM BPU", ctx.month)
             lines.append(
@@ -260,9 +282,13 @@ def _calc_bpu(ctx: Context, programmes: list[str], income: int) -> list[Line]:
                 )
             )
             continue
-        rate = in_force(
-            ProgrammeRate.objects.filter(segment=RateSegment.BPU, programme=programme), ctx.month
-        ).first()
+        rate = ctx.once(
+            ("bpu_rate", programme, ctx.month),
+            lambda programme=programme: in_force(
+                ProgrammeRate.objects.filter(segment=RateSegment.BPU, programme=programme),
+                ctx.month,
+            ).first(),
+        )
         if rate is None:
             raise _missing(f"{programme} BPU", ctx.month)
         # no bracket row: the base is derived by us and the line is flagged unconfirmed
@@ -453,13 +479,15 @@ def calculate_month(
     occupation: str | None = None,
     contract_months: int | None = None,
     jht_amount: int | None = None,
+    cache: dict[tuple, Any] | None = None,
 ) -> Calculation:
     """Contributions owed for one contribution month of one worker (PU/BPU/PMI) or contract (Jakon).
 
     ``wage`` is the PU monthly wage (upah pokok + tunjangan tetap) or a Jakon worker's wage;
     ``income`` the BPU declared income; ``contract_value`` the Jakon contract value excl. VAT;
     ``contract_months``/``jht_amount`` the PMI package and chosen JHT amount. Rounding: see the
-    module docstring (unconfirmed ✖).
+    module docstring (unconfirmed ✖). ``cache``: a dict shared by calls that price against the
+    same rate tables (one request or job), so each rate row is read once, not once per call.
     """
     if segment not in RateSegment.values:
         raise CalculationError(
@@ -482,7 +510,9 @@ def calculate_month(
                 f"unknown programme(s): {', '.join(unknown)}",
             )
         )
-    ctx = Context(segment, month, industry, workers, funder, occupation)
+    ctx = Context(
+        segment, month, industry, workers, funder, occupation, {} if cache is None else cache
+    )
     if segment == RateSegment.PU:
         lines = _calc_pu(ctx, chosen, _required(wage, "wage", segment), risk_class, explicit)
     elif segment == RateSegment.BPU:
@@ -491,8 +521,12 @@ def calculate_month(
         lines = _calc_jakon(ctx, chosen, wage, contract_value)
     else:
         lines = _calc_pmi(ctx, chosen, contract_months, jht_amount)
-    calc = Calculation(segment=segment, month=month, lines=lines, due_date=due_date(segment, month))
-    deferrals = in_force(Discount.objects.filter(kind=DiscountKind.DEFERRAL), month)
+    due = ctx.once(("due", segment, month), lambda: due_date(segment, month))
+    calc = Calculation(segment=segment, month=month, lines=lines, due_date=due)
+    deferrals = ctx.once(
+        ("deferrals", month),
+        lambda: list(in_force(Discount.objects.filter(kind=DiscountKind.DEFERRAL), month)),
+    )
     for d in deferrals:
         if segment in _split(d.segments) and _split(d.programmes) & set(chosen):
             calc.warnings.append(

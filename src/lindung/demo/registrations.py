@@ -45,14 +45,14 @@ def _moment(day: dt.date, rng: random.Random) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(8 + rng.randrange(9))))
 
 
-def _price(row: Registration) -> int:
+def _price(row: Registration, lookups: dict) -> int:
     draft = rules.Draft(
         segment=row.segment, nik=row.nik, name=row.name, birth_date=row.birth_date, sex=row.sex,
         village=row.village, occupation=row.occupation, wage=row.wage,
         programmes=row.programmes.split(), first_month=row.first_month, employer=row.employer,
     )  # fmt: skip
     try:
-        return rules.price(draft)
+        return rules.price(draft, lookups)
     except rules.Refused:
         return 0
 
@@ -119,12 +119,13 @@ def ensure_demo_registrations(*, scale: str = "full", seed: int = 20231231) -> i
         )  # fmt: skip
         rows.append((row, submitted))
     prices: dict[tuple[str, int, str, dt.date, int | None], int] = {}
+    lookups: dict[tuple, int] = {}  # the contribution engine's rate rows, read once
     for row, _ in rows:
         # The JKK rate follows the employer's risk class: part of what fixes the price.
         risk = getattr(row.employer, "risk_class", None)
         key = (row.segment, row.wage, row.programmes, row.first_month, risk)
         if key not in prices:
-            prices[key] = _price(row)
+            prices[key] = _price(row, lookups)
         row.monthly_contribution = prices[key]
         row.assign_region_codes(row.village_id)
     with transaction.atomic():

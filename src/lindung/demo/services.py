@@ -42,6 +42,7 @@ from lindung.demo.plan import Plan, make_plan
 from lindung.demo.populations import write_populations
 from lindung.demo.programmes import ensure_demo_programmes
 from lindung.demo.progress import Reporter
+from lindung.demo.provinces import extend_to
 from lindung.demo.public_workers import ensure_demo_public_workers
 from lindung.demo.registrations import ensure_demo_registrations
 from lindung.demo.social_registry import build_social_registry
@@ -81,6 +82,7 @@ class Context:
     reporter: Reporter
     results: dict[str, LoadResult] = field(default_factory=dict)
     plan: Plan | None = None
+    provinces: int = 1  # Lampung-sized provinces: Lampung and provinces - 1 copies (issue 23)
     made: str = ""  # a step's own one-line account of what it made (default: its results' counts)
 
 
@@ -119,6 +121,7 @@ def build_demo(
     actor: Any = SYSTEM,
     reporter: Reporter | None = None,
     steps: tuple[Step, ...] | None = None,
+    provinces: int = 1,
 ) -> dict[str, LoadResult]:
     """Run ``steps`` (``STEPS``): reference data, demo accounts, demo populations, the
     synthetic registry and everything built on it, in that order.
@@ -129,6 +132,7 @@ def build_demo(
     """
     steps = STEPS if steps is None else steps
     ctx = Context(data_dir, scale, seed, rebuild, actor, reporter or Reporter())
+    ctx.provinces = provinces
     for index, step in enumerate(steps, start=1):
         ctx.reporter.start(step.name, index, len(steps))
         ctx.made = ""
@@ -276,9 +280,21 @@ def _coverage_reference(c: Context) -> Results:
     return {"coverage": load_coverage_reference(c.data_dir / "lampung_labour.csv", actor=c.actor)}
 
 
+def _provinces(c: Context) -> Results:
+    def progress(done: int, total: int) -> None:
+        c.reporter.advance(done, total, "provinces")
+
+    result = extend_to(c.provinces, progress=progress)
+    c.made = f"{number_text(c.provinces)} provinces, {number_text(result.created)} rows copied"
+    return {"provinces": result}
+
+
 def _coverage_refresh(c: Context) -> Results:
-    # A new registry makes every fact stale; a reused one keeps its facts (only missing months).
-    force = not c.results["registry"].extra.get("reused")
+    # A new registry or new provinces make every fact stale; a reused registry keeps its facts
+    # (only missing months are computed).
+    force = not c.results["registry"].extra.get("reused") or bool(
+        (provinces := c.results.get("provinces")) and provinces.created
+    )
     total = len(fact_months()) if force else None  # otherwise: the stale months, unknown here
     done = [0]
 
@@ -323,6 +339,8 @@ STEPS: tuple[Step, ...] = (
     Step("coverage data", _coverage_reference),
     # District and village figures (synthetic, labelled so): the denominators below the regency.
     loader("denominators", ensure_demo_denominators),
+    # --scale N: N - 1 copies of Lampung's registry in other provinces, before the facts.
+    Step("provinces", _provinces),
     Step("coverage facts", _coverage_refresh),
     Step("award", _award),
 )

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.db import transaction
 
@@ -98,6 +99,7 @@ class RuleBook:
             else:
                 self.overrides[(row.category_id, row.regency.code)] = _rule(row)
         self._prices: dict[tuple[Rule, int, dt.date], int] = {}
+        self._lookups: dict[tuple, Any] = {}  # the engine's rate rows, read once per book
 
     def rule(self, category: str, regency_code: str) -> Rule | None:
         return self.overrides.get((category, regency_code)) or self.defaults.get(category)
@@ -108,20 +110,30 @@ class RuleBook:
         wage = rule.wage_for(honorarium)
         key = (rule, wage, month)
         if key not in self._prices:
-            self._prices[key] = price(rule.segment, wage, rule.programmes, month)
+            self._prices[key] = price(
+                rule.segment, wage, rule.programmes, month, cache=self._lookups
+            )
         return self._prices[key]
 
 
-def price(segment: str, wage: int, programmes: Sequence[str], month: dt.date) -> int:
+def price(
+    segment: str,
+    wage: int,
+    programmes: Sequence[str],
+    month: dt.date,
+    *,
+    cache: dict[tuple, Any] | None = None,
+) -> int:
     """One person's total contribution for ``month`` (0 when the engine has no rate)."""
     try:
         if segment == Segment.PU:
             result = calculate_month(
-                segment=segment, month=month, wage=wage, risk_class=1, programmes=programmes
-            )
+                segment=segment, month=month, wage=wage, risk_class=1, programmes=programmes,
+                cache=cache,
+            )  # fmt: skip
         else:
             result = calculate_month(
-                segment=segment, month=month, income=wage, programmes=programmes
+                segment=segment, month=month, income=wage, programmes=programmes, cache=cache
             )
     except CalculationError:
         return 0

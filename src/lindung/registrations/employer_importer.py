@@ -184,6 +184,7 @@ class EmployerRegistrationImporter(Importer):
         self.villages = {code for code, level in regions if level == "village"}
         self.regencies = {code for code, level in regions if level == "regency"}
         self.today = timezone.localdate()
+        self.rate_lookups: dict[tuple, Any] = {}  # the engine's rate rows, read once per file
 
     def key(self, row: dict[str, Any]) -> str:
         return row["nik"]
@@ -294,7 +295,7 @@ class EmployerRegistrationImporter(Importer):
             return Rejected(line, "nik", masked, str(exc))
         try:
             rules.warn(draft)
-            contribution = rules.price(draft)
+            contribution = rules.price(draft, self.rate_lookups)
         except rules.Refused as exc:
             return Rejected(line, "", "", str(exc))
         try:

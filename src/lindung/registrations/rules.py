@@ -112,8 +112,9 @@ def warn(draft: Draft) -> None:
         )
 
 
-def price(draft: Draft) -> int:
-    """The first month's total contribution by the contribution engine (Rupiah)."""
+def price(draft: Draft, cache: dict[tuple, Any] | None = None) -> int:
+    """The first month's total contribution by the contribution engine (Rupiah); ``cache`` is
+    shared by the calls of one import or request (calculator.calculate_month)."""
     risk = getattr(draft.employer, "risk_class", None) or 1
     try:
         if draft.segment == Segment.PU:
@@ -123,6 +124,7 @@ def price(draft: Draft) -> int:
                 wage=draft.wage,
                 risk_class=risk,
                 programmes=draft.programmes,
+                cache=cache,
             )
         else:
             result = calculate_month(
@@ -130,6 +132,7 @@ def price(draft: Draft) -> int:
                 month=draft.first_month,
                 income=draft.wage,
                 programmes=draft.programmes,
+                cache=cache,
             )
     except CalculationError as exc:
         raise Refused(str(exc)) from None

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -18,6 +19,14 @@ from lindung.demo.services import DEMO_PASSWORD, build_demo, demo_accounts
 from lindung.demo.synthetic import DEFAULT_SEED, DemoError
 
 
+def _scale(text: str) -> str:
+    if text in SCALES or (text.isdigit() and 1 <= int(text) <= 38):
+        return text
+    raise argparse.ArgumentTypeError(
+        f"{text!r}: {' / '.join(sorted(SCALES))} or a number of provinces 1–38"
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Build the deterministic Lampung demo: reference data, demo accounts and a synthetic "
@@ -30,9 +39,11 @@ class Command(BaseCommand):
         parser.add_argument("action", nargs="?", choices=["build", "award"], default="build")
         parser.add_argument(
             "--scale",
-            choices=sorted(SCALES),
+            type=_scale,
             default="full",
-            help="full: 731,991 active participants; small: 1 %% of every count (tests, CI)",
+            help="full: 731,991 active participants; small: 1 %% of every count (tests, CI); "
+            "a number N: N Lampung-sized provinces (full Lampung and N - 1 copies in the "
+            "largest other provinces; for benchmarks, on PostgreSQL)",
         )
         parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
         parser.add_argument(
@@ -55,9 +66,11 @@ class Command(BaseCommand):
         # The wrapper's own stream: rich writes partial lines, which OutputWrapper would end.
         try:
             with ConsoleReporter(self.stderr._out) as reporter:
+                provinces = int(scale) if (scale := options["scale"]).isdigit() else 1
                 results = build_demo(
                     options["data_dir"],
-                    scale=options["scale"],
+                    scale="full" if provinces > 1 or scale == "1" else scale,
+                    provinces=provinces,
                     seed=options["seed"],
                     rebuild=options["rebuild"],
                     reporter=reporter,
