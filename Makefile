@@ -59,6 +59,10 @@ messages: install
 	cd src/lindung && ../../$(BIN)/lindung makemessages -l id --no-obsolete -i "regions/data/*" -i "contributions/data/*" -i "coverage/data/*"
 	cd src/lindung && ../../$(BIN)/lindung compilemessages
 
+# bench/scale.py at a tiny size (1 % Lampung at 1 and 2 provinces), on PostgreSQL when a server
+# is at hand; the issue's run is `bench/scale.py --scales 1,4,8` (docs/SCALING.md).
+SCALE_ARGS ?= --base small --scales 1,2 --extract-rows 2000 --requests 10
+
 bench: install
 	$(BIN)/python bench/regions_load.py $(BENCH_ARGS)
 	$(BIN)/python bench/import_participants.py $(BENCH_ARGS)
@@ -70,6 +74,7 @@ bench: install
 	$(BIN)/python bench/sponsorship.py $(BENCH_ARGS)
 	$(BIN)/python bench/award.py $(BENCH_ARGS)
 	$(BIN)/python bench/public_workers.py $(BENCH_ARGS)
+	DATABASE_URL=$${LINDUNG_TEST_PG_URL:-$${DATABASE_URL:-}} $(BIN)/python bench/scale.py $(SCALE_ARGS)
 
 clean:
 	rm -rf var .pytest_cache

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -141,6 +142,30 @@ def gunicorn_settings(options: ServeOptions) -> dict[str, Any]:
     if os.access("/dev/shm", os.W_OK):  # noqa: S108 - a RAM disk, not a shared temp file
         config["worker_tmp_dir"] = "/dev/shm"  # noqa: S108
     return config
+
+
+def warm_up() -> int:
+    """Import every view (the URLconf) and compile every app template, so that a worker pays
+    this as it starts rather than in the first requests it serves (about 0.4 s each on the
+    reference machine: the first visit of a page after a restart took 400+ ms instead of
+    60 ms). No database access: nothing here crosses a fork or opens a connection. Returns
+    the number of templates compiled."""
+    from django.apps import apps
+    from django.template import TemplateSyntaxError
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the import is the point
+    compiled = 0
+    for config in apps.get_app_configs():
+        folder = Path(config.path) / "templates"
+        for path in sorted(folder.rglob("*.html")) if folder.is_dir() else ():
+            try:
+                get_template(path.relative_to(folder).as_posix())
+            except TemplateSyntaxError:
+                continue  # a template that needs its context to compile compiles later
+            compiled += 1
+    return compiled
 
 
 class MaskingLogger(GunicornLogger):

@@ -197,14 +197,18 @@ def selection_select(rules: Rules, run_id: int, vendor: str) -> tuple[str, list[
         # Any membership overlapping the funded period: paying twice for one person. Only
         # candidates linked to a registry person (programmes.services.links; about one in seven in
         # the demo) have memberships to look at.
+        # Only the considered region's linked candidates: a national registry holds 38
+        # provinces' candidates, and their memberships are not this selection's to read.
         flags.append((Reason.ACTIVE_PARTICIPANT, "act.person_id IS NOT NULL"))
+        linked_sql, linked_params = _region_filter("k", rules.considered_region)
         joins.append(
             f"LEFT JOIN (SELECT DISTINCT m.person_id FROM {Membership._meta.db_table} m"
             " WHERE m.start_date < %s AND (m.end_date IS NULL OR m.end_date > %s)"
-            " AND m.person_id IN (SELECT person_id FROM programmes_candidate"
-            " WHERE person_id IS NOT NULL)) act ON act.person_id = c.person_id"
+            " AND m.person_id IN (SELECT k.person_id FROM programmes_candidate k"
+            f" WHERE k.person_id IS NOT NULL AND {linked_sql})) act"
+            " ON act.person_id = c.person_id"
         )
-        join_params += [period_end, rules.first_month]
+        join_params += [period_end, rules.first_month, *linked_params]
     if rules.exclude_other_programmes:
         flags.append((Reason.FUNDED_ELSEWHERE, "fun.nik IS NOT NULL"))
         joins.append(
