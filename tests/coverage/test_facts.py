@@ -178,3 +178,42 @@ def test_short_kbli_codes_have_no_sector(region_tree, village, kbli: str) -> Non
     refresh_months([D(2024, 1, 31)])
     assert CoverageFact.objects.get(month=D(2024, 1, 31), region_id="18").sector_none == 1
     assert live_counts(D(2024, 1, 15), "18")["sector_none"] == 1
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_a_few_months_stepped_from_the_month_before_equal_the_oracle(
+    region_tree, seed: int
+) -> None:
+    """After a full refresh, memberships that start or end from month k on (new persons, new
+    memberships of known persons, open ones ended) change only months k…; refreshing those
+    (at most 12) steps from month k - 1 (coverage.steps) and must give the oracle's counts."""
+    from lindung.coverage import steps
+    from lindung.coverage.facts import mark_stale
+    from lindung.registry.models import Membership, Person
+
+    rng = random.Random(seed)
+    with rolled_back():
+        random_world(rng, region_tree, FIRST, LAST)
+        refresh_months(MONTHS)
+        counted = Membership.objects.order_by("-id").values_list("id", flat=True).first() or 0
+        k = rng.randint(len(MONTHS) - steps.MAX_STEP_MONTHS, len(MONTHS) - 1)
+        cutoff = MONTHS[k - 1] + dt.timedelta(days=1)  # the first day of month k
+        # New persons from month k on (random_world draws from two months before its start).
+        random_world(rng, region_tree, cutoff + dt.timedelta(days=75), LAST)
+        assert not Membership.objects.filter(start_date__lt=cutoff, id__gt=counted)
+        known = list(Person.objects.order_by("id")[:3])
+        for person in known:  # new memberships of persons counted before
+            make_membership(person, cutoff + dt.timedelta(days=rng.randint(0, 40)))
+        for m in Membership.objects.filter(end_date=None, start_date__lt=cutoff)[:3]:
+            m.end_date = cutoff + dt.timedelta(days=rng.randint(0, 60))
+            m.save()
+        world = snapshot()
+        mark_stale(MONTHS[k:])
+        assert refresh_months(MONTHS[k:])
+        assert_facts_match_oracle(world, MONTHS)

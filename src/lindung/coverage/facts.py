@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from lindung.core.ages import AGE_BANDS, age_cutoff
 from lindung.core.months import month_end, month_index
+from lindung.coverage import steps
 from lindung.coverage.dimensions import COUNT_COLUMNS
 from lindung.coverage.models import CoverageFact, CoverageMonth
 from lindung.coverage.spells import (
@@ -111,12 +112,17 @@ def refresh_months(months: Iterable[dt.date], progress: Progress = None) -> list
         return []
     started = time.perf_counter()
     dialect = connection.vendor
+    previous = steps.previous_month(wanted[0])
     with connection.cursor() as cur:
-        for sql in drop_statements():
+        for sql in (*drop_statements(), *steps.drop_step_tables()):
             cur.execute(sql)
-        sql_list = statements(month_index(wanted[0]), month_index(wanted[-1]), dialect)
-        for sql in with_statistics(sql_list, dialect):
-            cur.execute(sql)
+        if _can_step(wanted, previous):
+            for sql, params in steps.step_statements(previous, wanted[-1], dialect):
+                cur.execute(sql, params)
+        else:
+            sql_list = statements(month_index(wanted[0]), month_index(wanted[-1]), dialect)
+            for sql in with_statistics(sql_list, dialect):
+                cur.execute(sql)
     shared = (time.perf_counter() - started) / len(wanted)
     done = []
     try:
@@ -126,9 +132,20 @@ def refresh_months(months: Iterable[dt.date], progress: Progress = None) -> list
                 progress(day)
     finally:
         with connection.cursor() as cur:
-            for sql in drop_statements():
+            for sql in (*drop_statements(), *steps.drop_step_tables()):
                 cur.execute(sql)
     return done
+
+
+def _can_step(wanted: list[dt.date], previous: dt.date) -> bool:
+    """A short run of consecutive months whose previous month is stored and fresh can step
+    from it (``coverage.steps``) instead of recounting every membership of the window."""
+    consecutive = month_index(wanted[-1]) - month_index(wanted[0]) == len(wanted) - 1
+    return (
+        consecutive
+        and len(wanted) <= steps.MAX_STEP_MONTHS
+        and CoverageMonth.objects.filter(month=previous, stale=False).exists()
+    )
 
 
 def _write_month(day: dt.date, shared_seconds: float) -> CoverageMonth:

@@ -87,9 +87,10 @@ def delta_sums(weight: str) -> str:
     return ", ".join(parts)
 
 
-def statements(first: int, last: int, dialect: str) -> list[str]:
+def statements(first: int, last: int, dialect: str, persons: str = "") -> list[str]:
     """SQL that leaves ``coverage_base(idx, <region columns>, covered, <count columns>)`` with
-    the counts of every finest region at every month index from ``first`` to ``last``."""
+    the counts of every finest region at every month index from ``first`` to ``last``; only
+    the persons listed in the table ``persons`` (a ``person_id`` column) when it is given."""
     codes = ", ".join(CODE_COLUMNS)
     s_codes = ", ".join(f"s.{c}" for c in CODE_COLUMNS)
     start, end = _idx("start_date", dialect), _idx("end_date", dialect)
@@ -104,6 +105,7 @@ def statements(first: int, last: int, dialect: str) -> list[str]:
         f"SUM(COALESCE(d.{c}, 0)) OVER w AS {c}" for c in ("covered", *COUNT_COLUMNS)
     )
     same_region = " AND ".join(f"d.{c} = g.{c}" for c in CODE_COLUMNS)
+    only = f" WHERE person_id IN (SELECT person_id FROM {persons})" if persons else ""
     return [
         "CREATE TEMPORARY TABLE cov_months (idx INTEGER)",
         f"INSERT INTO cov_months VALUES {months}",
@@ -116,7 +118,7 @@ def statements(first: int, last: int, dialect: str) -> list[str]:
         f"{priority_sql('segment')} AS prio, "
         f"CASE WHEN {start} > {first} THEN {start} ELSE {first} END AS a, "
         f"CASE WHEN end_date IS NULL OR {end} - 1 > {last} THEN {last} ELSE {end} - 1 END AS b "
-        f"FROM {MEMBERSHIPS}) m WHERE a <= b",
+        f"FROM {MEMBERSHIPS}{only}) m WHERE a <= b",
         "CREATE INDEX cov_m_person ON cov_m (person_id)",
         # Persons with two memberships active at a common month-end.
         "CREATE TEMPORARY TABLE cov_o AS SELECT DISTINCT x.person_id FROM cov_m x "
