@@ -111,6 +111,10 @@ class Person(RegionCodes):
         # A constraint rather than ``unique=True``: the NIK is searched whole, so PostgreSQL
         # needs no second (LIKE-prefix) index beside the unique one.
         constraints = [models.UniqueConstraint(fields=["nik"], name="registry_person_nik_key")]
+        indexes = [
+            *RegionCodes.Meta.indexes,
+            models.Index(fields=["updated_at"], name="person_updated"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.nik[:4]}… {self.name[:1]}."  # never the full NIK in logs or reprs
@@ -180,6 +184,8 @@ class Membership(RegionCodes):
         indexes = [
             *RegionCodes.Meta.indexes,
             models.Index(fields=["start_date", "end_date"], name="membership_interval"),
+            # "What changed since" (coverage.services.months_touched_since) without a scan.
+            models.Index(fields=["updated_at"], name="membership_updated"),
         ]
 
     def __str__(self) -> str:
