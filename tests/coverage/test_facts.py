@@ -43,6 +43,14 @@ LIVE_DAYS = (D(2024, 1, 1), D(2024, 2, 28), D(2024, 2, 29), D(2024, 7, 15), D(20
              D(2025, 2, 27), D(2025, 2, 28), D(2025, 3, 1), D(2025, 3, 31))  # fmt: skip
 
 
+# Twenty random worlds a property; each builds its rows in a rolled-back transaction.
+RANDOM_WORLDS = settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
 class _Rollback(Exception):
     pass
 
@@ -73,11 +81,7 @@ def assert_facts_match_oracle(world, months) -> None:
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@RANDOM_WORLDS
 @given(seed=st.integers(0, 2**32 - 1))
 def test_facts_live_counts_and_check_agree_with_the_oracle(region_tree, seed: int) -> None:
     rng = random.Random(seed)
@@ -181,11 +185,7 @@ def test_short_kbli_codes_have_no_sector(region_tree, village, kbli: str) -> Non
 
 
 @pytest.mark.django_db
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@RANDOM_WORLDS
 @given(seed=st.integers(0, 2**32 - 1))
 def test_a_few_months_stepped_from_the_month_before_equal_the_oracle(
     region_tree, seed: int

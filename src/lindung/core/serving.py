@@ -151,11 +151,21 @@ def warm_up() -> int:
     60 ms). No database access: nothing here crosses a fork or opens a connection. Returns
     the number of templates compiled."""
     from django.apps import apps
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import staticfiles_storage
     from django.template import TemplateSyntaxError
     from django.template.loader import get_template
     from django.urls import get_resolver
+    from django.utils import translation
 
-    get_resolver().url_patterns  # noqa: B018 - the import is the point
+    resolver = get_resolver()
+    resolver.url_patterns  # noqa: B018 - the import is the point
+    for _prefix, namespaced in resolver.namespace_dict.values():  # reverse()'s look-up tables
+        namespaced.reverse_dict  # noqa: B018
+    for code, _name in settings.LANGUAGES:  # each language's message catalogue
+        with translation.override(code):
+            translation.gettext("Beranda")
+    staticfiles_storage.url("core/lindung.js")  # the static files' manifest or finders
     compiled = 0
     for config in apps.get_app_configs():
         folder = Path(config.path) / "templates"
