@@ -87,6 +87,23 @@ def test_each_state_and_the_coverage_per_category(region_tree):
     assert by["bpd_member"].total == 0  # every category appears, empty ones with zeros
 
 
+def test_a_past_days_coverage_is_reused_until_something_it_reads_changes(region_tree, monkeypatch):
+    """The live reconciliation of a past day is cached per reader and region (the province
+    dashboard shows it on every visit), and recomputed once a membership changes."""
+    body = village_government(region_tree[OWN_VILLAGE])
+    head = listed(body, 1, "village_head", honorarium=3_400_000)
+    rt = listed(body, 2, "rt_rw_head")
+    covered(head)
+    first = selectors.coverage(SYSTEM, body=body, on=ON)
+    computed = []
+    real = selectors.live_coverage
+    monkeypatch.setattr(selectors, "live_coverage", lambda *a: computed.append(1) or real(*a))
+    assert selectors.coverage(SYSTEM, body=body, on=ON) == first and computed == []
+    covered(rt, segment=Segment.BPU)  # the registry changed: computed again, and right
+    _rows, total = selectors.coverage(SYSTEM, body=body, on=ON)
+    assert computed == [1] and (total.total, total.covered) == (2, 2)
+
+
 def test_stored_reconciliation_equals_the_live_one(region_tree):
     body = village_government(region_tree[OWN_VILLAGE])
     workers = [listed(body, n, "village_official") for n in range(1, 6)]

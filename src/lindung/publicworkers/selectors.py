@@ -5,14 +5,17 @@ day, reconciled live (the same ``tally``)."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
+from lindung.contributions.models import ProgrammeRate
 from lindung.core import regioncodes
 from lindung.core.permissions import has_capability
 from lindung.core.roles import Capability, Role
@@ -20,6 +23,7 @@ from lindung.core.scope import actor_scope, region_q
 from lindung.publicworkers.models import (
     BudgetLine,
     Category,
+    CategoryRule,
     PayingBody,
     PublicWorker,
     ReconciliationStatus,
@@ -32,6 +36,7 @@ from lindung.publicworkers.reconcile import (
     tally,
 )
 from lindung.publicworkers.rules import Rule, RuleBook
+from lindung.registry.models import Membership, Person
 
 
 def bodies_for(user: Any) -> QuerySet[PayingBody]:
@@ -89,7 +94,34 @@ def coverage(
             .order_by()
         )
         return tally(((c, s, n, m or 0) for c, s, n, m in groups), today)
-    return live_coverage(listed_on(workers, on), on)
+    listed = listed_on(workers, on)
+    reader = getattr(user, "pk", None)
+    key = f"publicworkers:live:{reader}:{region}:{body.pk if body else 0}:{on}:{_version(listed)}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = live_coverage(listed, on)
+        cache.set(key, cached, LIVE_SECONDS)
+    return cached
+
+
+# A past day's live reconciliation is kept this long per reader and region, and only while
+# nothing it reads has changed (``_version``): the province dashboard showed it on every visit.
+LIVE_SECONDS = 600
+
+
+def _version(workers: QuerySet[PublicWorker]) -> str:
+    """What a live reconciliation reads, by its latest change: the listed workers, the registry
+    (``updated_at`` is indexed there), the category rules and the contribution engine's rates."""
+    listed = workers.aggregate(n=Count("id"), last=Max("updated_at"))
+    latest = [
+        listed["n"],
+        listed["last"],
+        Membership.objects.aggregate(last=Max("updated_at"))["last"],
+        Person.objects.aggregate(last=Max("updated_at"))["last"],
+        CategoryRule.objects.aggregate(last=Max("updated_at"))["last"],
+        ProgrammeRate.objects.aggregate(n=Count("id"), last=Max("id")).values(),
+    ]
+    return hashlib.sha256(repr(latest).encode()).hexdigest()[:16]
 
 
 def live_coverage(workers: QuerySet[PublicWorker], on: dt.date) -> Coverage:
