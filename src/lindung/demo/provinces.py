@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.management.color import no_style
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from lindung.core import regioncodes
 from lindung.core.db import refresh_planner_statistics
@@ -57,13 +57,13 @@ def target_provinces() -> list[str]:
 
 def built_provinces() -> list[str]:
     """Provinces holding copied persons, in code order (Lampung not included)."""
-    return sorted(
-        set(
-            Person.objects.exclude(province_code=LAMPUNG)
-            .exclude(province_code="")
-            .values_list("province_code", flat=True)
-            .distinct()
-        )
+    # One index probe per province, not a scan of every person for its distinct codes.
+    holding = Person.objects.filter(province_code=OuterRef("code"))
+    return list(
+        Region.objects.filter(level="province", code__in=target_provinces())
+        .filter(Exists(holding))
+        .order_by("code")
+        .values_list("code", flat=True)
     )
 
 
