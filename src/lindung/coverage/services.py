@@ -12,6 +12,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Min
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from lindung.core import regioncodes
@@ -85,7 +86,10 @@ def months_touched_since(since: dt.datetime) -> list[dt.date]:
     of_persons = Membership.objects.filter(
         person_id__in=Person.objects.filter(updated_at__gte=since).values("id")
     )
-    starts = [qs.aggregate(first=Min("start_date"))["first"] for qs in (written, of_persons)]
+    # MIN over an expression: PostgreSQL would otherwise walk the start_date index from the
+    # oldest start, filtering on updated_at, and a month's new rows start last (20 s at 8×).
+    earliest_start = Min(Coalesce("start_date", "start_date"))
+    starts = [qs.aggregate(first=earliest_start)["first"] for qs in (written, of_persons)]
     earliest = min((s for s in starts if s is not None), default=None)
     if earliest is None:
         return []
