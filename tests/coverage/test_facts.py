@@ -217,3 +217,22 @@ def test_a_few_months_stepped_from_the_month_before_equal_the_oracle(
         mark_stale(MONTHS[k:])
         assert refresh_months(MONTHS[k:])
         assert_facts_match_oracle(world, MONTHS)
+
+
+@pytest.mark.django_db
+def test_a_forced_refresh_recounts_instead_of_stepping(region_tree, village) -> None:
+    """The month close (``refresh(force=True)``) recounts the month from the registry, so a
+    previous month's facts that drifted from it (a change outside an import) do not carry on;
+    a refresh after an import steps from them."""
+    from lindung.coverage.facts import mark_stale
+    from lindung.coverage.services import refresh
+
+    make_membership(make_person(village), D(2024, 1, 10))
+    refresh_months(MONTHS)
+    day, before = MONTHS[5], MONTHS[4]
+    CoverageFact.objects.filter(month=before, region_id=village.code).update(covered=7)
+    refresh(months=[day], force=True)
+    assert facts_of(day, village.code)["covered"] == 1
+    mark_stale([day])
+    refresh(months=[day])  # steps from the drifted month
+    assert facts_of(day, village.code)["covered"] == 7

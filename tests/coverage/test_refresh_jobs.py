@@ -91,7 +91,9 @@ def test_a_refresh_killed_in_the_third_month_resumes_there(world, monkeypatch) -
     monkeypatch.setattr(
         services,
         "refresh_months",
-        lambda todo, progress=None: computed.append(list(todo)) or real_refresh(todo, progress),
+        lambda todo, progress=None, **kw: (
+            computed.append(list(todo)) or real_refresh(todo, progress, **kw)
+        ),
     )
     done = services.refresh()
     assert computed == [months[2:]] and [s.month for s in done] == months[2:]

@@ -105,8 +105,12 @@ def _level_insert(level: str, index: int) -> str:
     )
 
 
-def refresh_months(months: Iterable[dt.date], progress: Progress = None) -> list[CoverageMonth]:
-    """Recompute the facts of ``months`` (month-end days); every month commits on its own."""
+def refresh_months(
+    months: Iterable[dt.date], progress: Progress = None, *, step: bool = True
+) -> list[CoverageMonth]:
+    """Recompute the facts of ``months`` (month-end days); every month commits on its own.
+    ``step``: a few months after a fresh one may step from its facts (``coverage.steps``);
+    without it every month is recounted from the registry as it stands."""
     wanted = sorted({month_end(m) for m in months})
     if not wanted:
         return []
@@ -116,7 +120,7 @@ def refresh_months(months: Iterable[dt.date], progress: Progress = None) -> list
     with connection.cursor() as cur:
         for sql in (*drop_statements(), *steps.drop_step_tables()):
             cur.execute(sql)
-        if _can_step(wanted, previous):
+        if step and _can_step(wanted, previous):
             for sql, params in steps.step_statements(previous, wanted[-1], dialect):
                 cur.execute(sql, params)
         else:

@@ -54,14 +54,16 @@ def refresh(
     progress: Callable[[dt.date], None] | None = None,
 ) -> list[CoverageMonth]:
     """Refresh the stale (or never computed) months among ``months`` — all fact months by
-    default; ``force`` recomputes them all. Each month commits on its own, so a killed refresh
-    is resumed by running it again."""
+    default; ``force`` recounts them all from the registry. Each month commits on its own, so a
+    killed refresh is resumed by running it again."""
     wanted = [month_end(m) for m in (fact_months() if months is None else months)]
     fresh = set(
         CoverageMonth.objects.filter(month__in=wanted, stale=False).values_list("month", flat=True)
     )
     todo = [m for m in wanted if force or m not in fresh]
-    done = refresh_months(todo, progress)
+    # Forced (the month close, a rebuild): recount from the registry, never step from
+    # earlier facts that a change outside an import may have left behind.
+    done = refresh_months(todo, progress, step=not force)
     if done:
         refresh_planner_statistics(("coverage_coveragefact",))
         record_audit(
