@@ -17,6 +17,7 @@ import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from itertools import pairwise
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -118,8 +119,7 @@ def refresh_months(
     dialect = connection.vendor
     previous = steps.previous_month(wanted[0])
     with connection.cursor() as cur:
-        for sql in (*drop_statements(), *steps.drop_step_tables()):
-            cur.execute(sql)
+        _drop_temporary_tables(cur)
         if step and _can_step(wanted, previous):
             for sql, params in steps.step_statements(previous, wanted[-1], dialect):
                 cur.execute(sql, params)
@@ -136,9 +136,13 @@ def refresh_months(
                 progress(day)
     finally:
         with connection.cursor() as cur:
-            for sql in (*drop_statements(), *steps.drop_step_tables()):
-                cur.execute(sql)
+            _drop_temporary_tables(cur)
     return done
+
+
+def _drop_temporary_tables(cur: Any) -> None:
+    for sql in (*drop_statements(), *steps.drop_step_tables()):
+        cur.execute(sql)
 
 
 def _can_step(wanted: list[dt.date], previous: dt.date) -> bool:

@@ -23,7 +23,7 @@ from itertools import pairwise
 from typing import Any
 
 from lindung.core.ages import AGE_BANDS
-from lindung.core.months import add_months, month_end, month_index
+from lindung.core.months import month_index, month_of_index
 from lindung.coverage.dimensions import COUNT_COLUMNS
 from lindung.coverage.models import CoverageFact
 from lindung.coverage.spells import (
@@ -42,10 +42,6 @@ STEP_TABLES = (AFFECTED, "cov_prev", "cov_mini", "cov_window")
 MAX_STEP_MONTHS = 12
 COUNTS = ("covered", *COUNT_COLUMNS)
 LEVEL_DEPTH = {"province": 1, "regency": 2, "district": 3, "village": 4}
-
-
-def first_day(index: int) -> dt.date:
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _codes_to(depth: int, alias: str) -> str:
@@ -83,13 +79,13 @@ def _finest_previous(previous: dt.date) -> tuple[str, list[Any]]:
 def _affected(first: int, last: int) -> tuple[str, list[Any]]:
     """Persons whose cell can differ between two months of ``[first - 1, last]``: a membership
     starts or ends in ``[first, last]``, or they reach a band's age in it."""
-    start, end = first_day(first), month_end(first_day(last))
+    start, end = _first_day(first), month_of_index(last)
     births = []
     params: list[Any] = [start, end, start, end]
     for (_old, _y), (_new, youngest) in pairwise(AGE_BANDS):
         months = youngest * 12
         births.append("(birth_date >= %s AND birth_date <= %s)")
-        params += [first_day(first - months), month_end(first_day(last - months))]
+        params += [_first_day(first - months), month_of_index(last - months)]
     sql = (
         f"CREATE TEMPORARY TABLE {AFFECTED} AS SELECT DISTINCT person_id FROM ("
         f"SELECT person_id FROM {MEMBERSHIPS} WHERE start_date >= %s AND start_date <= %s "
@@ -140,4 +136,8 @@ def drop_step_tables() -> list[str]:
 
 
 def previous_month(first: dt.date) -> dt.date:
-    return month_end(add_months(first.replace(day=1), -1))
+    return month_of_index(month_index(first) - 1)
+
+
+def _first_day(index: int) -> dt.date:
+    return month_of_index(index).replace(day=1)

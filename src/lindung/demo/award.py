@@ -60,11 +60,12 @@ from lindung.award.models import (
 from lindung.core.roles import Role
 from lindung.core.scope import SYSTEM
 from lindung.demo.accounts import demo_accounts, ensure_demo_accounts
+from lindung.demo.plan import LAMPUNG
 from lindung.regions.models import Region
 from lindung.registry.models import Employer, EmployerStatus
 
 SEED = 20240522  # the 2023 Lampung round's ceremony day
-PROVINCE = "18"
+PROVINCE = LAMPUNG
 NAME = "Paritrana Award Provinsi Lampung 2023"
 ASSESSMENT_YEAR, CEREMONY_YEAR = 2023, 2024
 CUTOFF = dt.date(2023, 12, 31)

@@ -21,11 +21,11 @@ from django.conf import settings
 
 from lindung.core.imports.pipeline import run_import
 from lindung.core.loading import LoadResult, file_sha256
-from lindung.demo.plan import largest_remainder
+from lindung.demo.plan import LAMPUNG, largest_remainder
 from lindung.regions.importers import RegionPopulationImporter
 from lindung.regions.models import Region, WorkerPopulation
 
-PROVINCE = "18"
+PROVINCE = LAMPUNG
 HEADER = ("kode_wilayah", "tanggal_acuan", "jenis", "jumlah", "sumber", "jenis_sumber")
 WEIGHT_RANGE = (600, 1400)  # a village's weight: ± 40 % around the mean
 

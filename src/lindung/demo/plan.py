@@ -17,6 +17,7 @@ from pathlib import Path
 
 from lindung.core.loading import read_csv
 
+LAMPUNG = "18"  # the province the demo builds (and ``--scale N`` copies)
 REFERENCE_DAY = dt.date(2023, 12, 31)
 ACTIVE_PERSONS = 731_991  # active participants on 2023-12-31 (docs/domain.md §7.3)
 POTENTIAL_WORKERS = 2_732_329  # 731,991 ÷ 0.2679

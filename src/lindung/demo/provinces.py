@@ -32,7 +32,7 @@ from lindung.core import regioncodes
 from lindung.core.db import refresh_planner_statistics
 from lindung.core.loading import LoadResult
 from lindung.demo.bulk import DemoError
-from lindung.demo.synthetic import LAMPUNG
+from lindung.demo.plan import LAMPUNG
 from lindung.programmes.models import Candidate
 from lindung.regions.models import Region, WorkerPopulation
 from lindung.registry.models import Employer, Membership, Person
@@ -60,7 +60,8 @@ def built_provinces() -> list[str]:
     # One index probe per province, not a scan of every person for its distinct codes.
     holding = Person.objects.filter(province_code=OuterRef("code"))
     return list(
-        Region.objects.filter(level="province", code__in=target_provinces())
+        Region.objects.filter(level="province")
+        .exclude(code=LAMPUNG)
         .filter(Exists(holding))
         .order_by("code")
         .values_list("code", flat=True)

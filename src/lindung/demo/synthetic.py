@@ -47,12 +47,11 @@ from lindung.demo.histories import (
     R,
     day_number,
 )
-from lindung.demo.plan import FEMALE_ACTIVE, MALE_ACTIVE, Plan, RegencyPlan
+from lindung.demo.plan import FEMALE_ACTIVE, LAMPUNG, MALE_ACTIVE, Plan, RegencyPlan
 from lindung.regions.models import Region, RegionBoundary
 from lindung.registry.models import Employer, Membership, Person
 
 DEFAULT_SEED = 20231231
-LAMPUNG = "18"
 CHUNK = 20_000  # persons per executemany round: bounds memory at any scale
 Progress = Callable[[int, int], None] | None
 

@@ -66,10 +66,12 @@ class Command(BaseCommand):
         # The wrapper's own stream: rich writes partial lines, which OutputWrapper would end.
         try:
             with ConsoleReporter(self.stderr._out) as reporter:
-                provinces = int(scale) if (scale := options["scale"]).isdigit() else 1
+                # A number of provinces builds the full Lampung and copies it.
+                scale = options["scale"]
+                provinces = int(scale) if scale.isdigit() else 1
                 results = build_demo(
                     options["data_dir"],
-                    scale="full" if provinces > 1 or scale == "1" else scale,
+                    scale="full" if scale.isdigit() else scale,
                     provinces=provinces,
                     seed=options["seed"],
                     rebuild=options["rebuild"],
